@@ -1,0 +1,155 @@
+import { mkdtemp, readFile, readdir } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+import { Deferred, Effect, Layer, Schema, Stream } from "effect"
+import { DuckDb } from "./duckdb.ts"
+import { runPipeline, type RunOptions } from "./engine.ts"
+import { RecordError, type StageFailed } from "./errors.ts"
+import { Progress } from "./progress.ts"
+import { mapStage, streamStage, type Stage } from "./stage.ts"
+import { demoStages, type Row } from "../../../tests/fixtures/demo-pipeline.ts"
+import type { RunSummary } from "./summary.ts"
+import { runFiles } from "../../../tests/fixtures/run-files.ts"
+
+const layer = Layer.mergeAll(DuckDb.layer(), Progress.silent)
+const run = (options: RunOptions) => Effect.runPromise(runPipeline(options).pipe(Effect.provide(layer)))
+const runFailure = (options: RunOptions) => Effect.runPromise(Effect.flip(runPipeline(options)).pipe(Effect.provide(layer)))
+const tempDir = () => mkdtemp(join(tmpdir(), "autodidact-engine-"))
+const demo = { rows: 400, batchSize: 50, concurrency: 2, delayMs: 0 }
+
+describe("runPipeline", () => {
+  it("materialises every stage as Parquet parts with a manifest, and sums rejects and counters", async () => {
+    const dataDir = await tempDir()
+    const r = await run({ pipeline: "demo", stages: demoStages(demo), seed: 7, dataDir, runId: "r" })
+    const byName = Object.fromEntries(r.summary.stages.map((s) => [s.name, s]))
+    expect(byName["numbers"]!.rows_out).toBe(400)
+    expect(byName["numbers"]!.parts).toBe(3) // 150-row parts: 150 + 150 + 100
+    const noisy = byName["noisy"]!
+    expect(noisy.rows_in).toBe(400)
+    expect(noisy.parts).toBe(8)
+    expect(noisy.rows_out + (noisy.rejects["unlucky"] ?? 0)).toBe(400)
+    expect(noisy.counters["kept"]).toBe(noisy.rows_out)
+    expect(noisy.rejects["unlucky"]).toBeGreaterThan(10)
+    expect(byName["joined"]!.rows_out).toBe(noisy.rows_out)
+    const files = await readdir(join(dataDir, "runs", "r", "noisy"))
+    expect(files).toContain("part-00000.parquet")
+    expect(files).toContain("manifest.json")
+    const summary = JSON.parse(await readFile(join(dataDir, "runs", "r", "summary.json"), "utf8")) as RunSummary
+    expect(summary.status).toBe("succeeded")
+    expect(summary.totals.rejects).toBe(noisy.rejects["unlucky"])
+    // Rejected rows are kept with their reason, not dropped.
+    const rejects = await Effect.runPromise(
+      Effect.gen(function* () {
+        const db = yield* DuckDb
+        return yield* db.all(`SELECT reason, count(*)::INT AS n FROM read_parquet('${join(dataDir, "runs", "r", "noisy")}/rejects-*.parquet') GROUP BY reason`)
+      }).pipe(Effect.provide(DuckDb.layer()))
+    )
+    expect(rejects).toEqual([{ reason: "unlucky", n: noisy.rejects["unlucky"] }])
+  })
+
+  it("runs independent stages at the same time", async () => {
+    const dataDir = await tempDir()
+    const source = streamStage({ name: "src", version: 1, inputs: [], schema: Schema.Number, config: {}, run: () => Stream.make(1, 2, 3) })
+    const started = { a: Effect.runSync(Deferred.make<void>()), b: Effect.runSync(Deferred.make<void>()) }
+    // Each stage waits for the other to have started: run one after the other, they would time out.
+    const waiter = (name: "a" | "b", other: "a" | "b"): Stage =>
+      mapStage<number>({
+        name,
+        version: 1,
+        inputs: ["src"],
+        schema: Schema.Number,
+        config: {},
+        process: (batch) =>
+          Deferred.succeed(started[name], undefined).pipe(
+            Effect.andThen(Deferred.await(started[other])),
+            Effect.timeoutOrElse({ duration: "10 seconds", orElse: () => Effect.fail(new Error(`stage ${name} ran alone`)) }),
+            Effect.as(batch)
+          )
+      })
+    const r = await run({ pipeline: "p", stages: [source, waiter("a", "b"), waiter("b", "a")], seed: 0, dataDir })
+    expect(r.summary.stages.map((s) => s.status)).toEqual(["done", "done", "done"])
+  })
+
+  it("reuses unchanged stages and recomputes a changed stage and its dependents only", async () => {
+    const dataDir = await tempDir()
+    const first = await run({ pipeline: "demo", stages: demoStages(demo), seed: 1, dataDir, runId: "one" })
+    expect(first.summary.stages.map((s) => s.cache)).toEqual(["miss", "miss", "miss", "miss"])
+    const again = await run({ pipeline: "demo", stages: demoStages(demo), seed: 1, dataDir, runId: "one" })
+    expect(again.summary.stages.map((s) => s.cache)).toEqual(["hit", "hit", "hit", "hit"])
+    // A new run id finds the finished stages through the cache index.
+    const elsewhere = await run({ pipeline: "demo", stages: demoStages(demo), seed: 1, dataDir, runId: "two" })
+    expect(elsewhere.summary.stages.map((s) => s.cache)).toEqual(["hit", "hit", "hit", "hit"])
+    const changed = demoStages(demo).map((s) => (s.name === "squares" ? { ...s, config: { power: 2 } } : s))
+    const third = await run({ pipeline: "demo", stages: changed, seed: 1, dataDir, runId: "one" })
+    expect(Object.fromEntries(third.summary.stages.map((s) => [s.name, s.cache]))).toEqual({
+      numbers: "hit",
+      noisy: "hit",
+      squares: "miss",
+      joined: "miss"
+    })
+    const bumped = changed.map((s) => (s.name === "noisy" ? { ...s, version: 2 } : s))
+    const fourth = await run({ pipeline: "demo", stages: bumped, seed: 1, dataDir, runId: "one" })
+    expect(fourth.summary.stages.map((s) => s.cache)).toEqual(["hit", "miss", "hit", "miss"])
+    // The seed is part of every stage's identity.
+    const seeded = await run({ pipeline: "demo", stages: bumped, seed: 2, dataDir, runId: "other-seed" })
+    expect(seeded.summary.stages.map((s) => s.cache)).toEqual(["miss", "miss", "miss", "miss"])
+  })
+
+  it("stops the dependents of a failing stage, names the stage and record, and lets independent stages finish", async () => {
+    const dataDir = await tempDir()
+    const stages = demoStages(demo).map((s): Stage =>
+      s.name === "squares"
+        ? mapStage<Row>({
+            ...s,
+            name: "squares",
+            inputs: ["numbers"],
+            batchSize: 50,
+            process: (batch) =>
+              batch.some((r) => r.id === "n123")
+                ? Effect.fail(new RecordError({ record: "n123", message: "cannot square n123" }))
+                : Effect.succeed(batch)
+          })
+        : s
+    )
+    const error = (await runFailure({ pipeline: "demo", stages, seed: 1, dataDir, runId: "f" })) as StageFailed
+    expect(error._tag).toBe("StageFailed")
+    expect(error.stage).toBe("squares")
+    expect(error.record).toBe("n123")
+    expect(error.batch).toBe(2)
+    const summary = JSON.parse(await readFile(join(dataDir, "runs", "f", "summary.json"), "utf8")) as RunSummary
+    expect(summary.status).toBe("failed")
+    expect(summary.error).toBe('stage "squares" failed in batch 2 at record n123: cannot square n123')
+    expect(Object.fromEntries(summary.stages.map((s) => [s.name, s.status]))).toEqual({
+      numbers: "done",
+      noisy: "done",
+      squares: "failed",
+      joined: "skipped"
+    })
+  })
+
+  it("fails a stage whose rows do not match its schema, naming the record", async () => {
+    const dataDir = await tempDir()
+    const bad = streamStage({
+      name: "bad",
+      version: 1,
+      inputs: [],
+      schema: Schema.Struct({ id: Schema.String, n: Schema.Number }),
+      config: {},
+      run: () => Stream.make({ id: "x1", n: 1 }, { id: "x2", n: "two" } as unknown as { id: string; n: number })
+    })
+    const error = (await runFailure({ pipeline: "p", stages: [bad], seed: 0, dataDir })) as StageFailed
+    expect(error.stage).toBe("bad")
+    expect(error.record).toBe("x2")
+    expect(error.message).toContain("does not match the stage's output schema")
+  })
+
+  it("gives byte-identical parts whatever the concurrency", async () => {
+    const a = await run({ pipeline: "demo", stages: demoStages({ ...demo, concurrency: 1 }), seed: 3, dataDir: await tempDir(), runId: "d" })
+    const b = await run({ pipeline: "demo", stages: demoStages({ ...demo, concurrency: 4 }), seed: 3, dataDir: await tempDir(), runId: "d" })
+    const fa = await runFiles(a.runDir)
+    const fb = await runFiles(b.runDir)
+    expect([...fa.keys()]).toEqual([...fb.keys()])
+    for (const [name, bytes] of fa) expect(bytes.equals(fb.get(name)!), name).toBe(true)
+  })
+})

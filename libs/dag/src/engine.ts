@@ -1,0 +1,440 @@
+import { join, relative } from "node:path"
+import { Deferred, Effect, Schema, Stream } from "effect"
+import { hashValue, rngFor } from "#core"
+import { DuckDb, type DuckDbError } from "./duckdb.ts"
+import { StageFailed, StageSkipped, type MaterialiseError, type PlanError } from "./errors.ts"
+import { ensureDir, fileSize, readJsonIfExists, removePath, writeFileAtomic } from "./files.ts"
+import { finishedParts, partName, readParts, writePart, type PartStats, type Reject } from "./parts.ts"
+import { plan } from "./plan.ts"
+import { Progress } from "./progress.ts"
+import { DEFAULT_BATCH_SIZE, DEFAULT_PART_ROWS, type MapStage, type Stage, type StageContext, type StreamStage } from "./stage.ts"
+import { addCounts, sortedCounts, type RunSummary, type StageFigures } from "./summary.ts"
+
+export interface RunOptions {
+  readonly pipeline: string
+  readonly stages: ReadonlyArray<Stage>
+  readonly seed: number
+  /** Root of runs/ and cache/ (the repository's data/ by default). */
+  readonly dataDir: string
+  /** Pipeline-level configuration: with the seed it names the run, so the same command resumes the same run. */
+  readonly config?: unknown
+  readonly runId?: string
+}
+
+/** A finished stage's output: its part files in order, with counts; what the next stage reads. */
+export interface StageOutput {
+  readonly stage: string
+  readonly key: string
+  readonly dir: string
+  readonly files: ReadonlyArray<string>
+  readonly rows: number
+}
+
+export interface StageManifest {
+  readonly stage: string
+  readonly version: number
+  readonly key: string
+  readonly config: unknown
+  readonly inputs: Readonly<Record<string, string>>
+  readonly parts: ReadonlyArray<{ readonly file: string; readonly rows: number; readonly bytes: number }>
+  readonly rows_in: number
+  readonly rows: number
+  readonly rejects: Readonly<Record<string, number>>
+  readonly counters: Readonly<Record<string, number>>
+}
+
+export interface RunResult {
+  readonly runId: string
+  readonly runDir: string
+  readonly summary: RunSummary
+  readonly outputs: ReadonlyMap<string, StageOutput>
+}
+
+export type RunError = PlanError | StageFailed | StageSkipped | MaterialiseError | DuckDbError
+
+export const runIdFor = (pipeline: string, seed: number, config: unknown): string =>
+  `${pipeline}-s${seed}-${hashValue({ pipeline, seed, config }).slice(0, 12)}`
+
+/**
+ * Runs a pipeline's stages: plans the graph, runs each stage as soon as its inputs are finished (so
+ * independent stages run concurrently), reuses any stage whose cache key finished before, and resumes
+ * unfinished stages batch by batch. Fails with the first failed stage, after the others have stopped.
+ */
+export const runPipeline = (options: RunOptions): Effect.Effect<RunResult, RunError, DuckDb | Progress> =>
+  Effect.gen(function* () {
+    const planned = yield* plan(options.stages)
+    const progress = yield* Progress
+    const runId = options.runId ?? runIdFor(options.pipeline, options.seed, options.config ?? null)
+    const runDir = join(options.dataDir, "runs", runId)
+    const cacheDir = join(options.dataDir, "cache", "stages")
+    yield* ensureDir(runDir)
+    yield* ensureDir(cacheDir)
+    const startedAt = new Date()
+
+    const done = new Map<string, Deferred.Deferred<StageOutput, StageFailed | StageSkipped>>()
+    for (const s of planned.order) done.set(s.name, yield* Deferred.make<StageOutput, StageFailed | StageSkipped>())
+    const figures = new Map<string, StageFigures>()
+
+    const runOne = (stage: Stage) =>
+      Effect.gen(function* () {
+        const inputs = new Map<string, StageOutput>()
+        for (const name of stage.inputs) {
+          const result = yield* Effect.result(Deferred.await(done.get(name)!))
+          if (result._tag === "Failure") {
+            return yield* new StageSkipped({ stage: stage.name, because: `its input "${name}" did not finish` })
+          }
+          inputs.set(name, result.success)
+        }
+        return yield* executeStage(stage, inputs, { runDir, cacheDir, dataDir: options.dataDir, seed: options.seed }, figures)
+      }).pipe(
+        Effect.catchCause((cause) => {
+          const error = toStageError(stage.name, cause)
+          progress.finish(stage.name, error._tag === "StageSkipped" ? "skipped" : "failed")
+          if (!figures.has(stage.name)) {
+            figures.set(stage.name, {
+              ...emptyFigures(stage.name),
+              status: error._tag === "StageSkipped" ? "skipped" : "failed",
+              error: error._tag === "StageSkipped" ? `skipped: ${error.because}` : error.message
+            })
+          }
+          return Effect.fail(error)
+        }),
+        Effect.exit,
+        Effect.flatMap((exit) => Deferred.done(done.get(stage.name)!, exit))
+      )
+
+    yield* Effect.forEach(planned.order, runOne, { concurrency: "unbounded", discard: true })
+    progress.close()
+
+    const outputs = new Map<string, StageOutput>()
+    let failure: StageFailed | StageSkipped | undefined
+    for (const s of planned.order) {
+      const r = yield* Effect.result(Deferred.await(done.get(s.name)!))
+      if (r._tag === "Success") outputs.set(s.name, r.success)
+      else if (failure === undefined || (failure._tag === "StageSkipped" && r.failure._tag === "StageFailed")) failure = r.failure
+    }
+    const finishedAt = new Date()
+    const stages = planned.order.map((s) => figures.get(s.name) ?? emptyFigures(s.name))
+    const summary: RunSummary = {
+      run_id: runId,
+      pipeline: options.pipeline,
+      seed: options.seed,
+      config_hash: hashValue(options.config ?? null),
+      status: failure === undefined ? "succeeded" : "failed",
+      started_at: startedAt.toISOString(),
+      finished_at: finishedAt.toISOString(),
+      duration_ms: finishedAt.getTime() - startedAt.getTime(),
+      stages,
+      totals: {
+        cache_hits: stages.filter((s) => s.cache === "hit").length,
+        rejects: stages.reduce((n, s) => n + Object.values(s.rejects).reduce((a, b) => a + b, 0), 0)
+      },
+      ...(failure === undefined ? {} : { error: describeFailure(failure) })
+    }
+    yield* writeFileAtomic(join(runDir, "summary.json"), JSON.stringify(summary, null, 2) + "\n")
+    if (failure !== undefined) return yield* Effect.fail(failure)
+    return { runId, runDir, summary, outputs }
+  })
+
+interface RunPaths {
+  readonly runDir: string
+  readonly cacheDir: string
+  readonly dataDir: string
+  readonly seed: number
+}
+
+const emptyFigures = (name: string): StageFigures => ({
+  name,
+  status: "skipped",
+  cache: "none",
+  rows_in: 0,
+  rows_out: 0,
+  rejects: {},
+  counters: {},
+  parts: 0,
+  parts_reused: 0,
+  duration_ms: 0
+})
+
+export const describeFailure = (e: StageFailed | StageSkipped): string =>
+  e._tag === "StageSkipped"
+    ? `stage "${e.stage}" was skipped: ${e.because}`
+    : `stage "${e.stage}" failed${e.batch === undefined ? "" : ` in batch ${e.batch}`}${e.record === undefined ? "" : ` at record ${e.record}`}: ${e.message}`
+
+const toStageError = (stage: string, cause: unknown): StageFailed | StageSkipped => {
+  const error = squash(cause)
+  if (error instanceof StageFailed || error instanceof StageSkipped) return error
+  return new StageFailed({ stage, message: messageOf(error) })
+}
+
+import { Cause } from "effect"
+const squash = (cause: unknown): unknown => (Cause.isCause(cause) ? Cause.squash(cause) : cause)
+
+export const messageOf = (error: unknown): string => {
+  if (error instanceof Error) return error.message || String(error)
+  if (typeof error === "object" && error !== null) {
+    const e = error as Record<string, unknown>
+    if (typeof e["message"] === "string") return e["message"]
+    if (typeof e["_tag"] === "string") return `${e["_tag"]}: ${JSON.stringify(e)}`
+  }
+  return String(error)
+}
+
+const recordOf = (error: unknown): string | undefined => {
+  if (typeof error !== "object" || error === null) return undefined
+  const e = error as Record<string, unknown>
+  for (const k of ["record", "recordId", "record_id", "id"]) if (typeof e[k] === "string") return e[k] as string
+  return undefined
+}
+
+/** Reuse, resume or compute one stage; returns where its output lies. */
+const executeStage = (stage: Stage, inputs: ReadonlyMap<string, StageOutput>, paths: RunPaths, figures: Map<string, StageFigures>) =>
+  Effect.gen(function* () {
+    const progress = yield* Progress
+    const started = Date.now()
+    const inputKeys = Object.fromEntries(stage.inputs.map((i) => [i, inputs.get(i)!.key]))
+    // The seed is part of every key: any stage may draw from ctx.rng, and a reused draw would be wrong.
+    const key = hashValue({ name: stage.name, version: stage.version, seed: paths.seed, config: stage.config ?? null, inputs: inputKeys })
+    const dir = join(paths.runDir, stage.name)
+    const cacheEntry = join(paths.cacheDir, `${key}.json`)
+
+    const reusable = yield* findFinished(dir, key, paths.dataDir, cacheEntry)
+    if (reusable !== undefined) {
+      progress.start(stage.name)
+      progress.advance(stage.name, reusable.manifest.rows_in, reusable.manifest.rows)
+      progress.finish(stage.name, "cached")
+      figures.set(stage.name, {
+        ...figuresOf(stage.name, reusable.manifest, relative(paths.dataDir, reusable.dir)),
+        status: "cached",
+        cache: "hit",
+        parts_reused: reusable.manifest.parts.length,
+        duration_ms: Date.now() - started
+      })
+      return outputOf(stage.name, reusable.dir, reusable.manifest)
+    }
+
+    // A folder left by another version of this stage is stale as a whole.
+    const previousKey = yield* readJsonIfExists<{ key: string }>(join(dir, "key.json"))
+    if (previousKey !== undefined && previousKey.key !== key) yield* removePath(dir)
+    yield* ensureDir(dir)
+    if (previousKey?.key !== key) yield* writeFileAtomic(join(dir, "key.json"), JSON.stringify({ key }) + "\n")
+    const finished = yield* finishedParts(dir)
+
+    const primary = stage.kind === "map" ? inputs.get(stage.inputs[0]!)! : undefined
+    progress.start(stage.name, primary?.rows)
+    const ctxBase = {
+      stage: stage.name,
+      seed: paths.seed,
+      config: stage.config,
+      rng: (recordId: string) => rngFor(paths.seed, stage.name, recordId),
+      input: (name: string) => {
+        const out = inputs.get(name)
+        if (out === undefined) {
+          return Stream.fail(new StageFailed({ stage: stage.name, message: `reads "${name}", which is not among its declared inputs` }))
+        }
+        return readParts(out.files).pipe(Stream.provideService(DuckDb, db))
+      }
+    }
+    const db = yield* DuckDb
+    const stats =
+      stage.kind === "map"
+        ? yield* runMapStage(stage, primary!, dir, finished, ctxBase)
+        : yield* runStreamStage(stage, dir, finished, ctxBase)
+
+    const parts: Array<StageManifest["parts"][number]> = []
+    const rejects: Record<string, number> = {}
+    const counters: Record<string, number> = {}
+    let rows = 0
+    let rowsIn = stage.kind === "map" ? 0 : [...inputs.values()].reduce((n, o) => n + o.rows, 0)
+    for (const s of stats) {
+      const file = partName(s.index, "part", "parquet")
+      parts.push({ file, rows: s.rows, bytes: yield* fileSize(join(dir, file)) })
+      rows += s.rows
+      if (stage.kind === "map") rowsIn += s.rows_in
+      addCounts(rejects, s.rejects)
+      addCounts(counters, s.counters)
+    }
+    const manifest: StageManifest = {
+      stage: stage.name,
+      version: stage.version,
+      key,
+      config: stage.config ?? null,
+      inputs: inputKeys,
+      parts,
+      rows_in: rowsIn,
+      rows,
+      rejects: sortedCounts(rejects),
+      counters: sortedCounts(counters)
+    }
+    yield* writeFileAtomic(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n")
+    yield* writeFileAtomic(cacheEntry, JSON.stringify({ dir: relative(paths.dataDir, dir) }) + "\n")
+    progress.finish(stage.name, "done")
+    const reused = stats.filter((s) => finished.has(s.index)).length
+    figures.set(stage.name, {
+      ...figuresOf(stage.name, manifest, relative(paths.dataDir, dir)),
+      status: "done",
+      cache: reused > 0 ? "resumed" : "miss",
+      parts_reused: reused,
+      duration_ms: Date.now() - started
+    })
+    return outputOf(stage.name, dir, manifest)
+  })
+
+const figuresOf = (name: string, m: StageManifest, dir: string): Omit<StageFigures, "status" | "cache" | "parts_reused" | "duration_ms"> => ({
+  name,
+  key: m.key,
+  dir,
+  rows_in: m.rows_in,
+  rows_out: m.rows,
+  rejects: m.rejects,
+  counters: m.counters,
+  parts: m.parts.length
+})
+
+const outputOf = (stage: string, dir: string, m: StageManifest): StageOutput => ({
+  stage,
+  key: m.key,
+  dir,
+  files: m.parts.map((p) => join(dir, p.file)),
+  rows: m.rows
+})
+
+/** A finished output with this key: in this run's folder, or in an earlier run's (via the cache index). */
+const findFinished = (dir: string, key: string, dataDir: string, cacheEntry: string) =>
+  Effect.gen(function* () {
+    const own = yield* readJsonIfExists<StageManifest>(join(dir, "manifest.json"))
+    if (own !== undefined && own.key === key) return { dir, manifest: own }
+    const entry = yield* readJsonIfExists<{ dir: string }>(cacheEntry)
+    if (entry === undefined) return undefined
+    const other = join(dataDir, entry.dir)
+    const manifest = yield* readJsonIfExists<StageManifest>(join(other, "manifest.json"))
+    return manifest !== undefined && manifest.key === key ? { dir: other, manifest } : undefined
+  })
+
+type CtxBase = Omit<StageContext<unknown>, "reject" | "count">
+
+/** Per-batch tallies: what a batch rejected and counted is saved with its part, never shared. */
+const tallies = () => {
+  const rejects: Array<Reject> = []
+  const counters: Record<string, number> = {}
+  return {
+    rejects,
+    counters,
+    reject: (reason: string, record: { readonly id?: string; readonly detail?: unknown }) => {
+      rejects.push({ reason, ...(record.id === undefined ? {} : { id: record.id }), ...(record.detail === undefined ? {} : { detail: record.detail }) })
+    },
+    count: (counter: string, n = 1) => {
+      counters[counter] = (counters[counter] ?? 0) + n
+    }
+  }
+}
+
+const countReasons = (rejects: ReadonlyArray<Reject>): Record<string, number> => {
+  const out: Record<string, number> = {}
+  for (const r of rejects) out[r.reason] = (out[r.reason] ?? 0) + 1
+  return sortedCounts(out)
+}
+
+const encoderFor = (stage: Stage) => {
+  const encode = Schema.encodeUnknownSync(stage.schema as Schema.Codec<unknown, unknown>)
+  return (row: unknown, batch: number): string => {
+    try {
+      return JSON.stringify(encode(row))
+    } catch (e) {
+      throw new StageFailed({
+        stage: stage.name,
+        batch,
+        ...(recordOf(row) === undefined ? {} : { record: recordOf(row)! }),
+        message: `a row does not match the stage's output schema: ${messageOf(e)}`
+      })
+    }
+  }
+}
+
+const runMapStage = (
+  stage: MapStage<string, unknown, unknown, unknown>,
+  primary: StageOutput,
+  dir: string,
+  finished: ReadonlyMap<number, PartStats>,
+  ctxBase: CtxBase
+) =>
+  Effect.gen(function* () {
+    const progress = yield* Progress
+    const encode = encoderFor(stage)
+    const batchSize = stage.batchSize ?? DEFAULT_BATCH_SIZE
+    const processBatch = (batch: ReadonlyArray<unknown>, index: number) =>
+      Effect.gen(function* () {
+        const t = tallies()
+        const ctx: StageContext<unknown> = { ...ctxBase, reject: t.reject, count: t.count }
+        const out = yield* stage.process(batch, ctx).pipe(
+          Effect.mapError((e) =>
+            e instanceof StageFailed
+              ? e
+              : new StageFailed({ stage: stage.name, batch: index, ...(recordOf(e) === undefined ? {} : { record: recordOf(e)! }), message: messageOf(e) })
+          )
+        )
+        const json = yield* Effect.try({ try: () => out.map((r) => encode(r, index)), catch: (e) => e as StageFailed })
+        const stats: PartStats = { index, rows_in: batch.length, rows: out.length, rejects: countReasons(t.rejects), counters: sortedCounts(t.counters) }
+        yield* writePart(dir, stats, json, t.rejects)
+        progress.advance(stage.name, batch.length, out.length)
+        return stats
+      })
+    const db = yield* DuckDb
+    return yield* readParts(primary.files).pipe(
+      Stream.provideService(DuckDb, db),
+      Stream.grouped(batchSize),
+      Stream.zipWithIndex,
+      Stream.mapEffect(
+        ([batch, index]) => {
+          const before = finished.get(index)
+          if (before !== undefined) {
+            progress.advance(stage.name, before.rows_in, before.rows)
+            return Effect.succeed(before)
+          }
+          return processBatch(batch, index)
+        },
+        { concurrency: stage.concurrency ?? 1 }
+      ),
+      Stream.runCollect
+    )
+  })
+
+const runStreamStage = (stage: StreamStage<string, unknown, unknown>, dir: string, finished: ReadonlyMap<number, PartStats>, ctxBase: CtxBase) =>
+  Effect.gen(function* () {
+    const progress = yield* Progress
+    const encode = encoderFor(stage)
+    const partRows = stage.partRows ?? DEFAULT_PART_ROWS
+    // A stream stage is sequential, so what it rejects while producing a part's rows is attributed to
+    // that part the same way on every run; that keeps resumed totals equal to uninterrupted ones.
+    let t = tallies()
+    const ctx: StageContext<unknown> = { ...ctxBase, reject: (r, x) => t.reject(r, x), count: (c, n) => t.count(c, n) }
+    const flush = (rows: ReadonlyArray<unknown>, index: number) =>
+      Effect.gen(function* () {
+        const current = t
+        t = tallies()
+        const before = finished.get(index)
+        if (before !== undefined) {
+          progress.advance(stage.name, 0, before.rows)
+          return before
+        }
+        const json = yield* Effect.try({ try: () => rows.map((r) => encode(r, index)), catch: (e) => e as StageFailed })
+        const stats: PartStats = { index, rows_in: 0, rows: rows.length, rejects: countReasons(current.rejects), counters: sortedCounts(current.counters) }
+        yield* writePart(dir, stats, json, current.rejects)
+        progress.advance(stage.name, 0, rows.length)
+        return stats
+      })
+    const stats = yield* stage.run(ctx).pipe(
+      Stream.mapError((e) =>
+        e instanceof StageFailed
+          ? e
+          : new StageFailed({ stage: stage.name, ...(recordOf(e) === undefined ? {} : { record: recordOf(e)! }), message: messageOf(e) })
+      ),
+      Stream.grouped(partRows),
+      Stream.zipWithIndex,
+      Stream.mapEffect(([rows, index]) => flush(rows, index)),
+      Stream.runCollect
+    )
+    // Rejects or counts after the last row (or from a stage that kept no row) get a part of their own.
+    if (t.rejects.length > 0 || Object.keys(t.counters).length > 0) stats.push(yield* flush([], stats.length))
+    return stats
+  })

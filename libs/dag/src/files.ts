@@ -1,0 +1,72 @@
+import { open, rename, writeFile, mkdir, rm, readFile, readdir, stat } from "node:fs/promises"
+import { dirname, join, basename } from "node:path"
+import { Effect } from "effect"
+import { MaterialiseError } from "./errors.ts"
+import { errorMessage } from "./duckdb.ts"
+
+const fail = (path: string) => (e: unknown) => new MaterialiseError({ path, message: errorMessage(e) })
+
+/** fsync a file or folder, so a rename that follows cannot be seen before the data is on disk. */
+export const fsyncPath = async (path: string): Promise<void> => {
+  const handle = await open(path, "r")
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * Publish a finished file under its final name: flush it, rename it (atomic on one file system), and
+ * flush the folder so the rename itself survives a crash. Readers see the whole file or none.
+ */
+export const commitFile = (tmpPath: string, finalPath: string): Effect.Effect<void, MaterialiseError> =>
+  Effect.tryPromise({
+    try: async () => {
+      await fsyncPath(tmpPath)
+      await rename(tmpPath, finalPath)
+      await fsyncPath(dirname(finalPath))
+    },
+    catch: fail(finalPath)
+  })
+
+/** Write text to `path` atomically (temp file in the same folder, fsync, rename). */
+export const writeFileAtomic = (path: string, text: string): Effect.Effect<void, MaterialiseError> =>
+  Effect.gen(function* () {
+    const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`)
+    yield* Effect.tryPromise({ try: () => writeFile(tmp, text), catch: fail(path) })
+    yield* commitFile(tmp, path)
+  })
+
+export const ensureDir = (path: string) => Effect.tryPromise({ try: () => mkdir(path, { recursive: true }), catch: fail(path) })
+
+export const removePath = (path: string) =>
+  Effect.tryPromise({ try: () => rm(path, { recursive: true, force: true }), catch: fail(path) })
+
+export const readJsonIfExists = <A>(path: string): Effect.Effect<A | undefined, MaterialiseError> =>
+  Effect.tryPromise({
+    try: async () => {
+      try {
+        return JSON.parse(await readFile(path, "utf8")) as A
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined
+        throw e
+      }
+    },
+    catch: fail(path)
+  })
+
+export const listDir = (path: string): Effect.Effect<ReadonlyArray<string>, MaterialiseError> =>
+  Effect.tryPromise({
+    try: async () => {
+      try {
+        return (await readdir(path)).sort()
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") return []
+        throw e
+      }
+    },
+    catch: fail(path)
+  })
+
+export const fileSize = (path: string) => Effect.tryPromise({ try: async () => (await stat(path)).size, catch: fail(path) })

@@ -1,0 +1,127 @@
+import { Context, Layer } from "effect"
+
+export type StageStatus = "running" | "done" | "cached" | "failed" | "skipped"
+
+export interface ProgressShape {
+  /** A stage began; `expectedIn` is how many input rows it will read, when known (gives an ETA). */
+  readonly start: (stage: string, expectedIn?: number) => void
+  readonly advance: (stage: string, rowsIn: number, rowsOut: number) => void
+  readonly finish: (stage: string, status: StageStatus) => void
+  /** Stops timers and leaves the display in its final state. */
+  readonly close: () => void
+}
+
+/** The one progress display of a run; the engine feeds it, stages never print progress themselves. */
+export class Progress extends Context.Service<Progress, ProgressShape>()("autodidact/Progress") {
+  static readonly silent: Layer.Layer<Progress> = Layer.succeed(Progress, {
+    start: () => {},
+    advance: () => {},
+    finish: () => {},
+    close: () => {}
+  })
+
+  /** Redraws a block of lines in place: for a terminal. */
+  static readonly tty = (out: NodeJS.WriteStream): Layer.Layer<Progress> =>
+    Layer.sync(Progress, () => renderer((lines, previous) => {
+      if (previous > 0) out.write(`\x1b[${previous}A`)
+      for (const line of lines) out.write(`\x1b[2K${line}\n`)
+    }, 250))
+
+  /** Plain lines (start, every `everyMs`, finish): for logs and CI, where redraws would be noise. */
+  static readonly plain = (write: (line: string) => void, everyMs = 5000): Layer.Layer<Progress> =>
+    Layer.sync(Progress, () => plainLines(write, everyMs))
+}
+
+interface StageLine {
+  status: StageStatus
+  expectedIn?: number
+  rowsIn: number
+  rowsOut: number
+  startedAt: number
+  endedAt?: number
+}
+
+export const formatStage = (name: string, s: StageLine, now: number): string => {
+  const seconds = Math.max(((s.endedAt ?? now) - s.startedAt) / 1000, 1e-3)
+  const rate = s.rowsIn > 0 ? s.rowsIn / seconds : s.rowsOut / seconds
+  let eta = ""
+  if (s.status === "running" && s.expectedIn !== undefined && s.rowsIn > 0 && s.expectedIn > s.rowsIn) {
+    eta = ` eta ${formatDuration((s.expectedIn - s.rowsIn) / (s.rowsIn / seconds))}`
+  }
+  const input = s.expectedIn !== undefined ? `${s.rowsIn}/${s.expectedIn} in, ` : s.rowsIn > 0 ? `${s.rowsIn} in, ` : ""
+  return `${name.padEnd(18)} ${s.status.padEnd(8)} ${input}${s.rowsOut} out, ${Math.round(rate)} rows/s, ${formatDuration(seconds)}${eta}`
+}
+
+const formatDuration = (seconds: number): string =>
+  seconds < 60 ? `${seconds.toFixed(1)}s` : `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, "0")}s`
+
+const track = () => {
+  const stages = new Map<string, StageLine>()
+  return {
+    stages,
+    start: (stage: string, expectedIn?: number) => {
+      const line: StageLine = { status: "running", rowsIn: 0, rowsOut: 0, startedAt: Date.now() }
+      if (expectedIn !== undefined) line.expectedIn = expectedIn
+      stages.set(stage, line)
+    },
+    advance: (stage: string, rowsIn: number, rowsOut: number) => {
+      const s = stages.get(stage)
+      if (s) {
+        s.rowsIn += rowsIn
+        s.rowsOut += rowsOut
+      }
+    },
+    finish: (stage: string, status: StageStatus) => {
+      const s = stages.get(stage) ?? { status, rowsIn: 0, rowsOut: 0, startedAt: Date.now() }
+      s.status = status
+      s.endedAt = Date.now()
+      stages.set(stage, s)
+    }
+  }
+}
+
+const renderer = (draw: (lines: ReadonlyArray<string>, previous: number) => void, everyMs: number): ProgressShape => {
+  const t = track()
+  let drawn = 0
+  const redraw = () => {
+    const now = Date.now()
+    const lines = [...t.stages].map(([name, s]) => formatStage(name, s, now))
+    draw(lines, drawn)
+    drawn = lines.length
+  }
+  const timer = setInterval(redraw, everyMs)
+  timer.unref()
+  return {
+    start: t.start,
+    advance: t.advance,
+    finish: (stage, status) => {
+      t.finish(stage, status)
+      redraw()
+    },
+    close: () => {
+      clearInterval(timer)
+      redraw()
+    }
+  }
+}
+
+const plainLines = (write: (line: string) => void, everyMs: number): ProgressShape => {
+  const t = track()
+  const timer = setInterval(() => {
+    const now = Date.now()
+    for (const [name, s] of t.stages) if (s.status === "running") write(formatStage(name, s, now))
+  }, everyMs)
+  timer.unref()
+  return {
+    start: (stage, expectedIn) => {
+      t.start(stage, expectedIn)
+      write(`${stage.padEnd(18)} started`)
+    },
+    advance: t.advance,
+    finish: (stage, status) => {
+      t.finish(stage, status)
+      write(formatStage(stage, t.stages.get(stage)!, Date.now()))
+    },
+    close: () => clearInterval(timer)
+  }
+}

@@ -1,0 +1,72 @@
+import type { Effect, Schema, Stream } from "effect"
+import type { Rng } from "#core"
+
+/**
+ * What a stage sees while it runs. Rejects and counters are recorded per batch, persisted with the
+ * batch's part, and summed by the engine: stages never keep their own tallies.
+ */
+export interface StageContext<Config> {
+  readonly stage: string
+  readonly seed: number
+  readonly config: Config
+  /** Randomness for one record: derived from (run seed, stage, record id) only. */
+  readonly rng: (recordId: string) => Rng
+  /** Keep a rejected record with its reason; counted in the summary under the reason. */
+  readonly reject: (reason: string, record: { readonly id?: string; readonly detail?: unknown }) => void
+  /** Add to a named counter (e.g. "error_type/operator"); summed over batches in the summary. */
+  readonly count: (counter: string, n?: number) => void
+  /** The rows of an input stage, in their materialised order. */
+  readonly input: (stage: string) => Stream.Stream<unknown, unknown>
+}
+
+/** A JSON-shaped row schema: rows are stored as JSON, so the encoded side must be plain data. */
+export type RowSchema<Row> = Schema.Codec<Row, unknown>
+
+interface StageBase<Name extends string, Row, Config> {
+  readonly name: Name
+  /** Bump when the stage's logic changes: it is part of the cache key. */
+  readonly version: number
+  readonly inputs: ReadonlyArray<string>
+  readonly schema: RowSchema<Row>
+  /** Resolved configuration; part of the cache key, so everything that changes output must be here. */
+  readonly config: Config
+  readonly description?: string
+}
+
+/**
+ * A stream stage produces its rows as one ordered stream (a seed reader, a global dedup). The engine
+ * cuts the stream into parts of `partRows` rows; after a kill, the stream is run again and the rows
+ * of finished parts are skipped rather than rewritten.
+ */
+export interface StreamStage<Name extends string, Row, Config> extends StageBase<Name, Row, Config> {
+  readonly kind: "stream"
+  readonly partRows?: number
+  readonly run: (ctx: StageContext<Config>) => Stream.Stream<Row, unknown>
+}
+
+/**
+ * A map stage processes its first input in fixed batches of `batchSize` rows; batch k becomes part k,
+ * so batches may run concurrently and a resumed run redoes only the batches with no finished part.
+ */
+export interface MapStage<Name extends string, In, Row, Config> extends StageBase<Name, Row, Config> {
+  readonly kind: "map"
+  readonly batchSize?: number
+  readonly concurrency?: number
+  readonly process: (batch: ReadonlyArray<In>, ctx: StageContext<Config>) => Effect.Effect<ReadonlyArray<Row>, unknown>
+}
+
+export type Stage = StreamStage<string, any, any> | MapStage<string, any, any, any>
+
+export const DEFAULT_PART_ROWS = 10_000
+export const DEFAULT_BATCH_SIZE = 1_000
+
+export const streamStage = <const Name extends string, Row, Config>(
+  stage: Omit<StreamStage<Name, Row, Config>, "kind">
+): StreamStage<Name, Row, Config> => ({ kind: "stream", ...stage })
+
+export const mapStage = <In, const Name extends string = string, Row = unknown, Config = unknown>(
+  stage: Omit<MapStage<Name, In, Row, Config>, "kind">
+): MapStage<Name, In, Row, Config> => {
+  if (stage.inputs.length === 0) throw new TypeError(`map stage "${stage.name}" needs an input to map over`)
+  return { kind: "map", ...stage }
+}

@@ -1,0 +1,38 @@
+/** Figures of one stage in a run, as saved in the stage manifest and the run summary. */
+export interface StageFigures {
+  readonly name: string
+  readonly status: "done" | "cached" | "failed" | "skipped"
+  /** "hit": reused whole; "miss": computed; "resumed": some parts were already finished. */
+  readonly cache: "hit" | "miss" | "resumed" | "none"
+  readonly key?: string
+  readonly dir?: string
+  readonly rows_in: number
+  readonly rows_out: number
+  readonly rejects: Readonly<Record<string, number>>
+  readonly counters: Readonly<Record<string, number>>
+  readonly parts: number
+  readonly parts_reused: number
+  readonly duration_ms: number
+  readonly error?: string
+}
+
+export interface RunSummary {
+  readonly run_id: string
+  readonly pipeline: string
+  readonly seed: number
+  readonly config_hash: string
+  readonly status: "succeeded" | "failed"
+  readonly started_at: string
+  readonly finished_at: string
+  readonly duration_ms: number
+  readonly stages: ReadonlyArray<StageFigures>
+  readonly totals: { readonly model_calls?: number; readonly cache_hits: number; readonly rejects: number }
+  readonly error?: string
+}
+
+export const addCounts = (into: Record<string, number>, from: Readonly<Record<string, number>>): void => {
+  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v
+}
+
+export const sortedCounts = (counts: Readonly<Record<string, number>>): Record<string, number> =>
+  Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config"
+
+export default defineConfig({
+  test: {
+    include: ["libs/**/*.test.ts", "pipelines/**/*.test.ts", "tools/**/*.test.ts", "tests/**/*.test.ts"],
+    // DuckDB is a native addon: separate processes keep one test file's instance from another's.
+    pool: "forks",
+    testTimeout: 120_000,
+    hookTimeout: 60_000
+  }
+})
