@@ -233,7 +233,8 @@ const executeStage = (stage: Stage, inputs: ReadonlyMap<string, StageOutput>, pa
           return Stream.fail(new StageFailed({ stage: stage.name, message: `reads "${name}", which is not among its declared inputs` }))
         }
         return readParts(out.files).pipe(Stream.provideService(DuckDb, db))
-      }
+      },
+      inputRows: (name: string) => inputs.get(name)?.rows ?? 0
     }
     const db = yield* DuckDb
     const stats =
@@ -408,10 +409,8 @@ const runStreamStage = (stage: StreamStage<string, unknown, unknown>, dir: strin
     // that part the same way on every run; that keeps resumed totals equal to uninterrupted ones.
     let t = tallies()
     const ctx: StageContext<unknown> = { ...ctxBase, reject: (r, x) => t.reject(r, x), count: (c, n) => t.count(c, n) }
-    const flush = (rows: ReadonlyArray<unknown>, index: number) =>
+    const flush = (rows: ReadonlyArray<unknown>, index: number, current: ReturnType<typeof tallies>) =>
       Effect.gen(function* () {
-        const current = t
-        t = tallies()
         const before = finished.get(index)
         if (before !== undefined) {
           progress.advance(stage.name, 0, before.rows)
@@ -423,6 +422,13 @@ const runStreamStage = (stage: StreamStage<string, unknown, unknown>, dir: strin
         progress.advance(stage.name, 0, rows.length)
         return stats
       })
+    // Tallies are handed over in the sequential part of the stream (Stream.map), so each part gets the
+    // same rejects on every run; the writes themselves overlap with producing the next part.
+    const takeTallies = () => {
+      const current = t
+      t = tallies()
+      return current
+    }
     const stats = yield* stage.run(ctx).pipe(
       Stream.mapError((e) =>
         e instanceof StageFailed
@@ -431,10 +437,11 @@ const runStreamStage = (stage: StreamStage<string, unknown, unknown>, dir: strin
       ),
       Stream.grouped(partRows),
       Stream.zipWithIndex,
-      Stream.mapEffect(([rows, index]) => flush(rows, index)),
+      Stream.map(([rows, index]) => [rows, index, takeTallies()] as const),
+      Stream.mapEffect(([rows, index, current]) => flush(rows, index, current), { concurrency: 2 }),
       Stream.runCollect
     )
     // Rejects or counts after the last row (or from a stage that kept no row) get a part of their own.
-    if (t.rejects.length > 0 || Object.keys(t.counters).length > 0) stats.push(yield* flush([], stats.length))
+    if (t.rejects.length > 0 || Object.keys(t.counters).length > 0) stats.push(yield* flush([], stats.length, takeTallies()))
     return stats
   })

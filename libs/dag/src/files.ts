@@ -20,12 +20,12 @@ export const fsyncPath = async (path: string): Promise<void> => {
  * Publish a finished file under its final name: flush it, rename it (atomic on one file system), and
  * flush the folder so the rename itself survives a crash. Readers see the whole file or none.
  */
-export const commitFile = (tmpPath: string, finalPath: string): Effect.Effect<void, MaterialiseError> =>
+export const commitFile = (tmpPath: string, finalPath: string, options: { readonly syncDir?: boolean } = {}): Effect.Effect<void, MaterialiseError> =>
   Effect.tryPromise({
     try: async () => {
       await fsyncPath(tmpPath)
       await rename(tmpPath, finalPath)
-      await fsyncPath(dirname(finalPath))
+      if (options.syncDir !== false) await fsyncPath(dirname(finalPath))
     },
     catch: fail(finalPath)
   })

@@ -17,6 +17,8 @@ export interface StageContext<Config> {
   readonly count: (counter: string, n?: number) => void
   /** The rows of an input stage, in their materialised order. */
   readonly input: (stage: string) => Stream.Stream<unknown, unknown>
+  /** How many rows an input stage produced (known before this stage starts). */
+  readonly inputRows: (stage: string) => number
 }
 
 /** A JSON-shaped row schema: rows are stored as JSON, so the encoded side must be plain data. */

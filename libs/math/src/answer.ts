@@ -1,0 +1,199 @@
+/**
+ * Final answers: find them in a solution and compare them. GSM8K's own grader takes `#### (-?[0-9.,]+)`
+ * after dropping commas and compares strings; model outputs also end with "The answer is: X" (LEMMA) or
+ * `\boxed{X}` (RISE), and write the number as "$1,200", "18 dollars", "50%", "\frac{1}{2}" or "0.50".
+ * Here every numeric form becomes an exact rational, so "1/2", ".5", "0.50" and "\frac{1}{2}" are equal.
+ */
+import * as R from "./rational.ts"
+import type { Rational } from "./rational.ts"
+import type { Span } from "./arithmetic.ts"
+
+export interface NormalisedAnswer {
+  /** The text as found, trimmed. */
+  readonly raw: string
+  /** Numeric answers: the rational's canonical text ("1200", "0.5", "1/3"); others: cleaned lower-case text. */
+  readonly canonical: string
+  /** Present when the answer is a number. A percentage keeps its written number: "50%" → 50. */
+  readonly value?: Rational
+  readonly percent: boolean
+  /** Words after the number ("dollars", "per hour"), dropped from the comparison. */
+  readonly unit?: string
+}
+
+const NUMBER_SRC = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+`
+const NUMERIC = new RegExp(String.raw`^([+-]?)\s*(${NUMBER_SRC})(?:\s*/\s*(${NUMBER_SRC}))?\s*(%|percent\b)?\s*(.*)$`, "i")
+const MIXED = /^([+-]?)(\d+)\s+(\d+)\s*\/\s*(\d+)\s*(.*)$/
+/** What may follow a number and still be a unit: words, degrees, primes, powers ("cm^2", "sq. ft."). */
+const UNIT = /^[A-Za-z°'"²³][A-Za-z°'"²³\s.\-/^0-9]*$/
+
+/** Rewrites the LaTeX that models put around answers into plain text. */
+const stripLatex = (s: string): string => {
+  let out = s
+  for (let i = 0; i < 5; i++) {
+    const before = out
+    out = out
+      .replace(/\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g, "($1)/($2)")
+      .replace(/\\[dt]?frac\s*(\d)\s*(\d)/g, "$1/$2")
+      .replace(/\\(?:text|textbf|mathrm|mathbf|mbox|boxed|fbox)\s*\{([^{}]*)\}/g, "$1")
+    if (out === before) break
+  }
+  return out
+    .replace(/\\\$/g, "$")
+    .replace(/\\%/g, "%")
+    .replace(/\{,\}/g, ",")
+    .replace(/\\[,!;: ]/g, "")
+    .replace(/\\(?:left|right)\b/g, "")
+    .replace(/\^\s*\{?\\circ\}?/g, "°")
+    .replace(/\\(?:cdot|times)/g, "*")
+}
+
+/** "(3)/(4)" from \frac → "3/4"; only strips parentheses around a bare number. */
+const unwrapNumberParens = (s: string): string => s.replace(/\(\s*([+-]?[\d.,]+)\s*\)/g, "$1")
+
+const cleanText = (s: string): string => s.toLowerCase().replace(/\s+/g, " ").replace(/[.\s]+$/, "").trim()
+
+/**
+ * Canonical form of a final-answer string. Strips `$`, `\$`, thousands commas, LaTeX fractions and text
+ * wrappers, surrounding `$…$` math, a leading "x =", a trailing period and unit words; reads mixed
+ * numbers ("2 1/2"). A string that is not a number keeps a cleaned text form so "Yes" equals "yes.".
+ */
+export const normaliseAnswer = (raw: string): NormalisedAnswer => {
+  const trimmed = raw.trim()
+  let s = stripLatex(trimmed)
+    .replace(/[\u2212\u2013]/g, "-")
+    .replace(/\$/g, "")
+    .trim()
+  s = unwrapNumberParens(s)
+  s = s.replace(/^[a-z]\s*=\s*/i, "").replace(/[.;,!]+$/, "").trim()
+  const text: NormalisedAnswer = { raw: trimmed, canonical: cleanText(s), percent: false }
+
+  const mixed = MIXED.exec(s)
+  if (mixed) {
+    const whole = BigInt(mixed[2] ?? "0")
+    const frac = R.ratio(BigInt(mixed[3] ?? "0"), BigInt(mixed[4] ?? "1"))
+    const rest = (mixed[5] ?? "").trim()
+    if (frac.ok && (rest === "" || UNIT.test(rest))) {
+      const v = R.add(R.fromBigInt(whole), frac.value)
+      const value = mixed[1] === "-" ? R.neg(v) : v
+      return { raw: trimmed, canonical: R.toString(value), value, percent: false, ...(rest ? { unit: cleanText(rest) } : {}) }
+    }
+  }
+
+  const m = NUMERIC.exec(s)
+  if (!m) return text
+  const rest = (m[5] ?? "").trim()
+  if (rest !== "" && !UNIT.test(rest)) return text
+  const a = R.parseRational(m[2] ?? "")
+  if (!a.ok) return text
+  let value = a.value
+  if (m[3] !== undefined) {
+    const b = R.parseRational(m[3])
+    if (!b.ok) return text
+    const q = R.div(value, b.value)
+    if (!q.ok) return text
+    value = q.value
+  }
+  if (m[1] === "-") value = R.neg(value)
+  return {
+    raw: trimmed,
+    canonical: R.toString(value),
+    value,
+    percent: m[4] !== undefined,
+    ...(rest ? { unit: cleanText(rest) } : {})
+  }
+}
+
+/**
+ * Whether two final answers agree: numbers compare exactly as rationals (a percent sign is ignored, so
+ * "50%" equals "50" but not "0.5"); anything else compares as cleaned text.
+ */
+export const answersEqual = (a: string | NormalisedAnswer, b: string | NormalisedAnswer): boolean => {
+  const x = typeof a === "string" ? normaliseAnswer(a) : a
+  const y = typeof b === "string" ? normaliseAnswer(b) : b
+  if (x.value !== undefined && y.value !== undefined) return R.equals(x.value, y.value)
+  if (x.value !== undefined || y.value !== undefined) return false
+  return x.canonical === y.canonical
+}
+
+export type AnswerSource = "hash" | "boxed" | "answer_is"
+
+export interface ExtractedAnswer {
+  readonly raw: string
+  readonly answer: NormalisedAnswer
+  readonly source: AnswerSource
+  /** Where the raw answer text sits in the solution. */
+  readonly span: Span
+}
+
+/** Content of the last `\boxed{…}` (or `\fbox{…}`), with nested braces. */
+const lastBoxed = (text: string): { raw: string; span: Span } | undefined => {
+  const re = /\\(?:boxed|fbox)\s*\{/g
+  let found: { raw: string; span: Span } | undefined
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const start = m.index + m[0].length
+    let depth = 1
+    let i = start
+    while (i < text.length && depth > 0) {
+      const c = text[i]
+      if (c === "{") depth++
+      else if (c === "}") depth--
+      i++
+    }
+    if (depth === 0) found = { raw: text.slice(start, i - 1), span: { start, end: i - 1 } }
+  }
+  return found
+}
+
+const lastMatch = (re: RegExp, text: string): RegExpExecArray | undefined => {
+  let last: RegExpExecArray | undefined
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) last = m
+  return last
+}
+
+const trimmedSpan = (text: string, start: number, end: number): Span => {
+  let s = start
+  let e = end
+  while (s < e && /\s/.test(text[s] ?? "")) s++
+  while (e > s && /\s/.test(text[e - 1] ?? "")) e--
+  return { start: s, end: e }
+}
+
+/**
+ * The final answer of a solution: the last `#### X` line (GSM8K), else the last `\boxed{X}` (RISE), else
+ * the last "The answer is: X" (LEMMA). Tolerant of "#### $1,200" where GSM8K's regex would stop at "$".
+ */
+export const extractFinalAnswer = (text: string): ExtractedAnswer | undefined => {
+  const hash = lastMatch(/####[ \t]*([^\n]*)/g, text)
+  if (hash && (hash[1] ?? "").trim() !== "") {
+    const start = hash.index + hash[0].length - (hash[1] ?? "").length
+    const span = trimmedSpan(text, start, hash.index + hash[0].length)
+    const raw = text.slice(span.start, span.end)
+    return { raw, answer: normaliseAnswer(raw), source: "hash", span }
+  }
+  const boxed = lastBoxed(text)
+  if (boxed && boxed.raw.trim() !== "") {
+    const span = trimmedSpan(text, boxed.span.start, boxed.span.end)
+    const raw = text.slice(span.start, span.end)
+    return { raw, answer: normaliseAnswer(raw), source: "boxed", span }
+  }
+  const is = lastMatch(/the (?:final )?answer is:?[ \t]*([^\n]*)/gi, text)
+  if (is && (is[1] ?? "").trim() !== "") {
+    const body = is[1] ?? ""
+    const start = is.index + is[0].length - body.length
+    // Drop the sentence's closing period but not a decimal point ("is 2.5." → "2.5").
+    const cut = body.replace(/\.\s*$/, "")
+    const span = trimmedSpan(text, start, start + cut.length)
+    const raw = text.slice(span.start, span.end)
+    return { raw, answer: normaliseAnswer(raw), source: "answer_is", span }
+  }
+  return undefined
+}
+
+/**
+ * GSM8K's reference extraction exactly: `#### (-?[0-9.,]+)` with commas removed, or undefined. Kept for
+ * comparability with published numbers; prefer `extractFinalAnswer` for checking.
+ */
+export const extractGsm8kAnswer = (text: string): string | undefined => {
+  const m = /#### (-?[0-9.,]+)/.exec(text)
+  return m ? (m[1] ?? "").replace(/,/g, "") : undefined
+}

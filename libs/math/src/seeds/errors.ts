@@ -1,0 +1,50 @@
+import { Schema } from "effect"
+
+/** Advice appended to every bad-row message: the two ways out a user has. */
+export const DEFAULT_BAD_ROW_HINT = "fix the row or use --on-bad-rows skip"
+
+/**
+ * One seed row that cannot become a task. `field` names the offending field, or `(row)` when
+ * the row as a whole is unusable (not JSON, not an object); `reason` says what is wrong in a
+ * few words and is what the rejects file records.
+ */
+export class BadSeedRow extends Schema.TaggedError<BadSeedRow>()("BadSeedRow", {
+  file: Schema.String,
+  line: Schema.Number,
+  field: Schema.String,
+  reason: Schema.String,
+  hint: Schema.String
+}) {
+  override get message(): string {
+    const where = this.field === WHOLE_ROW ? "" : ` field "${this.field}":`
+    return `${this.file}:${this.line}:${where} ${this.reason}; ${this.hint}`
+  }
+}
+
+/** The `field` of a BadSeedRow that concerns the whole row rather than one field. */
+export const WHOLE_ROW = "(row)"
+
+/** The seed file itself cannot be read: missing, unsupported extension, or rejected by DuckDB. */
+export class SeedFileError extends Schema.TaggedError<SeedFileError>()("SeedFileError", {
+  file: Schema.String,
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `${this.file}: ${this.reason}`
+  }
+}
+
+/** `format: "auto"` could not tell from the first row which seed format the file holds. */
+export class UnknownSeedFormat extends Schema.TaggedError<UnknownSeedFormat>()("UnknownSeedFormat", {
+  file: Schema.String,
+  line: Schema.Number,
+  fields: Schema.Array(Schema.String)
+}) {
+  override get message(): string {
+    const found = this.fields.length === 0 ? "no fields" : `fields ${this.fields.map((f) => `"${f}"`).join(", ")}`
+    return `${this.file}:${this.line}: cannot detect the seed format from ${found}; expected "question" and "answer" ` +
+      `(GSM8K) or "instruction" and "instances" (Self-Instruct); rename the fields or pass --format explicitly`
+  }
+}
+
+export type SeedReadError = BadSeedRow | SeedFileError | UnknownSeedFormat

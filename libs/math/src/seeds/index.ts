@@ -1,0 +1,8 @@
+export * from "./errors.ts"
+export * from "./rows.ts"
+export * from "./gsm8k.ts"
+export * from "./self-instruct.ts"
+export * from "./rejects.ts"
+export * from "./read-seeds.ts"
+export { sqlString } from "./duckdb-rows.ts"
+export { decodeRow } from "./decode-row.ts"

@@ -1,0 +1,37 @@
+import type { RunSummary, StageFigures } from "#dag"
+
+/**
+ * The fidelity figures of a math build, as markdown for the dataset card: verification pass rates,
+ * counts per error type and strategy, and rejects by reason per stage (all from the run summary).
+ */
+export const fidelityMarkdown = (summary: RunSummary): string => {
+  const stages = new Map(summary.stages.map((s) => [s.name, s]))
+  const out: Array<string> = ["## Fidelity", ""]
+  out.push("### Verification", "", "| stage | origin | passed | failed | pass rate |", "|---|---|---:|---:|---:|")
+  for (const s of summary.stages) {
+    const origins = new Set(Object.keys(s.counters).filter((k) => k.startsWith("verify/")).map((k) => k.split("/")[1]!))
+    for (const origin of [...origins].sort()) {
+      const passed = s.counters[`verify/${origin}/passed`] ?? 0
+      const failed = s.counters[`verify/${origin}/failed`] ?? 0
+      out.push(`| ${s.name} | ${origin} | ${passed} | ${failed} | ${percent(passed, passed + failed)} |`)
+    }
+  }
+  out.push("", "### Injected errors", "", "| config | error type | rows |", "|---|---|---:|")
+  for (const [stage, config] of [["rise", "preference"], ["lemma", "correction"]] as const) {
+    for (const [k, v] of counters(stages.get(stage), "error_type/")) out.push(`| ${config} | ${k} | ${v} |`)
+  }
+  out.push("", "### Correction strategies", "", "| strategy | rows |", "|---|---:|")
+  for (const [k, v] of counters(stages.get("lemma"), "strategy/")) out.push(`| ${k} | ${v} |`)
+  out.push("", "### Rejects by reason", "", "| stage | reason | rows |", "|---|---|---:|")
+  for (const s of summary.stages) for (const [reason, n] of Object.entries(s.rejects)) out.push(`| ${s.name} | ${reason} | ${n} |`)
+  out.push("", "### Stages", "", "| stage | rows in | rows out | cache |", "|---|---:|---:|---|")
+  for (const s of summary.stages) out.push(`| ${s.name} | ${s.rows_in} | ${s.rows_out} | ${s.cache} |`)
+  return out.join("\n") + "\n"
+}
+
+const counters = (s: StageFigures | undefined, prefix: string): Array<[string, number]> =>
+  Object.entries(s?.counters ?? {})
+    .filter(([k]) => k.startsWith(prefix))
+    .map(([k, v]): [string, number] => [k.slice(prefix.length), v])
+
+const percent = (n: number, d: number): string => (d === 0 ? "–" : `${((100 * n) / d).toFixed(1)}%`)

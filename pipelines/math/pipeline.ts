@@ -1,0 +1,82 @@
+import { Effect } from "effect"
+import { publish } from "#store"
+import type { PipelineDefinition } from "../pipeline.ts"
+import { columns } from "./columns.ts"
+import { fidelityMarkdown } from "./figures.ts"
+import { lemmaStage, preferenceStage, riseStage, stepPreferenceStage, variantsStage } from "./generate-stages.ts"
+import { fileSha256, seedsStage, verifiedStage } from "./seed-stages.ts"
+import { rlStage, sftStage, tasksStage } from "./task-stages.ts"
+
+export const MATH_SEEDS = "data/seeds/math.jsonl"
+
+/**
+ * The embedded default: a grade-school math dataset built with no model. Seeds are varied symbolically
+ * (GSM-Symbolic style), every task's solution is verified by exact arithmetic, and errors are injected
+ * programmatically for preference pairs (RISE) and correction traces (LEMMA).
+ *
+ *   seeds → verified → variants → tasks → sft, rl
+ *                                       → rise → preference, step_preference
+ *                                       → lemma (correction)
+ */
+export const mathPipeline: PipelineDefinition = {
+  name: "math",
+  description: "grade-school math from data/seeds/math.jsonl: symbolic variants, RISE pairs, LEMMA corrections",
+  sizeMeaning: "tasks (seed problems and their symbolic variants)",
+  defaultSize: 5000,
+  stages: (options) =>
+    Effect.gen(function* () {
+      const sha256 = yield* fileSha256(MATH_SEEDS)
+      const stages = [
+        seedsStage({ file: MATH_SEEDS, sha256, onBadRows: options.onBadRows }),
+        verifiedStage("seeds"),
+        variantsStage("verified", options.size),
+        tasksStage({ variants: "variants", seeds: "verified" }, options.size),
+        sftStage("tasks"),
+        rlStage("tasks"),
+        riseStage("tasks"),
+        preferenceStage("rise"),
+        stepPreferenceStage("rise"),
+        lemmaStage("tasks")
+      ]
+      return { stages, config: { seeds: { file: MATH_SEEDS, sha256 }, size: options.size, onBadRows: options.onBadRows } }
+    }),
+  publish: (run, options) =>
+    Effect.gen(function* () {
+      const configs = (["sft", "preference", "step_preference", "correction", "rl"] as const).map((name) => {
+        const stage = name === "correction" ? "lemma" : name
+        const output = run.outputs.get(stage)!
+        return { name, description: descriptions[name]!, columns: columns[name]!, files: output.files }
+      })
+      const result = yield* publish({
+        dataDir: options.dataDir,
+        name: "math",
+        pipeline: "math",
+        configs,
+        seed: options.seed,
+        config: options.config,
+        seedFiles: [MATH_SEEDS],
+        runSummary: run.summary,
+        codeVersion: options.codeVersion,
+        card: {
+          title: "Autodidact math",
+          summary:
+            "Grade-school math word problems with verified step-by-step solutions, made offline by Autodidact " +
+            "from hand-written seed problems: GSM-Symbolic-style variants (numbers redrawn under inferred conditions, " +
+            "solutions re-executed with exact arithmetic and verified), RISE preference pairs with one subtle " +
+            "injected error carried to a wrong answer, and LEMMA mistake-and-correction traces.",
+          strategies: ["symbolic variation (GSM-Symbolic)", "programmatic error injection (RISE)", "programmatic mistake augmentation and correction (LEMMA)", "exact-arithmetic verification"],
+          figures: fidelityMarkdown(run.summary)
+        }
+      })
+      const rows = Object.fromEntries(Object.entries(result.manifest.configs).map(([name, c]) => [name, c.rows]))
+      return { status: result.status, version: result.version, dir: result.dir, message: [result.message, ...result.notes].join("\n"), rows }
+    })
+}
+
+const descriptions: Record<string, string> = {
+  sft: "Question and verified step-by-step solution as a two-turn conversation (`messages`), for supervised fine-tuning.",
+  preference: "RISE full-solution pairs: `chosen` is a verified solution, `rejected` the same solution with one subtle injected error carried consistently to a wrong answer; for DPO.",
+  step_preference: "RISE step pairs (Step-DPO style): the shared correct prefix, then the correct step (`chosen`) and the step with the injected error (`rejected`).",
+  correction: "LEMMA traces: a solution that goes wrong at `error_step`, a transition, then either a fix and continuation or a fresh restart, ending on the correct answer.",
+  rl: "Prompts with the reference answer, for RL with verifiable rewards (e.g. GRPO)."
+}

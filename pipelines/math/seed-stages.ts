@@ -1,0 +1,100 @@
+import { Effect, Result, Stream } from "effect"
+import { contentId, normaliseText, sha256Hex } from "#core"
+import { mapStage, streamStage } from "#dag"
+import { BadSeedRow, WHOLE_ROW, decodeGsm8k, isMalformed, readRawRows, verifySolution } from "#math"
+import { VerifiedTask } from "./rows.ts"
+import type { Task } from "#core"
+import { Schema } from "effect"
+
+export interface SeedStageConfig {
+  readonly file: string
+  /** The seed file's content hash: part of the stage's identity, so an edited seed file recomputes. */
+  readonly sha256: string
+  readonly onBadRows: "fail" | "skip"
+}
+
+/**
+ * Reads the seed file (JSONL, JSON, CSV or Parquet in GSM8K format). A bad row stops the build with
+ * its file, line and field, or with --on-bad-rows skip is kept in the stage's rejects with its reason.
+ * A repeated question is always a reject ("duplicate_question"), never an error.
+ */
+export const seedsStage = (config: SeedStageConfig) =>
+  streamStage({
+    name: "seeds",
+    version: 1,
+    inputs: [],
+    schema: VerifiedTask,
+    config,
+    description: "seed problems read from the seed file",
+    run: (ctx) => {
+      const seen = new Set<string>()
+      return readRawRows(config.file).pipe(
+        Stream.mapEffect((raw) =>
+          Effect.gen(function* () {
+            const bad = (error: BadSeedRow) =>
+              config.onBadRows === "fail"
+                ? Effect.fail(error)
+                : Effect.sync(() => {
+                    ctx.reject(`bad_row:${error.field}`, { id: `${error.file}:${error.line}`, detail: { message: error.message } })
+                    return [] as Array<VerifiedTask>
+                  })
+            if (isMalformed(raw)) {
+              return yield* bad(new BadSeedRow({ file: config.file, line: raw.line, field: WHOLE_ROW, reason: raw.malformed, hint: "fix the row or use --on-bad-rows skip" }))
+            }
+            const decoded = decodeGsm8k(config.file, raw.line, raw.row)
+            if (Result.isFailure(decoded)) return yield* bad(decoded.failure)
+            const task: Task = decoded.success
+            if (seen.has(task.id)) {
+              ctx.reject("duplicate_question", { id: task.id, detail: { file: config.file, line: raw.line } })
+              return []
+            }
+            seen.add(task.id)
+            return [{ ...task, steps: 0, origin: "seed" }]
+          })
+        ),
+        Stream.flattenIterable
+      )
+    }
+  })
+
+/**
+ * Keeps the tasks whose reference solution verifies (every annotation's arithmetic, the numbers written
+ * after them, and the final answer), rejecting the others with the verifier's reason code.
+ */
+export const verifiedStage = (input: string, name = "verified") =>
+  mapStage<VerifiedTask>({
+    name,
+    version: 1,
+    inputs: [input],
+    schema: VerifiedTask,
+    config: { rounding: "gsm8k" },
+    batchSize: 500,
+    description: "tasks whose reference solution verifies",
+    process: (batch, ctx) =>
+      Effect.sync(() =>
+        batch.flatMap((task) => {
+          const result = verifySolution(task.reference ?? "", { expected: task.answer ?? "" })
+          if (!result.correct) {
+            ctx.count(`verify/${task.origin}/failed`)
+            ctx.reject(`unverified:${result.code ?? "unknown"}`, { id: task.id, detail: { reason: result.reason, step: result.first_error_step } })
+            return []
+          }
+          ctx.count(`verify/${task.origin}/passed`)
+          return [{ ...task, steps: result.steps.length }]
+        })
+      )
+  })
+
+/** Content hash of a file, for stage configs. */
+export const fileSha256 = (path: string) =>
+  Effect.tryPromise({
+    try: async () => sha256Hex(await (await import("node:fs/promises")).readFile(path)),
+    catch: (e) => new SeedFileMissing({ file: path, message: e instanceof Error ? e.message : String(e) })
+  })
+
+export class SeedFileMissing extends Schema.TaggedError<SeedFileMissing>()("SeedFileMissing", {
+  file: Schema.String,
+  message: Schema.String
+}) {}
+
+export const questionKey = (question: string): string => contentId("q", normaliseText(question))

@@ -1,0 +1,94 @@
+import { Effect, Stream } from "effect"
+import { contentId } from "#core"
+import { mapStage, streamStage } from "#dag"
+import { questionKey } from "./seed-stages.ts"
+import { RlRow, SftRow, VerifiedTask, lineageOf } from "./rows.ts"
+
+/**
+ * Picks the dataset's tasks from the seeds and their variants: exact duplicates (normalised question)
+ * are rejected, and each seed family gets an equal share of `size`. A family that cannot fill its share
+ * (few distinct variants exist) passes the shortfall on to the families after it, so the total reaches
+ * `size` whenever enough distinct tasks exist. Rows arrive grouped by family, seed first.
+ */
+export const tasksStage = (input: { readonly variants: string; readonly seeds: string }, size: number) =>
+  streamStage({
+    name: "tasks",
+    version: 1,
+    inputs: [input.variants, input.seeds],
+    schema: VerifiedTask,
+    config: { size },
+    description: "the dataset's tasks: seeds and variants, deduplicated, shared fairly among seed families",
+    run: (ctx) => {
+      const families = Math.max(ctx.inputRows(input.seeds), 1)
+      const seen = new Set<string>()
+      let family = -1
+      let current = ""
+      let quota = 0
+      let kept = 0
+      let carry = 0
+      let total = 0
+      const shareOf = (i: number) => Math.floor(size / families) + (i < size % families ? 1 : 0)
+      return (ctx.input(input.variants) as Stream.Stream<VerifiedTask, unknown>).pipe(
+        Stream.filter((task) => {
+          const root = task.parent_ids[0] ?? task.id
+          if (root !== current) {
+            if (family >= 0) carry += quota - kept
+            family += 1
+            current = root
+            quota = shareOf(family) + carry
+            carry = 0
+            kept = 0
+          }
+          const key = questionKey(task.question)
+          if (seen.has(key)) {
+            ctx.reject("duplicate_question", { id: task.id, detail: { family: root } })
+            return false
+          }
+          seen.add(key)
+          if (kept >= quota || total >= size) {
+            ctx.count("tasks/surplus_variants")
+            return false
+          }
+          kept += 1
+          total += 1
+          ctx.count(`tasks/origin/${task.origin}`)
+          return true
+        })
+      )
+    }
+  })
+
+/** SFT rows (TRL conversational): the question, and the verified reference solution as the answer turn. */
+export const sftStage = (input: string) =>
+  mapStage<VerifiedTask>({
+    name: "sft",
+    version: 1,
+    inputs: [input],
+    schema: SftRow,
+    config: {},
+    batchSize: 1000,
+    description: "question → verified solution conversations",
+    process: (batch) =>
+      Effect.sync(() =>
+        batch.map((task): SftRow => ({
+          ...lineageOf(task, contentId("sft", { task: task.id, text: task.reference })),
+          messages: [
+            { role: "user", content: task.question },
+            { role: "assistant", content: task.reference ?? "" }
+          ]
+        }))
+      )
+  })
+
+/** RL rows (GRPO-style, verifiable reward): the prompt and the reference answer a reward function checks. */
+export const rlStage = (input: string) =>
+  mapStage<VerifiedTask>({
+    name: "rl",
+    version: 1,
+    inputs: [input],
+    schema: RlRow,
+    config: {},
+    batchSize: 1000,
+    description: "prompts with the answer a reward function checks",
+    process: (batch) => Effect.sync(() => batch.map((task): RlRow => ({ ...lineageOf(task, contentId("rl", task.id)), prompt: task.question })))
+  })

@@ -1,0 +1,36 @@
+import type { Effect } from "effect"
+import type { DuckDb, RunResult, Stage } from "#dag"
+
+export interface BuildOptions {
+  readonly seed: number
+  /** How many tasks to make; each pipeline says what a task is. Undefined: the pipeline's default. */
+  readonly size: number | undefined
+  /** Root of runs/, cache/, datasets/ and catalog.duckdb. */
+  readonly dataDir: string
+  readonly onBadRows: "fail" | "skip"
+  /** Package version and git commit, recorded in published manifests. */
+  readonly codeVersion: { readonly package: string; readonly git?: string }
+}
+
+/** What a build published, if anything: a new version, or "unchanged" when LATEST already holds the same content. */
+export interface Published {
+  readonly status: "published" | "unchanged"
+  readonly version: string
+  readonly dir: string
+  readonly message: string
+  readonly rows: Readonly<Record<string, number>>
+}
+
+/**
+ * A pipeline: its stage graph for given options, the configuration that names the run, and how its
+ * finished stages become a published dataset.
+ */
+export interface PipelineDefinition {
+  readonly name: string
+  readonly description: string
+  /** What `--size N` counts in this pipeline, for --help and errors. */
+  readonly sizeMeaning: string
+  readonly defaultSize: number
+  readonly stages: (options: BuildOptions & { readonly size: number }) => Effect.Effect<{ readonly stages: ReadonlyArray<Stage>; readonly config: unknown }, unknown>
+  readonly publish: (run: RunResult, options: BuildOptions & { readonly size: number; readonly config: unknown }) => Effect.Effect<Published, unknown, DuckDb>
+}

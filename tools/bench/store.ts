@@ -1,0 +1,143 @@
+/**
+ * Store benchmark (figures go in libs/store/README.md):
+ *  1. publish 1M SFT-sized rows (a ~300-char question, a ~500-char answer) from engine part files, beside a
+ *     raw DuckDB COPY of the same rows (the same JSON → typed conversion, one file, no split, shuffle,
+ *     sharding, verification or checksums) in the same process;
+ *  2. `query` aggregating by version over `sft_all` with 10 versions of 1M rows. Versions 2–10 are copies of
+ *     version 1's folder with their own manifests (publishing 10 times would only re-measure step 1).
+ *   node tools/bench/store.ts [rows]
+ */
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect } from "effect"
+import { DuckDb, sqlString, writeJsonParquet, type RunSummary } from "#dag"
+import { fileList, jsonStructure, publish, queryDataset, refreshCatalog, versionName, type ColumnSpec, type Manifest } from "#store"
+
+const rows = Number(process.argv[2] ?? 1_000_000)
+const PART_ROWS = 50_000
+
+/** mulberry32: a small, good PRNG (the high bits matter: an LCG's low bits repeat too soon and would compress unrealistically). */
+const prng = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+}
+const syllables = "ba ce di fo gu ha je ki lo mu na pe qui ro su ta ve wi xo yu ze an er in on un al el il ol ul ar or ur st tr pl gr".split(" ")
+const vocabulary = Array.from({ length: 3000 }, (_, i) => {
+  const r = prng(i + 1)
+  return Array.from({ length: 1 + Math.floor(r() * 3) }, () => syllables[Math.floor(r() * syllables.length)]).join("")
+})
+/** Deterministic text of `length` characters, words drawn Zipf-like from a 3000-word vocabulary, with numbers. */
+const text = (seed: number, length: number): string => {
+  const r = prng(seed)
+  const out: Array<string> = []
+  let n = 0
+  while (n < length) {
+    const u = r()
+    const w = u < 0.1 ? String(Math.floor(r() * 10_000)) : vocabulary[Math.floor(vocabulary.length * r() ** 3)]!
+    out.push(w)
+    n += w.length + 1
+  }
+  return out.join(" ").slice(0, length)
+}
+
+const columns: ReadonlyArray<ColumnSpec> = [
+  { name: "id", type: "VARCHAR", description: "row id" },
+  { name: "task_id", type: "VARCHAR", description: "task id" },
+  { name: "messages", type: "STRUCT(role VARCHAR, content VARCHAR)[]", description: "user question, assistant answer" },
+  { name: "source", type: "VARCHAR", description: "origin" }
+]
+
+const summary: RunSummary = {
+  run_id: "bench", pipeline: "bench", seed: 1, config_hash: "", status: "succeeded", started_at: "", finished_at: "",
+  duration_ms: 0, stages: [], totals: { cache_hits: 0, rejects: 0 }
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(2)
+const rate = (n: number, ms: number) => `${Math.round(n / (ms / 1000)).toLocaleString("en-US")} rows/s`
+
+const program = Effect.gen(function* () {
+  const db = yield* DuckDb
+  const dir = yield* Effect.promise(() => mkdtemp(join(tmpdir(), "autodidact-bench-store-")))
+  const dataDir = join(dir, "data")
+  const t0 = performance.now()
+  const files: Array<string> = []
+  for (let p = 0; p * PART_ROWS < rows; p++) {
+    const json: Array<string> = []
+    for (let i = p * PART_ROWS; i < Math.min(rows, (p + 1) * PART_ROWS); i++) {
+      json.push(
+        JSON.stringify({
+          id: `sft-${i}`,
+          task_id: `task-${Math.floor(i / 4)}`,
+          messages: [
+            { role: "user", content: text(i, 300) },
+            { role: "assistant", content: text(i + 7_777_777, 500) }
+          ],
+          source: i % 3 === 0 ? "symbolic" : "seed"
+        })
+      )
+    }
+    const file = join(dir, "parts", `part-${String(p).padStart(5, "0")}.parquet`)
+    yield* Effect.promise(() => import("node:fs/promises").then((fs) => fs.mkdir(join(dir, "parts"), { recursive: true })))
+    yield* writeJsonParquet(file, json)
+    files.push(file)
+  }
+  const tGen = performance.now() - t0
+
+  const t1 = performance.now()
+  yield* db.run(
+    `COPY (SELECT s.* FROM (SELECT from_json(row, ${sqlString(jsonStructure(columns))}) AS s FROM read_parquet(${fileList(files)}))) ` +
+      `TO ${sqlString(join(dir, "raw.parquet"))} (FORMAT parquet, COMPRESSION zstd)`
+  )
+  const tRaw = performance.now() - t1
+
+  const t2 = performance.now()
+  const published = yield* publish({
+    dataDir, name: "bench", pipeline: "bench", seed: 1, config: { rows }, seedFiles: [], runSummary: summary,
+    configs: [{ name: "sft", description: "SFT rows", columns, files }],
+    card: { title: "bench", summary: "benchmark", strategies: [] }
+  })
+  const tPublish = performance.now() - t2
+
+  // Versions 2..10: copies of version 1 with their own manifests, then one catalog refresh.
+  const dsDir = join(dataDir, "datasets", "bench")
+  const m1 = JSON.parse(yield* Effect.promise(() => readFile(join(dsDir, "v0001", "manifest.json"), "utf8"))) as Manifest
+  for (let v = 2; v <= 10; v++) {
+    const name = versionName(v)
+    yield* Effect.promise(() => cp(join(dsDir, "v0001"), join(dsDir, name), { recursive: true }))
+    const m = { ...m1, version: name, parent: versionName(v - 1) }
+    yield* Effect.promise(() => writeFile(join(dsDir, name, "manifest.json"), JSON.stringify(m, null, 2)))
+  }
+  yield* Effect.promise(() => writeFile(join(dsDir, "LATEST"), "v0010\n"))
+  yield* refreshCatalog(dataDir)
+
+  const queries = [
+    "SELECT version, count(*) AS rows FROM sft_all GROUP BY version ORDER BY version",
+    "SELECT version, split, count(*) AS rows, count(DISTINCT task_id) AS tasks FROM sft_all GROUP BY ALL ORDER BY ALL",
+    "SELECT version, avg(length(messages[2].content)) AS answer_chars FROM sft_all GROUP BY version ORDER BY version"
+  ]
+  const timed: Array<[string, number]> = []
+  for (const q of queries) {
+    const t = performance.now()
+    const r = yield* queryDataset(dataDir, "bench", q)
+    timed.push([q, performance.now() - t])
+    if (r.rows.length < 10) throw new Error(`query returned ${r.rows.length} rows`)
+  }
+
+  const lines = [
+    `rows: ${rows.toLocaleString("en-US")} SFT rows (~300-char question, ~500-char answer), ${files.length} part files (made in ${seconds(tGen)} s)`,
+    "",
+    "| step | time (s) | rate |",
+    "|---|---:|---:|",
+    `| raw DuckDB COPY (JSON → typed, 1 file) | ${seconds(tRaw)} | ${rate(rows, tRaw)} |`,
+    `| publish (split, shuffle, ${published.manifest.configs["sft"]!.splits["train"]!.files.length + published.manifest.configs["sft"]!.splits["test"]!.files.length} shards, verify, sha256, card, catalog) | ${seconds(tPublish)} | ${rate(rows, tPublish)} |`,
+    `| publish / raw | ${((tRaw / tPublish) * 100).toFixed(0)}% | target ≥ 70% |`,
+    ...timed.map(([q, ms]) => `| query over 10 versions: \`${q}\` | ${seconds(ms)} | target < 2 s |`)
+  ]
+  console.log(lines.join("\n"))
+  yield* Effect.promise(() => rm(dir, { recursive: true, force: true }))
+})
+
+await Effect.runPromise(program.pipe(Effect.provide(DuckDb.layer()), Effect.scoped) as Effect.Effect<void>)

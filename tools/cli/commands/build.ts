@@ -1,0 +1,83 @@
+import { execFileSync } from "node:child_process"
+import { Effect, Layer, Option } from "effect"
+import { Command, Flag, Argument } from "effect/cli"
+import { Progress, runPipeline } from "#dag"
+import { pipelines } from "#pipelines/registry.ts"
+import type { Published } from "#pipelines/pipeline.ts"
+import { UsageError } from "../errors.ts"
+import { emit } from "../output.ts"
+import packageJson from "../../../package.json" with { type: "json" }
+
+const names = () => Object.keys(pipelines).join(", ")
+
+export const buildCommand = Command.make(
+  "build",
+  {
+    pipeline: Argument.String("pipeline").pipe(
+      Argument.withDescription(`the pipeline to build (${names()}); default math`),
+      Argument.withDefault("math")
+    ),
+    seed: Flag.Int("seed").pipe(Flag.withDescription("run seed: the same seed, config and seeds give byte-identical shards"), Flag.withDefault(0)),
+    size: Flag.Int("size").pipe(Flag.withDescription("how many tasks to make (each pipeline's default is in its description)"), Flag.optional),
+    out: Flag.String("out").pipe(Flag.withDescription("data folder for runs/, cache/, datasets/ and catalog.duckdb"), Flag.withDefault("data")),
+    onBadRows: Flag.Literals("on-bad-rows", ["fail", "skip"] as const).pipe(
+      Flag.withDescription("a bad seed row stops the build (fail) or is counted and written to a rejects file (skip)"),
+      Flag.withDefault("fail" as const)
+    ),
+    json: Flag.Boolean("json").pipe(Flag.withDescription("print the result as JSON on stdout (progress stays on stderr)"), Flag.withDefault(false))
+  },
+  (flags) =>
+    Effect.gen(function* () {
+      const definition = pipelines[flags.pipeline]
+      if (definition === undefined) {
+        return yield* new UsageError({ message: `unknown pipeline "${flags.pipeline}"; known pipelines: ${names()}` })
+      }
+      const size = Option.getOrElse(flags.size, () => definition.defaultSize)
+      if (size < 1) return yield* new UsageError({ message: `--size must be at least 1 (got ${size})` })
+      const options = {
+        seed: flags.seed,
+        size,
+        dataDir: flags.out,
+        onBadRows: flags.onBadRows,
+        codeVersion: codeVersion()
+      }
+      const { stages, config } = yield* definition.stages(options)
+      const run = yield* runPipeline({ pipeline: definition.name, stages, seed: flags.seed, dataDir: flags.out, config }).pipe(
+        Effect.provide(progressLayer())
+      )
+      const published = yield* definition.publish(run, { ...options, config })
+      yield* emit(flags.json, { run_id: run.runId, run_dir: run.runDir, summary: run.summary, dataset: published }, () =>
+        humanReport(run.runDir, run.summary.stages, published)
+      )
+    })
+).pipe(
+  Command.withDescription(
+    `Build a dataset with a pipeline (${names()}). The run lives in <out>/runs/<run-id>/ and resumes where it stopped ` +
+      `if killed; the dataset is published as a new version in <out>/datasets/<name>/.`
+  )
+)
+
+const progressLayer = (): Layer.Layer<Progress> =>
+  process.stderr.isTTY ? Progress.tty(process.stderr) : Progress.plain((line) => process.stderr.write(line + "\n"))
+
+const humanReport = (runDir: string, stages: ReadonlyArray<{ name: string; rows_out: number; rejects: Readonly<Record<string, number>>; cache: string }>, published: Published): string => {
+  const lines = [`run: ${runDir}`]
+  for (const s of stages) {
+    const rejected = Object.values(s.rejects).reduce((a, b) => a + b, 0)
+    lines.push(`  ${s.name.padEnd(18)} ${String(s.rows_out).padStart(8)} rows${rejected > 0 ? `, ${rejected} rejected` : ""}${s.cache === "hit" ? " (cached)" : ""}`)
+  }
+  lines.push(published.message)
+  for (const [config, rows] of Object.entries(published.rows)) lines.push(`  ${config.padEnd(18)} ${String(rows).padStart(8)} rows`)
+  return lines.join("\n")
+}
+
+/** Git commit of the checkout when git and a repository are there; the manifest records it. */
+const codeVersion = (): { package: string; git?: string } => {
+  try {
+    const git = execFileSync("git", ["rev-parse", "HEAD"], { stdio: ["ignore", "pipe", "ignore"] }).toString().trim()
+    return { package: packageJson.version, git }
+  } catch {
+    return { package: packageJson.version }
+  }
+}
+

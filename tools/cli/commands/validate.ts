@@ -1,0 +1,30 @@
+import { Effect, Option } from "effect"
+import { Command, Flag, Argument } from "effect/cli"
+import { requireValid, validateVersion } from "#store"
+import { UsageError } from "../errors.ts"
+import { emit } from "../output.ts"
+
+const toUsage = {
+  UnknownDataset: (e: { message: string }) => Effect.fail(new UsageError({ message: e.message })),
+  UnknownVersion: (e: { message: string }) => Effect.fail(new UsageError({ message: e.message }))
+}
+
+export const validateCommand = Command.make(
+  "validate",
+  {
+    name: Argument.String("name").pipe(Argument.withDescription("dataset name, e.g. math")),
+    version: Flag.String("version").pipe(Flag.withDescription("version to check (default LATEST)"), Flag.optional),
+    dataDir: Flag.String("data-dir").pipe(Flag.withDescription("data folder holding datasets/"), Flag.withDefault("data")),
+    json: Flag.Boolean("json").pipe(Flag.withDescription("print {dataset, version, files, rows, problems: [{file, problem}]}"), Flag.withDefault(false))
+  },
+  ({ name, version, dataDir, json }) =>
+    Effect.gen(function* () {
+      const report = yield* validateVersion(dataDir, name, Option.getOrUndefined(version))
+      yield* emit(json, report, () =>
+        report.problems.length === 0
+          ? `${name} ${report.version}: ${report.files} files, ${report.rows} rows: checksums, row counts, schemas and card OK`
+          : [`${name} ${report.version}: ${report.problems.length} problem(s)`, ...report.problems.map((p) => `  ${p.file}: ${p.problem}`)].join("\n")
+      )
+      yield* requireValid(report, dataDir)
+    }).pipe(Effect.catchTags(toUsage))
+).pipe(Command.withDescription("Check a version against its manifest: sha256 and size of every shard, row counts, column schema, the card's shard list. Exit 1 names the failing file."))

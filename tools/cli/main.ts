@@ -1,0 +1,40 @@
+import { Cause, Effect, Exit, Layer } from "effect"
+import { Command } from "effect/cli"
+import { isCliError } from "effect/cli/CliError"
+import { NodeServices } from "@effect/platform-node"
+import { DuckDb } from "#dag"
+import { buildCommand } from "./commands/build.ts"
+import { verifyCommand } from "./commands/verify.ts"
+import { storeCommands } from "./commands/store.ts"
+import { formatError } from "./errors.ts"
+import packageJson from "../../package.json" with { type: "json" }
+
+export const root = Command.make("autodidact").pipe(
+  Command.withDescription(
+    "Builds synthetic self-training datasets for language models: seed tasks → generation → verification → " +
+      "error injection → dedup → versioned Parquet shards."
+  ),
+  Command.withSubcommands([buildCommand, verifyCommand, ...storeCommands])
+)
+
+/**
+ * Runs the command line and resolves to the exit code: 0 success, 1 a failure (the message names the
+ * stage, file or record), 2 a usage error (unknown flag, bad value, unknown pipeline).
+ */
+export const runCli = (args: ReadonlyArray<string>): Promise<number> => {
+  const program = Command.runWith(root, { version: packageJson.version })(args).pipe(
+    Effect.provide(Layer.mergeAll(NodeServices.layer, DuckDb.layer()))
+  )
+  return Effect.runPromiseExit(program as Effect.Effect<void, unknown>).then((exit) => {
+    if (Exit.isSuccess(exit)) return 0
+    const error = Cause.squash(exit.cause)
+    if (isCliError(error)) {
+      // The cli module has already printed the parse error with the help text.
+      if (error._tag === "ShowHelp") return error.errors.length === 0 ? 0 : 2
+      return 2
+    }
+    const tag = (error as { _tag?: string })._tag
+    process.stderr.write(`error: ${formatError(error)}\n`)
+    return tag === "UsageError" ? 2 : 1
+  })
+}
