@@ -8,6 +8,8 @@ export interface BuildOptions {
   /** Root of runs/, cache/, datasets/ and catalog.duckdb. */
   readonly dataDir: string
   readonly onBadRows: "fail" | "skip"
+  /** A seed file to use instead of the pipeline's own (JSONL, JSON, CSV or Parquet). */
+  readonly seeds: string | undefined
   /** Package version and git commit, recorded in published manifests. */
   readonly codeVersion: { readonly package: string; readonly git?: string }
 }

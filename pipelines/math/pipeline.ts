@@ -25,9 +25,10 @@ export const mathPipeline: PipelineDefinition = {
   defaultSize: 5000,
   stages: (options) =>
     Effect.gen(function* () {
-      const sha256 = yield* fileSha256(MATH_SEEDS)
+      const file = options.seeds ?? MATH_SEEDS
+      const sha256 = yield* fileSha256(file)
       const stages = [
-        seedsStage({ file: MATH_SEEDS, sha256, onBadRows: options.onBadRows }),
+        seedsStage({ file, sha256, onBadRows: options.onBadRows }),
         verifiedStage("seeds"),
         variantsStage("verified", options.size),
         tasksStage({ variants: "variants", seeds: "verified" }, options.size),
@@ -38,7 +39,7 @@ export const mathPipeline: PipelineDefinition = {
         stepPreferenceStage("rise"),
         lemmaStage("tasks")
       ]
-      return { stages, config: { seeds: { file: MATH_SEEDS, sha256 }, size: options.size, onBadRows: options.onBadRows } }
+      return { stages, config: { seeds: { file, sha256 }, size: options.size, onBadRows: options.onBadRows } }
     }),
   publish: (run, options) =>
     Effect.gen(function* () {
@@ -54,7 +55,7 @@ export const mathPipeline: PipelineDefinition = {
         configs,
         seed: options.seed,
         config: options.config,
-        seedFiles: [MATH_SEEDS],
+        seedFiles: [options.seeds ?? MATH_SEEDS],
         runSummary: run.summary,
         codeVersion: options.codeVersion,
         card: {

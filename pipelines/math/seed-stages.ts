@@ -89,7 +89,11 @@ export const verifiedStage = (input: string, name = "verified") =>
 export const fileSha256 = (path: string) =>
   Effect.tryPromise({
     try: async () => sha256Hex(await (await import("node:fs/promises")).readFile(path)),
-    catch: (e) => new SeedFileMissing({ file: path, message: e instanceof Error ? e.message : String(e) })
+    catch: (e) =>
+      new SeedFileMissing({
+        file: path,
+        message: `cannot read the seed file ${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : e instanceof Error ? e.message : String(e)}; check the --seeds path`
+      })
   })
 
 export class SeedFileMissing extends Schema.TaggedError<SeedFileMissing>()("SeedFileMissing", {

@@ -19,6 +19,10 @@ export const buildCommand = Command.make(
     ),
     seed: Flag.Int("seed").pipe(Flag.withDescription("run seed: the same seed, config and seeds give byte-identical shards"), Flag.withDefault(0)),
     size: Flag.Int("size").pipe(Flag.withDescription("how many tasks to make (each pipeline's default is in its description)"), Flag.optional),
+    seeds: Flag.String("seeds").pipe(
+      Flag.withDescription("seed file to use instead of the pipeline's own (.jsonl, .json, .csv or .parquet, GSM8K format for math)"),
+      Flag.optional
+    ),
     out: Flag.String("out").pipe(Flag.withDescription("data folder for runs/, cache/, datasets/ and catalog.duckdb"), Flag.withDefault("data")),
     onBadRows: Flag.Literals("on-bad-rows", ["fail", "skip"] as const).pipe(
       Flag.withDescription("a bad seed row stops the build (fail) or is counted and written to a rejects file (skip)"),
@@ -39,6 +43,7 @@ export const buildCommand = Command.make(
         size,
         dataDir: flags.out,
         onBadRows: flags.onBadRows,
+        seeds: Option.getOrUndefined(flags.seeds),
         codeVersion: codeVersion()
       }
       const { stages, config } = yield* definition.stages(options)
@@ -60,14 +65,22 @@ export const buildCommand = Command.make(
 const progressLayer = (): Layer.Layer<Progress> =>
   process.stderr.isTTY ? Progress.tty(process.stderr) : Progress.plain((line) => process.stderr.write(line + "\n"))
 
-const humanReport = (runDir: string, stages: ReadonlyArray<{ name: string; rows_out: number; rejects: Readonly<Record<string, number>>; cache: string }>, published: Published): string => {
+const humanReport = (
+  runDir: string,
+  stages: ReadonlyArray<{ name: string; rows_out: number; rejects: Readonly<Record<string, number>>; cache: string }>,
+  published: Published
+): string => {
   const lines = [`run: ${runDir}`]
+  let anyRejects = false
   for (const s of stages) {
-    const rejected = Object.values(s.rejects).reduce((a, b) => a + b, 0)
-    lines.push(`  ${s.name.padEnd(18)} ${String(s.rows_out).padStart(8)} rows${rejected > 0 ? `, ${rejected} rejected` : ""}${s.cache === "hit" ? " (cached)" : ""}`)
+    const reasons = Object.entries(s.rejects)
+    const rejected = reasons.reduce((a, [, n]) => a + n, 0)
+    anyRejects ||= rejected > 0
+    const why = reasons.length === 0 ? "" : ` (${reasons.map(([r, n]) => `${r} ${n}`).join(", ")})`
+    lines.push(`  ${s.name.padEnd(18)} ${String(s.rows_out).padStart(8)} rows${rejected > 0 ? `, ${rejected} rejected${why}` : ""}${s.cache === "hit" ? ", cached" : ""}`)
   }
+  if (anyRejects) lines.push(`rejected rows are kept with their reasons in ${runDir}/<stage>/rejects-*.parquet`)
   lines.push(published.message)
-  for (const [config, rows] of Object.entries(published.rows)) lines.push(`  ${config.padEnd(18)} ${String(rows).padStart(8)} rows`)
   return lines.join("\n")
 }
 

@@ -1,0 +1,24 @@
+import { spawn } from "node:child_process"
+import { join } from "node:path"
+
+export interface CliResult {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** Runs `autodidact ...args` as a real process (the repository's Node 24), from the repository root. */
+export const autodidact = (args: ReadonlyArray<string>, options: { readonly cwd?: string } = {}): Promise<CliResult> =>
+  new Promise((resolve, reject) => {
+    const cwd = options.cwd ?? process.cwd()
+    const child = spawn(join(process.cwd(), "node_modules", ".bin", "node"), [join(process.cwd(), "tools", "cli", "bin.ts"), ...args], {
+      cwd,
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (d) => (stdout += d))
+    child.stderr.on("data", (d) => (stderr += d))
+    child.on("error", reject)
+    child.on("exit", (code) => resolve({ code: code ?? -1, stdout, stderr }))
+  })
