@@ -1,0 +1,360 @@
+/**
+ * GSM-Symbolic templating (Apple 2024), done automatically from a GSM8K-format seed: the numbers that
+ * the solution's calculator annotations use and that the question states become variables; numbers an
+ * annotation computes earlier become references to that step; everything else (100 for percent, 60
+ * minutes, 12 per dozen) stays a constant. Conditions are inferred from the original (conditions.ts).
+ */
+import * as R from "../rational.ts"
+import type { Rational } from "../rational.ts"
+import { literals, parseExpression } from "../arithmetic.ts"
+import type { Expr, Literal, Span } from "../arithmetic.ts"
+import { verifySolution } from "../verify.ts"
+import { commaConvention, scanProseNumbers } from "./numbers.ts"
+import type { NumberStyle, ProseNumber } from "./numbers.ts"
+import { inferConditions } from "./conditions.ts"
+import type {
+  SymbolicAnnotation,
+  SymbolicMention,
+  SymbolicOperand,
+  SymbolicRef,
+  SymbolicVariable,
+  TemplateFailure,
+  TemplateResult
+} from "./types.ts"
+import { domainFor } from "./domain.ts"
+import type { DomainOptions } from "./domain.ts"
+
+export interface TemplateOptions extends DomainOptions {
+  /** Keep the order of question numbers with the same unit ("6 kilometers" of a "10 kilometers" course). Default true. */
+  readonly keepUnitOrder?: boolean
+}
+
+export interface SeedTask {
+  readonly question: string
+  /** GSM8K-format solution: steps with `<<expr=result>>`, ending in `#### N`. */
+  readonly reference: string
+  /** The known final answer, when there is one; checked against the reference. */
+  readonly answer?: string
+}
+
+const ONE = R.fromBigInt(1n)
+const HUNDRED = R.fromBigInt(100n)
+const PERCENT = { num: 1n, den: 100n } as const
+const NUMBER_TEXT = /\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+/
+
+const fail = (reason: TemplateFailure, message: string): TemplateResult => ({ ok: false, reason, message })
+
+const plainStyle = (text: string): NumberStyle => {
+  const dec = text.split(".")[1] ?? ""
+  return { commas: text.includes(","), minDecimals: dec.endsWith("0") ? dec.length : 0 }
+}
+
+/** A number inside `text` at `span`, narrowed to its digits; with the scale that maps the value to it. */
+const numberIn = (text: string, span: Span, value: Rational): { span: Span; style: NumberStyle; scale: Rational } | undefined => {
+  const body = text.slice(span.start, span.end)
+  const m = NUMBER_TEXT.exec(body)
+  if (!m) return undefined
+  const rest = (body.slice(0, m.index) + body.slice(m.index + m[0].length)).trim()
+  const parsed = R.parseRational(m[0])
+  if (!parsed.ok) return undefined
+  const at = { start: span.start + m.index, end: span.start + m.index + m[0].length }
+  const style = plainStyle(m[0])
+  if (R.equals(parsed.value, value) && /^\$?$/.test(rest)) return { span: at, style, scale: ONE }
+  if (rest === "%" && R.equals(parsed.value, R.mul(value, HUNDRED))) return { span: at, style, scale: HUNDRED }
+  if (rest === "%" && R.equals(parsed.value, value)) return { span: at, style, scale: ONE }
+  return undefined
+}
+
+interface Group {
+  readonly key: string
+  readonly value: Rational
+  readonly atoms: number[]
+  frozen: boolean
+  used: boolean
+}
+
+/** Template of a seed, or why it cannot be one. Pure and deterministic. */
+export const templateOf = (task: SeedTask, options: TemplateOptions = {}): TemplateResult => {
+  const { question, reference } = task
+  const verified = verifySolution(reference, task.answer !== undefined ? { expected: task.answer } : {})
+  if (!verified.correct) return fail("seed_unverified", `the seed's reference does not verify: ${verified.reason ?? "unknown"}`)
+  const parsed = verified.parsed
+  const flat = parsed.steps.flatMap((s) => s.annotations.map((a) => ({ step: s.index, a })))
+  if (flat.length === 0) return fail("no_annotations", "the reference has no <<expr=result>> annotations to re-execute")
+
+  // ------------------------------------------------------------ question numbers, grouped by value
+  const atoms = scanProseNumbers(question)
+  const groups = new Map<string, Group>()
+  atoms.forEach((atom, i) => {
+    const key = R.toString(atom.value)
+    const g = groups.get(key) ?? { key, value: atom.value, atoms: [], frozen: false, used: false }
+    g.atoms.push(i)
+    // One value, one variable: the solution cannot tell equal numbers apart, so they change together.
+    // A value that some wording pins (an ordinal, "5 weekdays") or that grammar pins (1 → singular) stays.
+    if (atom.fixed !== undefined || R.equals(atom.value, ONE) || R.isZero(atom.value)) g.frozen = true
+    groups.set(key, g)
+  })
+  const hasPercent = atoms.some((a) => a.context === "percent")
+  const groupOf = (v: Rational): Group | undefined => groups.get(R.toString(v))
+  const operandOf = (atomIndex: number): SymbolicOperand => {
+    const atom = atoms[atomIndex]!
+    const g = groupOf(atom.value)!
+    return g.frozen ? { kind: "const", value: atom.value } : { kind: "var", id: g.key }
+  }
+  const markUsed = (ref: SymbolicRef): void => {
+    const ids = ref.kind === "var" ? [ref.id] : ref.kind === "fraction" ? [ref.num, ref.den].flatMap((o) => (o.kind === "var" ? [o.id] : [])) : []
+    for (const id of ids) groups.get(id)!.used = true
+  }
+  /** A question variable for literal value v: the number itself, a percent as a decimal, a fraction's value. */
+  const questionRef = (v: Rational): SymbolicRef | undefined => {
+    const g = groupOf(v)
+    if (g && !g.frozen) return { kind: "var", id: g.key, scale: ONE }
+    if (g?.frozen) return undefined
+    for (const atom of atoms) {
+      if (atom.context !== "percent") continue
+      const pg = groupOf(atom.value)!
+      if (!pg.frozen && R.equals(R.mul(atom.value, PERCENT), v)) return { kind: "var", id: pg.key, scale: PERCENT }
+    }
+    for (let i = 0; i < atoms.length; i++) {
+      const atom = atoms[i]!
+      if (atom.context !== "numerator" || atom.partner === undefined) continue
+      const den = atoms[atom.partner]!
+      const q = R.div(atom.value, den.value)
+      if (!q.ok || !R.equals(q.value, v)) continue
+      if (groupOf(atom.value)!.frozen && groupOf(den.value)!.frozen) return undefined
+      return { kind: "fraction", num: operandOf(i), den: operandOf(atom.partner) }
+    }
+    return undefined
+  }
+
+  // ------------------------------------------------------------ annotations and their literals
+  const derived = new Map<string, number>()
+  const deps: Array<Set<string>> = []
+  const depsOf = (ref: SymbolicRef): Set<string> => {
+    switch (ref.kind) {
+      case "const":
+        return new Set()
+      case "var": {
+        const src = derived.get(ref.id)
+        return new Set([ref.id, ...(src !== undefined ? deps[src] ?? [] : [])])
+      }
+      case "result":
+        return deps[ref.index] ?? new Set()
+      case "fraction":
+        return new Set([ref.num, ref.den].flatMap((o) => (o.kind === "var" ? [o.id] : [])))
+    }
+  }
+  const annotations: SymbolicAnnotation[] = []
+  const constants: Rational[] = []
+  for (const [index, { step, a }] of flat.entries()) {
+    if (a.intermediate.length > 0) return fail("chained_annotation", `step ${step}: chained annotation <<${a.body}>> is not supported`)
+    const p = parseExpression(a.expr)
+    if (!p.ok) return fail("unparseable_annotation", `step ${step}: <<${a.body}>>: ${p.error}`)
+    const value = verified.checks[index]?.value
+    if (value === undefined) return fail("unparseable_annotation", `step ${step}: <<${a.body}>> has no value`)
+    let result: { span: Span; style: NumberStyle; scale: Rational } | undefined
+    if (a.resultSpan !== undefined) {
+      result = numberIn(reference, a.resultSpan, value)
+      if (result === undefined) return fail("rounded_annotation", `step ${step}: <<${a.body}>> states ${a.result?.trim()}, not exactly ${R.toString(value)}; rounded steps cannot be re-executed`)
+    }
+    let written: { span: Span; style: NumberStyle; scale: Rational } | undefined
+    if (a.written !== undefined) {
+      const w = numberIn(reference, a.written.span, value)
+      if (w === undefined) return fail("rounded_annotation", `step ${step}: the text after <<${a.body}>> says ${a.written.text}, not exactly ${R.toString(value)}`)
+      const s = scanProseNumbers(reference).find((n) => n.span.start === w.span.start)
+      written = { ...w, style: s?.style ?? w.style }
+    }
+    const money = /\$\s*$/.test(reference.slice(Math.max(0, a.span.start - 3), a.span.start)) || (a.written !== undefined && reference[a.written.span.start - 1] === "$")
+
+    const lits = literals(p.ast)
+    const bindings: SymbolicRef[] = new Array<SymbolicRef>(lits.length)
+    const byValue = new Map<string, number[]>()
+    lits.forEach((lit, i) => {
+      const k = R.toString(lit.value)
+      byValue.set(k, [...(byValue.get(k) ?? []), i])
+    })
+    for (const idxs of byValue.values()) {
+      const v = lits[idxs[0]!]!.value
+      const results = annotations.map((x, k) => ({ x, k })).filter(({ x }) => R.equals(x.value, v)).map(({ k }) => k).reverse()
+      // 100 dividing a percent ("120 * 25 / 100") is the percent constant even if the question has a 100.
+      const isPercentDivisor = (lit: Literal): boolean =>
+        hasPercent && R.equals(lit.value, HUNDRED) && lit.path[lit.path.length - 1] === "right" && parentOp(p.ast, lit) === "/"
+      const q = idxs.every((i) => isPercentDivisor(lits[i]!)) ? undefined : questionRef(v)
+      const asResult = (k: number): SymbolicRef => ({ kind: "result", index: k, scale: ONE })
+      if (q !== undefined && results.length > 0) {
+        const latest = results[0]!
+        if (q.kind === "var" && R.equals(q.scale, ONE) && !derived.has(q.id) && idxs.length === 1 && latest === index - 1) {
+          // A single copy right after the step that computed it continues the chain ("5 - 2 = 3" then
+          // "12 + 3 * 3.75"); the question's equal number ("3 packages") is a coincidence and stays as it is.
+          for (const i of idxs) bindings[i] = asResult(latest)
+        } else if (q.kind === "var" && R.equals(q.scale, ONE)) {
+          if (derived.has(q.id) || !(deps[latest] ?? new Set()).has(q.id)) {
+            // The question's number equals an earlier result and the step could mean either: tie them.
+            if (!derived.has(q.id)) derived.set(q.id, latest)
+            for (const i of idxs) bindings[i] = q
+          } else {
+            // Tying would be circular ("3 parts … 24 / 8 = 3 … 3 * 3"): give each copy its own meaning.
+            const cands = [q, ...results.map(asResult)]
+            idxs.forEach((i, n) => (bindings[i] = cands[Math.min(n, cands.length - 1)]!))
+          }
+        } else {
+          for (const i of idxs) bindings[i] = asResult(latest)
+        }
+      } else if (q !== undefined) {
+        for (const i of idxs) bindings[i] = isPercentDivisor(lits[i]!) ? { kind: "const", value: v } : q
+      } else if (results.length > 0) {
+        // Several equal earlier results used together ("96 + 96"): take them in step order.
+        const chosen = idxs.length <= results.length ? results.slice(0, idxs.length).reverse() : [results[0]!]
+        idxs.forEach((i, n) => (bindings[i] = asResult(chosen[Math.min(n, chosen.length - 1)]!)))
+      } else {
+        for (const i of idxs) bindings[i] = { kind: "const", value: v }
+        if (!constants.some((c) => R.equals(c, v))) constants.push(v)
+      }
+    }
+    bindings.forEach(markUsed)
+    deps.push(new Set(bindings.flatMap((b) => [...depsOf(b)])))
+    annotations.push({
+      step,
+      expr: a.expr,
+      ast: p.ast,
+      bindings,
+      value,
+      money,
+      exprSpan: a.exprSpan,
+      ...(result ? { result } : {}),
+      ...(written ? { written } : {})
+    })
+  }
+
+  // ------------------------------------------------------------ variables
+  const used = [...groups.values()].filter((g) => g.used && !g.frozen)
+  const firstAt = (g: Group): number => atoms[g.atoms[0]!]!.span.start
+  used.sort((x, y) => firstAt(x) - firstAt(y))
+  const ids = new Map(used.map((g, i) => [g.key, `v${i + 1}`]))
+  const rename = (id: string): string => ids.get(id) ?? id
+  const remapOperand = (o: SymbolicOperand): SymbolicOperand => (o.kind === "var" ? { kind: "var", id: rename(o.id) } : o)
+  const remap = (r: SymbolicRef): SymbolicRef =>
+    r.kind === "var" ? { ...r, id: rename(r.id) } : r.kind === "fraction" ? { kind: "fraction", num: remapOperand(r.num), den: remapOperand(r.den) } : r
+  const variables: SymbolicVariable[] = used.map((g) => {
+    const own = g.atoms.map((i) => atoms[i]!)
+    const src = derived.get(g.key)
+    return {
+      id: rename(g.key),
+      value: g.value,
+      occurrences: own.map((a) => ({ span: a.span, context: a.context, style: a.style })),
+      domain: domainFor(g.value, own, options),
+      money: own.some((a) => a.money),
+      ...(src !== undefined ? { derivedFrom: src } : {})
+    }
+  })
+  if (variables.every((v) => v.derivedFrom !== undefined)) {
+    return fail("no_numbers_to_vary", "no number that the solution's annotations use is stated in the question (or every such number is pinned by its wording)")
+  }
+  const finalAnnotations = annotations.map((a) => ({ ...a, bindings: a.bindings.map(remap) }))
+
+  // ------------------------------------------------------------ numbers in the solution's words
+  const prose = scanProseNumbers(reference)
+  const hashLine = /^[ \t]*####/m.exec(reference)
+  const proseEnd = hashLine ? hashLine.index : reference.length
+  const handled = new Set<number>()
+  const mentions: SymbolicMention[] = []
+  const ownSpans = finalAnnotations.flatMap((a) => (a.written ? [a.written.span] : []))
+  const isOwn = (n: ProseNumber): boolean => ownSpans.some((s) => s.start === n.span.start)
+  // The written expression before an annotation ("42 + 35 = <<42+35=77>>77") follows the annotation literal by literal.
+  flat.forEach(({ a }, index) => {
+    const ann = finalAnnotations[index]!
+    const stepSpan = parsed.steps[ann.step - 1]!.span
+    const prev = finalAnnotations.slice(0, index).filter((x) => x.step === ann.step).at(-1)
+    const from = prev ? (prev.written?.span.end ?? prev.exprSpan.end) : stepSpan.start
+    const before = reference.slice(from, a.span.start)
+    const eq = /=\s*\$?\s*$/.exec(before)
+    if (!eq) return
+    const run = /[\d.,\s+\-*/×()$]*$/.exec(before.slice(0, eq.index))
+    const runStart = from + (run ? run.index : eq.index)
+    const inRun = prose.map((n, i) => ({ n, i })).filter(({ n }) => n.span.start >= runStart && n.span.end <= from + eq.index)
+    const lits = literals(ann.ast)
+    if (inRun.length !== lits.length || inRun.some(({ n }, k) => !R.equals(n.value, lits[k]!.value))) return
+    inRun.forEach(({ n, i }, k) => {
+      handled.add(i)
+      const ref = ann.bindings[k]!
+      if (ref.kind !== "const") mentions.push({ span: n.span, ref, style: n.style, step: ann.step, inExpression: true })
+    })
+  })
+  const stepOf = (at: number): number => parsed.steps.find((s) => at >= s.span.start && at < s.span.end)?.index ?? 0
+  const varOfValue = (v: Rational): SymbolicRef | undefined => {
+    const g = groupOf(v)
+    return g && ids.has(g.key) ? { kind: "var", id: ids.get(g.key)!, scale: ONE } : undefined
+  }
+  const proseRefs = new Map<number, SymbolicRef>()
+  prose.forEach((n, i) => {
+    if (handled.has(i) || isOwn(n) || n.span.start >= proseEnd || n.fixed !== undefined) return
+    const step = stepOf(n.span.start)
+    const candidates = finalAnnotations.map((x, k) => ({ x, k })).filter(({ x }) => x.step <= step && R.equals(x.value, n.value))
+    const sameStep = candidates.filter(({ x }) => x.step === step).at(-1)
+    // Same-step result first, then the question's variable, then the latest earlier result.
+    const ref: SymbolicRef | undefined = sameStep
+      ? { kind: "result", index: sameStep.k, scale: ONE }
+      : (varOfValue(n.value) ?? (candidates.length > 0 ? { kind: "result", index: candidates.at(-1)!.k, scale: ONE } : undefined))
+    if (ref === undefined) return
+    proseRefs.set(i, ref)
+    mentions.push({ span: n.span, ref, style: n.style, step, inExpression: false })
+  })
+
+  // ------------------------------------------------------------ final answer
+  const fa = parsed.finalAnswer!
+  const faValue = fa.answer.value
+  if (faValue === undefined) return fail("final_answer_unbound", `the final answer "${fa.raw}" is not a number`)
+  const faNumber = numberIn(reference, fa.span, faValue)
+  const lastEqual = finalAnnotations.map((x, k) => ({ x, k })).filter(({ x }) => R.equals(x.value, faValue)).at(-1)
+  const finalRef: SymbolicRef | undefined = lastEqual ? { kind: "result", index: lastEqual.k, scale: ONE } : varOfValue(faValue)
+  if (finalRef === undefined || faNumber === undefined) {
+    return fail("final_answer_unbound", `the final answer ${fa.raw} is neither an annotation's result nor a number from the question`)
+  }
+
+  const conditions = inferConditions({
+    atoms,
+    varOfAtom: (i) => {
+      const g = groupOf(atoms[i]!.value)
+      return g && ids.has(g.key) ? ids.get(g.key) : undefined
+    },
+    variables,
+    annotations: finalAnnotations,
+    prose,
+    proseRefs,
+    proseSteps: parsed.steps.filter((s) => s.annotations.length === 0).map((s) => s.span),
+    keepUnitOrder: options.keepUnitOrder ?? true
+  })
+
+  return {
+    ok: true,
+    template: {
+      question,
+      reference,
+      answer: R.toString(faValue),
+      variables,
+      annotations: finalAnnotations,
+      constants,
+      mentions,
+      final: { span: faNumber.span, ref: finalRef, style: faNumber.style },
+      conditions,
+      questionCommas: commaConvention(atoms),
+      referenceCommas: commaConvention(prose.filter((_n, i) => !handled.has(i)))
+    }
+  }
+}
+
+/** Operator of the bin node that holds the literal (its parent), if any. */
+const parentOp = (ast: Expr, lit: Literal): string | undefined => {
+  let e = ast
+  let op: string | undefined
+  for (const step of lit.path) {
+    if (e.kind === "bin" && (step === "left" || step === "right")) {
+      op = e.op
+      e = e[step]
+    } else if (e.kind !== "num" && e.kind !== "bin") {
+      op = undefined
+      e = e.expr
+    } else return undefined
+  }
+  return op
+}

@@ -1,0 +1,131 @@
+import { mkdtemp, readFile, readdir } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { beforeAll, describe, expect, it } from "vitest"
+import { Effect } from "effect"
+import { DuckDb } from "#dag"
+import { answersEqual, extractFinalAnswer, firstDifferingStep, verifySolution } from "#math"
+import { autodidact } from "./helpers.ts"
+
+/**
+ * Builds the default math dataset (smaller size, same code path as `npx nx run pipeline:build`) and
+ * checks every published row against the properties the dataset promises.
+ */
+const SIZE = 400
+let dir = ""
+let version = ""
+
+const query = <A = Record<string, unknown>>(sql: string) =>
+  Effect.runPromise(
+    Effect.gen(function* () {
+      const db = yield* DuckDb
+      return (yield* db.all(sql)) as ReadonlyArray<A>
+    }).pipe(Effect.provide(DuckDb.layer()))
+  )
+const rows = <A>(config: string) => query<A>(`SELECT * FROM read_parquet('${version}/${config}/*.parquet') ORDER BY id`)
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "autodidact-math-"))
+  const r = await autodidact(["build", "math", "--out", dir, "--size", String(SIZE), "--json"])
+  expect(r.code, r.stderr).toBe(0)
+  version = JSON.parse(r.stdout).dataset.dir
+}, 300_000)
+
+describe("the math dataset", () => {
+  it("has every config with its required columns and one row per task where a row applies", async () => {
+    const need: Record<string, ReadonlyArray<string>> = {
+      sft: ["messages", "answer", "task_id"],
+      preference: ["prompt", "chosen", "rejected", "answer", "task_id", "error_type"],
+      step_preference: ["prompt", "initial_reason_steps", "chosen", "rejected", "answer", "task_id", "error_type"],
+      correction: ["messages", "answer", "task_id", "strategy", "error_type", "error_step"],
+      rl: ["prompt", "answer", "task_id"]
+    }
+    for (const [config, columns] of Object.entries(need)) {
+      const described = await query<{ column_name: string }>(`DESCRIBE SELECT * FROM read_parquet('${version}/${config}/*.parquet')`)
+      const names = described.map((d) => d.column_name)
+      for (const c of columns) expect(names, `${config}.${c}`).toContain(c)
+    }
+    const counts = await query<{ n: number }>(`SELECT count(*)::INT AS n, count(DISTINCT task_id)::INT AS tasks FROM read_parquet('${version}/rl/*.parquet')`)
+    expect(counts[0]).toEqual({ n: SIZE, tasks: SIZE })
+    const sft = await query<{ n: number }>(`SELECT count(*)::INT AS n FROM read_parquet('${version}/sft/*.parquet')`)
+    expect(sft[0]!.n).toBe(SIZE)
+  })
+
+  it("splits by task: no task_id is in both train and test", async () => {
+    for (const config of ["sft", "preference", "correction", "rl"]) {
+      const leak = await query<{ n: number }>(
+        `SELECT count(*)::INT AS n FROM (SELECT task_id FROM read_parquet('${version}/${config}/train-*.parquet') INTERSECT SELECT task_id FROM read_parquet('${version}/${config}/test-*.parquet'))`
+      )
+      expect(leak[0]!.n, config).toBe(0)
+    }
+  })
+
+  it("holds variants that differ from their seeds, and every SFT solution verifies against its answer", async () => {
+    const sft = await rows<{ messages: Array<{ role: string; content: string }>; answer: string; origin: string }>("sft")
+    expect(sft.filter((r) => r.origin === "symbolic").length).toBeGreaterThan(SIZE / 2)
+    for (const r of sft) {
+      const result = verifySolution(r.messages[1]!.content, { expected: r.answer })
+      expect(result.correct, `${r.messages[0]!.content}\n${result.reason}`).toBe(true)
+    }
+  })
+
+  it("has RISE pairs whose chosen verifies and whose rejected stays consistent but fails from the injected step", async () => {
+    const pairs = await rows<{ chosen: string; rejected: string; answer: string; error_step: number; error_type: string; rejected_answer: string }>("preference")
+    expect(pairs.length).toBeGreaterThan(SIZE * 0.9)
+    for (const p of pairs) {
+      expect(verifySolution(p.chosen, { expected: p.answer }).correct).toBe(true)
+      const rejected = verifySolution(p.rejected)
+      expect(rejected.steps.every((s) => s.ok !== false), `arithmetic in rejected: ${rejected.reason}`).toBe(true)
+      expect(verifySolution(p.rejected, { expected: p.answer }).correct).toBe(false)
+      expect(answersEqual(p.rejected_answer, p.answer)).toBe(false)
+      expect(firstDifferingStep(p.chosen, p.rejected)).toBe(p.error_step)
+    }
+    expect(new Set(pairs.map((p) => p.error_type)).size).toBeGreaterThanOrEqual(5)
+  })
+
+  it("has step pairs whose prefix is the chosen solution's text before the error step", async () => {
+    const steps = await rows<{ prompt: string; initial_reason_steps: string; chosen: string; rejected: string; task_id: string }>("step_preference")
+    const full = new Map((await rows<{ task_id: string; chosen: string }>("preference")).map((p) => [p.task_id, p.chosen]))
+    for (const s of steps) {
+      const chosen = full.get(s.task_id)!
+      expect(chosen.startsWith(s.initial_reason_steps + s.chosen)).toBe(true)
+      expect(s.rejected).not.toBe(s.chosen)
+    }
+  })
+
+  it("has LEMMA traces that all end on the correct answer, with both strategies", async () => {
+    const traces = await rows<{ messages: Array<{ role: string; content: string }>; answer: string; strategy: string; error_type: string }>("correction")
+    expect(traces.length).toBeGreaterThan(SIZE * 0.9)
+    for (const t of traces) {
+      const text = t.messages[1]!.content
+      expect(text.trimEnd().endsWith(`The answer is: ${t.answer}`) || answersEqual(extractFinalAnswer(text)?.answer ?? "", t.answer), text).toBe(true)
+    }
+    expect(new Set(traces.map((t) => t.strategy))).toEqual(new Set(["fix_and_continue", "fresh_and_restart"]))
+    expect(new Set(traces.map((t) => t.error_type)).size).toBeGreaterThanOrEqual(5)
+  })
+
+  it("records fidelity figures in the run summary and the dataset card", async () => {
+    const card = await readFile(join(version, "README.md"), "utf8")
+    expect(card).toContain("## Fidelity")
+    expect(card).toMatch(/\| variants \| symbolic \| \d+ \| \d+ \| \d+\.\d%/)
+    const runs = await readdir(join(dir, "runs"))
+    const summary = JSON.parse(await readFile(join(dir, "runs", runs[0]!, "summary.json"), "utf8"))
+    const rise = summary.stages.find((s: { name: string }) => s.name === "rise")
+    expect(Object.keys(rise.counters).filter((k) => k.startsWith("error_type/")).length).toBeGreaterThanOrEqual(5)
+  })
+
+  it("is byte-identical when built again from scratch", async () => {
+    const other = await mkdtemp(join(tmpdir(), "autodidact-math-"))
+    const r = await autodidact(["build", "math", "--out", other, "--size", String(SIZE), "--json"])
+    expect(r.code, r.stderr).toBe(0)
+    const again = JSON.parse(r.stdout).dataset.dir as string
+    for (const config of ["sft", "preference", "step_preference", "correction", "rl"]) {
+      const files = (await readdir(join(version, config))).sort()
+      expect((await readdir(join(again, config))).sort()).toEqual(files)
+      for (const f of files) {
+        const [a, b] = [await readFile(join(version, config, f)), await readFile(join(again, config, f))]
+        expect(a.equals(b), `${config}/${f}`).toBe(true)
+      }
+    }
+  })
+})
