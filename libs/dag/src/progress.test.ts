@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest"
+import { Effect } from "effect"
+import { Progress, formatStage } from "./progress.ts"
+
+describe("progress", () => {
+  it("formats a stage line with rows, rate and an ETA from the expected input", () => {
+    const line = formatStage("variants", { status: "running", expectedIn: 1000, rowsIn: 250, rowsOut: 900, startedAt: 0 }, 5000)
+    // 250 rows in 5 s = 50 rows/s; 750 left → 15 s.
+    expect(line).toBe("variants           running  250/1000 in, 900 out, 50 rows/s, 5.0s eta 15.0s")
+  })
+
+  it("gives no ETA when the input size is unknown or the stage is done", () => {
+    expect(formatStage("seeds", { status: "running", rowsIn: 0, rowsOut: 120, startedAt: 0 }, 2000)).toBe("seeds              running  120 out, 60 rows/s, 2.0s")
+    expect(formatStage("sft", { status: "done", expectedIn: 10, rowsIn: 10, rowsOut: 10, startedAt: 0, endedAt: 90_000 }, 99_000)).toBe(
+      "sft                done     10/10 in, 10 out, 0 rows/s, 1m30s"
+    )
+  })
+
+  it("writes plain lines when a stage starts and finishes, for logs without a terminal", async () => {
+    const lines: Array<string> = []
+    await Effect.runPromise(
+      Effect.gen(function* () {
+        const p = yield* Progress
+        p.start("seeds")
+        p.advance("seeds", 0, 107)
+        p.finish("seeds", "done")
+        p.start("tasks", 5)
+        p.finish("tasks", "failed")
+        p.close()
+      }).pipe(Effect.provide(Progress.plain((l) => lines.push(l), 60_000)))
+    )
+    expect(lines.length).toBe(4)
+    expect(lines[0]).toBe("seeds              started")
+    expect(lines[1]).toMatch(/^seeds {14}done {5}107 out, \d+ rows\/s, \d+\.\ds$/)
+    expect(lines[3]).toMatch(/^tasks {14}failed {3}0\/5 in, 0 out/)
+  })
+})
