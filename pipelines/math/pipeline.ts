@@ -21,7 +21,7 @@ export const MATH_SEEDS = "data/seeds/math.jsonl"
 export const mathPipeline: PipelineDefinition = {
   name: "math",
   description: "grade-school math from data/seeds/math.jsonl: symbolic variants, RISE pairs, LEMMA corrections",
-  sizeMeaning: "tasks (seed problems and their symbolic variants)",
+  sizeMeaning: "seed problems and their symbolic variants",
   defaultSize: 5000,
   stages: (options) =>
     Effect.gen(function* () {

@@ -9,6 +9,10 @@ import { emit } from "../output.ts"
 import packageJson from "../../../package.json" with { type: "json" }
 
 const names = () => Object.keys(pipelines).join(", ")
+const sizes = () =>
+  Object.values(pipelines)
+    .map((p) => `${p.name}: ${p.sizeMeaning}, default ${p.defaultSize}`)
+    .join("; ")
 
 export const buildCommand = Command.make(
   "build",
@@ -17,15 +21,15 @@ export const buildCommand = Command.make(
       Argument.withDescription(`the pipeline to build (${names()}); default math`),
       Argument.withDefault("math")
     ),
-    seed: Flag.Int("seed").pipe(Flag.withDescription("run seed: the same seed, config and seeds give byte-identical shards"), Flag.withDefault(0)),
-    size: Flag.Int("size").pipe(Flag.withDescription("how many tasks to make (each pipeline's default is in its description)"), Flag.optional),
+    seed: Flag.Int("seed").pipe(Flag.withDescription("run seed (default 0): the same seed, size and seed file give byte-identical shards"), Flag.withDefault(0)),
+    size: Flag.Int("size").pipe(Flag.withDescription(`how many tasks to make (${sizes()})`), Flag.optional),
     seeds: Flag.String("seeds").pipe(
       Flag.withDescription("seed file to use instead of the pipeline's own (.jsonl, .json, .csv or .parquet, GSM8K format for math)"),
       Flag.optional
     ),
-    out: Flag.String("out").pipe(Flag.withDescription("data folder for runs/, cache/, datasets/ and catalog.duckdb"), Flag.withDefault("data")),
+    out: Flag.String("out").pipe(Flag.withDescription("data folder for runs/, cache/, datasets/ and catalog.duckdb (default data)"), Flag.withDefault("data")),
     onBadRows: Flag.Literals("on-bad-rows", ["fail", "skip"] as const).pipe(
-      Flag.withDescription("a bad seed row stops the build (fail) or is counted and written to a rejects file (skip)"),
+      Flag.withDescription("a bad seed row stops the build (fail, the default) or is counted and kept with its reason in the seeds stage's rejects (skip)"),
       Flag.withDefault("fail" as const)
     ),
     json: Flag.Boolean("json").pipe(Flag.withDescription("print the result as JSON on stdout (progress stays on stderr)"), Flag.withDefault(false))
