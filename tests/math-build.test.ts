@@ -51,12 +51,16 @@ describe("the math dataset", () => {
     expect(sft[0]!.n).toBe(SIZE)
   })
 
-  it("splits by task: no task_id is in both train and test", async () => {
-    for (const config of ["sft", "preference", "correction", "rl"]) {
-      const leak = await query<{ n: number }>(
-        `SELECT count(*)::INT AS n FROM (SELECT task_id FROM read_parquet('${version}/${config}/train-*.parquet') INTERSECT SELECT task_id FROM read_parquet('${version}/${config}/test-*.parquet'))`
-      )
-      expect(leak[0]!.n, config).toBe(0)
+  it("splits by seed family: no task, and no seed with its variants, is in both train and test", async () => {
+    for (const config of ["sft", "preference", "step_preference", "correction", "rl"]) {
+      for (const key of ["task_id", "family_id"]) {
+        const leak = await query<{ n: number }>(
+          `SELECT count(*)::INT AS n FROM (SELECT ${key} FROM read_parquet('${version}/${config}/train-*.parquet') INTERSECT SELECT ${key} FROM read_parquet('${version}/${config}/test-*.parquet'))`
+        )
+        expect(leak[0]!.n, `${config} ${key}`).toBe(0)
+      }
+      const test = await query<{ n: number }>(`SELECT count(*)::INT AS n FROM read_parquet('${version}/${config}/test-*.parquet')`)
+      expect(test[0]!.n, `${config} test rows`).toBeGreaterThan(0)
     }
   })
 

@@ -3,7 +3,8 @@ import type { ColumnSpec } from "#store"
 /** The published columns of each config of the `math` dataset (DuckDB types), with what they hold. */
 const lineage: ReadonlyArray<ColumnSpec> = [
   { name: "id", type: "VARCHAR", description: "row id: content hash of the row's substance" },
-  { name: "task_id", type: "VARCHAR", description: "the task's id (content hash of its normalised question); the train/test split is by this" },
+  { name: "task_id", type: "VARCHAR", description: "the task's id (content hash of its normalised question)" },
+  { name: "family_id", type: "VARCHAR", description: "the seed task this task descends from (its own id for a seed); the train/test split is by this, so a seed and its variants never straddle the split" },
   { name: "answer", type: "VARCHAR", description: "the reference final answer (normalised number)" },
   { name: "origin", type: "VARCHAR", description: '"seed" for a seed problem, "symbolic" for a GSM-Symbolic-style variant' },
   { name: "parent_ids", type: "VARCHAR[]", description: "ids of the tasks this task was made from (the seed, for a variant)" },

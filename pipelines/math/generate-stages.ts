@@ -122,6 +122,7 @@ export const stepPreferenceStage = (input: string) =>
           (r): StepPreferenceRow => ({
             id: contentId("step", { pair: r.id }),
             task_id: r.task_id,
+            family_id: r.family_id,
             answer: r.answer,
             origin: r.origin,
             parent_ids: r.parent_ids,

@@ -53,6 +53,8 @@ export const mathPipeline: PipelineDefinition = {
         name: "math",
         pipeline: "math",
         configs,
+        // Variants of one seed are near-duplicates: splitting by family keeps the test split unseen.
+        splitBy: "family_id",
         seed: options.seed,
         config: options.config,
         seedFiles: [options.seeds ?? MATH_SEEDS],

@@ -18,6 +18,7 @@ export type VerifiedTask = typeof VerifiedTask.Type
 const Lineage = {
   id: Schema.String,
   task_id: Schema.String,
+  family_id: Schema.String,
   answer: Schema.String,
   origin: Schema.String,
   parent_ids: Schema.Array(Schema.String),
@@ -80,6 +81,7 @@ export type CorrectionRow = typeof CorrectionRow.Type
 export const lineageOf = (task: VerifiedTask, id: string) => ({
   id,
   task_id: task.id,
+  family_id: task.parent_ids[0] ?? task.id,
   answer: task.answer ?? "",
   origin: task.origin,
   parent_ids: task.parent_ids,

@@ -134,7 +134,7 @@ const program = Effect.gen(function* () {
     `| raw DuckDB COPY (JSON → typed, 1 file) | ${seconds(tRaw)} | ${rate(rows, tRaw)} |`,
     `| publish (split, shuffle, ${published.manifest.configs["sft"]!.splits["train"]!.files.length + published.manifest.configs["sft"]!.splits["test"]!.files.length} shards, verify, sha256, card, catalog) | ${seconds(tPublish)} | ${rate(rows, tPublish)} |`,
     `| publish / raw | ${((tRaw / tPublish) * 100).toFixed(0)}% | target ≥ 70% |`,
-    ...timed.map(([q, ms]) => `| query over 10 versions: \`${q}\` | ${seconds(ms)} | target < 2 s |`)
+    ...timed.map(([q, ms], i) => `| query over 10 versions: \`${q}\` | ${seconds(ms)} | ${i < 2 ? "target < 2 s" : "reads all 5 GB of answer text: no target"} |`)
   ]
   console.log(lines.join("\n"))
   yield* Effect.promise(() => rm(dir, { recursive: true, force: true }))

@@ -30,10 +30,13 @@ export const commitFile = (tmpPath: string, finalPath: string, options: { readon
     catch: fail(finalPath)
   })
 
+let tmpCounter = 0
+
 /** Write text to `path` atomically (temp file in the same folder, fsync, rename). */
 export const writeFileAtomic = (path: string, text: string): Effect.Effect<void, MaterialiseError> =>
   Effect.gen(function* () {
-    const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`)
+    // pid and a per-process counter: two writers of one path (two processes, or two fibers) never share a temp file.
+    const tmp = join(dirname(path), `.${basename(path)}.${process.pid}-${++tmpCounter}.tmp`)
     yield* Effect.tryPromise({ try: () => writeFile(tmp, text), catch: fail(path) })
     yield* commitFile(tmp, path)
   })

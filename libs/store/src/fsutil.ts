@@ -1,0 +1,43 @@
+import { open, rename, stat } from "node:fs/promises"
+import { dirname } from "node:path"
+import { Effect } from "effect"
+import { fsyncPath } from "#dag"
+import { StoreIoError } from "./errors.ts"
+
+export const ioError = (path: string) => (e: unknown) => new StoreIoError({ path, message: e instanceof Error ? e.message : String(e) })
+
+export const io = <A>(path: string, f: () => Promise<A>): Effect.Effect<A, StoreIoError> => Effect.tryPromise({ try: f, catch: ioError(path) })
+
+export const exists = (path: string): Effect.Effect<boolean> =>
+  Effect.promise(() => stat(path).then(
+    () => true,
+    () => false
+  ))
+
+/** fsync a file or folder (folders too: a rename is durable only once its folder is flushed). */
+export const syncPath = (path: string) => io(path, () => fsyncPath(path))
+
+/** Renames and flushes the destination's folder, so the rename survives a crash. */
+export const durableRename = (from: string, to: string) =>
+  io(to, async () => {
+    await rename(from, to)
+    await fsyncPath(dirname(to))
+  })
+
+/** Flushes every file under a folder and the folders themselves, deepest first. */
+export const syncTree = (root: string, files: ReadonlyArray<string>) =>
+  io(root, async () => {
+    const dirs = new Set<string>([root])
+    for (const f of files) {
+      await fsyncPath(f)
+      dirs.add(dirname(f))
+    }
+    for (const d of [...dirs].sort((a, b) => b.length - a.length)) {
+      const h = await open(d, "r")
+      try {
+        await h.sync()
+      } finally {
+        await h.close()
+      }
+    }
+  })

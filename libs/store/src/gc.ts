@@ -1,0 +1,69 @@
+import { rm, writeFile } from "node:fs/promises"
+import { hostname } from "node:os"
+import { join } from "node:path"
+import { Effect } from "effect"
+import { DuckDb } from "#dag"
+import { refreshCatalog } from "./catalog.ts"
+import type { StoreError } from "./errors.ts"
+import { durableRename, io } from "./fsutil.ts"
+import { datasetDir, lockPath, pinPath, resolveVersion, versionDir } from "./layout.ts"
+import { acquireLock, tookOverMessage } from "./lock.ts"
+import { listVersions } from "./versions.ts"
+
+export interface GcResult {
+  readonly dataset: string
+  readonly removed: ReadonlyArray<string>
+  readonly kept: ReadonlyArray<{ readonly version: string; readonly why: string }>
+  readonly notes: ReadonlyArray<string>
+}
+
+/**
+ * Removes old versions, keeping the newest `keep`, LATEST, and every locked (pinned) version. Holds the
+ * publish lock so it never races a publisher; each version is renamed aside before it is deleted, so a
+ * crash mid-delete never leaves something that looks like a version.
+ */
+export const gcVersions = (dataDir: string, name: string, keep: number, lockTimeoutMs = 60_000): Effect.Effect<GcResult, StoreError, DuckDb> =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const held = yield* acquireLock(lockPath(dataDir, name), { purpose: `gc of dataset "${name}"`, timeoutMs: lockTimeoutMs })
+      const notes: Array<string> = []
+      const took = tookOverMessage(held)
+      if (took !== undefined) notes.push(took)
+      const { versions } = yield* listVersions(dataDir, name)
+      const newest = new Set(versions.slice(-Math.max(0, keep)).map((v) => v.version))
+      const removed: Array<string> = []
+      const kept: Array<{ version: string; why: string }> = []
+      for (const v of versions) {
+        const why = v.latest ? "LATEST" : v.locked ? `locked (${pinPath(dataDir, name, v.version)})` : newest.has(v.version) ? `one of the newest ${keep}` : undefined
+        if (why !== undefined) {
+          kept.push({ version: v.version, why })
+          continue
+        }
+        const trash = join(datasetDir(dataDir, name), `.trash-${v.version}-${process.pid}`)
+        yield* durableRename(versionDir(dataDir, name, v.version), trash)
+        yield* io(trash, () => rm(trash, { recursive: true, force: true }))
+        removed.push(v.version)
+      }
+      if (removed.length > 0) {
+        yield* refreshCatalog(dataDir, lockTimeoutMs).pipe(
+          Effect.catch((e) => Effect.sync(() => void notes.push(`the catalog was not updated (${e.message})`)))
+        )
+      }
+      return { dataset: name, removed, kept, notes }
+    })
+  )
+
+/** Pins a version so gc keeps it (e.g. while a training run reads it): writes `<dataset>/vNNNN.lock`. */
+export const lockVersion = (dataDir: string, name: string, version: string, reason: string) =>
+  Effect.gen(function* () {
+    const v = yield* resolveVersion(dataDir, name, version)
+    const path = pinPath(dataDir, name, v)
+    yield* io(path, () => writeFile(path, JSON.stringify({ reason, pid: process.pid, host: hostname(), at: new Date().toISOString() }) + "\n"))
+    return path
+  })
+
+export const unlockVersion = (dataDir: string, name: string, version: string) =>
+  Effect.gen(function* () {
+    const v = yield* resolveVersion(dataDir, name, version)
+    yield* io(pinPath(dataDir, name, v), () => rm(pinPath(dataDir, name, v), { force: true }))
+  })

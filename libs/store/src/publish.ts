@@ -1,0 +1,346 @@
+import { mkdir, rm, writeFile } from "node:fs/promises"
+import { join } from "node:path"
+import { Effect } from "effect"
+import { hashValue } from "#core"
+import { DuckDb, listDir, sqlString, writeFileAtomic, type RunSummary } from "#dag"
+import { renderCard, type CardInput } from "./card.ts"
+import { refreshCatalog } from "./catalog.ts"
+import { fileDigest } from "./checksum.ts"
+import { PublishInputError, ValidationFailed, type StoreError } from "./errors.ts"
+import { durableRename, exists, io, syncTree } from "./fsutil.ts"
+import {
+  catalogPath,
+  CONFIG_NAME,
+  DATASET_NAME,
+  datasetDir,
+  latestPath,
+  lockPath,
+  readLatest,
+  versionDir,
+  versionFolders,
+  versionName,
+  versionNumber
+} from "./layout.ts"
+import { acquireLock, tookOverMessage } from "./lock.ts"
+import { contentHash, readManifest, stageEntries, type ConfigEntry, type Manifest, type ManifestContent, type ShardFile } from "./manifest.ts"
+import { SPLITS, writeConfigShards, type ConfigSpec, type WrittenConfig } from "./shards.ts"
+import { fileList } from "./sql.ts"
+
+export interface PublishRequest {
+  /** Datasets live in <dataDir>/datasets/<name>/, the catalog at <dataDir>/catalog.duckdb. */
+  readonly dataDir: string
+  readonly name: string
+  readonly pipeline: string
+  readonly configs: ReadonlyArray<ConfigSpec>
+  /** Seeds the deterministic shuffle. */
+  readonly seed: number
+  /** Share of tasks in the test split (default 0.05), chosen by md5 of the `splitBy` column. */
+  readonly testFraction?: number
+  /**
+   * The column that decides the split (default "task_id"): rows with equal values share a split. A
+   * pipeline whose tasks come in families of near-duplicates (variants of one seed) splits by family,
+   * so that no family is in both train and test.
+   */
+  readonly splitBy?: string
+  /** Rows per shard (default DEFAULT_SHARD_ROWS). */
+  readonly shardRows?: number
+  /** Rows per Parquet row group (default DEFAULT_ROW_GROUP_ROWS; rounded up to a multiple of 2048). */
+  readonly rowGroupRows?: number
+  /** The resolved pipeline config: stored in the manifest with its hash. */
+  readonly config: unknown
+  /** Seed files; the manifest records each with its sha256. */
+  readonly seedFiles: ReadonlyArray<string>
+  readonly runSummary: RunSummary
+  readonly card: CardInput
+  /** How long to wait for another live publisher of the same dataset (default 60000). */
+  readonly lockTimeoutMs?: number
+  /** Package version and git commit of the code that made the data (the caller finds them; libs read no env). */
+  readonly codeVersion?: { readonly package: string; readonly git?: string }
+  /** Defaults to now. */
+  readonly createdAt?: string
+  /** Points where tests stop or kill a publisher; not for production use. */
+  readonly hooks?: {
+    readonly beforeRename?: (stagingDir: string) => Effect.Effect<void>
+    readonly beforeLatest?: (versionDir: string) => Effect.Effect<void>
+  }
+}
+
+export interface PublishResult {
+  readonly status: "published" | "unchanged"
+  readonly version: string
+  readonly dir: string
+  readonly manifest: Manifest
+  readonly message: string
+  /** Things done on the way that a person should hear about (stale lock taken over, leftovers cleaned, catalog not updated). */
+  readonly notes: ReadonlyArray<string>
+}
+
+/**
+ * 20,480 rows per shard (two row groups): a 1M-row SFT set makes ~49 shards of a few MB to a few tens of
+ * MB, enough for dozens of data-parallel ranks to each stream whole shards of their own
+ * (`datasets.distributed.split_dataset_by_node` assigns whole shards when the count divides evenly),
+ * while each file stays big enough that opening it costs little next to reading it.
+ */
+export const DEFAULT_SHARD_ROWS = 20_480
+/**
+ * 10,240 rows per row group (~10 MB of SFT text): the unit a streaming reader holds at once. Smaller
+ * groups cost write speed (DuckDB wrote 2,048-row groups at about half the speed) and cannot go below
+ * DuckDB's 2,048-row vector; larger ones make a worker hold more memory and resume less finely.
+ */
+export const DEFAULT_ROW_GROUP_ROWS = 10_240
+export const DEFAULT_TEST_FRACTION = 0.05
+const VECTOR = 2048
+
+const inputError = (dataset: string, message: string, extra: { config?: string; file?: string } = {}) =>
+  new PublishInputError({ dataset, message, ...extra })
+
+const checkRequest = (req: PublishRequest) =>
+  Effect.gen(function* () {
+    const ds = req.name
+    if (!DATASET_NAME.test(ds)) return yield* inputError(ds, `dataset name "${ds}" must be letters, digits, ".", "_" or "-" (and not start with a dot)`)
+    if (req.configs.length === 0) return yield* inputError(ds, "nothing to publish: the request has no configs")
+    const fraction = req.testFraction ?? DEFAULT_TEST_FRACTION
+    if (!(fraction >= 0 && fraction < 1)) return yield* inputError(ds, `testFraction must be in [0, 1) (got ${fraction})`)
+    for (const [field, v] of [["shardRows", req.shardRows], ["rowGroupRows", req.rowGroupRows]] as const) {
+      if (v !== undefined && !(Number.isInteger(v) && v >= 1)) return yield* inputError(ds, `${field} must be a whole number ≥ 1 (got ${v})`)
+    }
+    const seen = new Set<string>()
+    for (const c of req.configs) {
+      if (!CONFIG_NAME.test(c.name)) return yield* inputError(ds, `config name "${c.name}" must be lower-case letters, digits and "_"`, { config: c.name })
+      if (seen.has(c.name)) return yield* inputError(ds, `config "${c.name}" is listed twice`, { config: c.name })
+      seen.add(c.name)
+      const names = c.columns.map((col) => col.name)
+      for (const required of ["id", "task_id", req.splitBy ?? "task_id"]) {
+        if (!names.includes(required)) {
+          const split = (req.splitBy ?? "task_id") === "task_id" ? "" : ` and the split column "${req.splitBy}"`
+          return yield* inputError(ds, `config "${c.name}" has no "${required}" column; every config needs "id" and "task_id"${split}`, { config: c.name })
+        }
+      }
+      const dup = names.find((n, i) => names.indexOf(n) !== i)
+      if (dup !== undefined) return yield* inputError(ds, `config "${c.name}" declares column "${dup}" twice`, { config: c.name })
+      for (const f of c.files) {
+        if (!(yield* exists(f))) return yield* inputError(ds, `part file ${f} of config "${c.name}" does not exist; was the run's folder removed? Rebuild it`, { config: c.name, file: f })
+      }
+    }
+    for (const f of req.seedFiles) {
+      if (!(yield* exists(f))) return yield* inputError(ds, `seed file ${f} does not exist`, { file: f })
+    }
+  })
+
+/** Removes what an interrupted publish left: staging folders, a LATEST temp file, versions newer than LATEST. */
+const cleanLeftovers = (dataDir: string, name: string, latest: string | undefined) =>
+  Effect.gen(function* () {
+    const dir = datasetDir(dataDir, name)
+    const notes: Array<string> = []
+    for (const entry of yield* listDir(dir)) {
+      if (entry.startsWith(".staging-") || entry.startsWith(".trash-") || /^\.LATEST\..*\.tmp$/.test(entry)) {
+        yield* io(join(dir, entry), () => rm(join(dir, entry), { recursive: true, force: true }))
+        if (entry.startsWith(".staging-")) notes.push(`removed ${join(dir, entry)}, left by a publish that stopped before finishing`)
+      }
+    }
+    const limit = latest === undefined ? 0 : versionNumber(latest)!
+    for (const v of yield* versionFolders(dataDir, name)) {
+      if (versionNumber(v)! > limit) {
+        yield* io(versionDir(dataDir, name, v), () => rm(versionDir(dataDir, name, v), { recursive: true, force: true }))
+        notes.push(`removed ${versionDir(dataDir, name, v)}: a publish stopped after writing it but before LATEST moved to it, so it was never published`)
+      }
+    }
+    return notes
+  })
+
+/** Re-reads every shard with DuckDB (decoding the id column, not just the footer) and checksums it. */
+const verifyConfig = (dataset: string, version: string, staging: string, spec: ConfigSpec, written: WrittenConfig) =>
+  Effect.gen(function* () {
+    const db = yield* DuckDb
+    const files = Object.values(written.splits).flatMap((s) => s.files)
+    const counts = yield* db.all(
+      `SELECT filename, count("id") AS n FROM read_parquet(${fileList(files.map((f) => join(staging, f.path)))}, filename = true) GROUP BY filename`
+    )
+    const byFile = new Map(counts.map((r) => [String(r["filename"]), Number(r["n"])]))
+    const described = yield* db.all(`DESCRIBE SELECT * FROM read_parquet(${sqlString(join(staging, files[0]!.path))})`)
+    const columns = described.map((r) => ({ name: String(r["column_name"]), type: String(r["column_type"]) }))
+    const expected = spec.columns.map((c) => c.name)
+    if (columns.map((c) => c.name).join("\u0000") !== expected.join("\u0000")) {
+      return yield* new ValidationFailed({
+        dataset,
+        version,
+        file: join(staging, files[0]!.path),
+        problems: 1,
+        message: `staged shard has columns ${columns.map((c) => c.name).join(", ")} but config "${spec.name}" declares ${expected.join(", ")}`
+      })
+    }
+    const splits: Record<string, { rows: number; files: Array<ShardFile> }> = {}
+    for (const split of SPLITS) {
+      const s = written.splits[split]!
+      const out: Array<ShardFile> = []
+      for (const f of s.files) {
+        const path = join(staging, f.path)
+        const got = byFile.get(path) ?? 0
+        if (got !== f.rows) {
+          return yield* new ValidationFailed({
+            dataset,
+            version,
+            file: path,
+            problems: 1,
+            message: `staged shard ${path} reads back ${got} rows, expected ${f.rows}; nothing was published (the disk may be full or failing)`
+          })
+        }
+        const digest = yield* io(path, () => fileDigest(path))
+        out.push({ path: f.path, rows: f.rows, bytes: digest.bytes, sha256: digest.sha256 })
+      }
+      splits[split] = { rows: s.rows, files: out }
+    }
+    const entry: ConfigEntry = {
+      description: spec.description,
+      rows: written.rows,
+      columns: spec.columns.map((c, i) => ({ name: c.name, type: columns[i]!.type, description: c.description })),
+      splits
+    }
+    return entry
+  })
+
+const sampleRow = (path: string) =>
+  Effect.gen(function* () {
+    const db = yield* DuckDb
+    return yield* db.use(`sample ${path}`, async (c) => (await c.runAndReadAll(`SELECT * FROM read_parquet(${sqlString(path)}) LIMIT 1`)).getRowObjectsJson()[0])
+  })
+
+/**
+ * Publishes a pipeline's output as a new immutable version (DESIGN.md, "Published dataset"):
+ * staged, verified, renamed into place, then LATEST moved; identical content makes no new version.
+ */
+export const publish = (req: PublishRequest): Effect.Effect<PublishResult, StoreError, DuckDb> =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      yield* checkRequest(req)
+      const dsDir = datasetDir(req.dataDir, req.name)
+      yield* io(dsDir, () => mkdir(dsDir, { recursive: true }))
+      const held = yield* acquireLock(lockPath(req.dataDir, req.name), {
+        purpose: `publishing dataset "${req.name}"`,
+        timeoutMs: req.lockTimeoutMs ?? 60_000
+      })
+      const notes: Array<string> = []
+      const took = tookOverMessage(held)
+      if (took !== undefined) notes.push(took)
+      const latest = yield* readLatest(req.dataDir, req.name)
+      notes.push(...(yield* cleanLeftovers(req.dataDir, req.name, latest)))
+      const folders = yield* versionFolders(req.dataDir, req.name)
+      const version = versionName(Math.max(0, latest === undefined ? 0 : versionNumber(latest)!, ...folders.map((v) => versionNumber(v)!)) + 1)
+
+      const layout = {
+        seed: req.seed,
+        testFraction: req.testFraction ?? DEFAULT_TEST_FRACTION,
+        splitBy: req.splitBy ?? "task_id",
+        shardRows: req.shardRows ?? DEFAULT_SHARD_ROWS,
+        rowGroupRows: Math.ceil((req.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS) / VECTOR) * VECTOR
+      }
+      const staging = join(dsDir, `.staging-${version}-${process.pid}`)
+      yield* io(staging, () => mkdir(staging, { recursive: true }))
+      const configs: Record<string, ConfigEntry> = {}
+      for (const spec of req.configs) {
+        const written = yield* writeConfigShards(req.name, staging, spec, layout)
+        configs[spec.name] = yield* verifyConfig(req.name, version, staging, spec, written)
+      }
+      const seedFiles = []
+      for (const path of req.seedFiles) seedFiles.push({ path, ...(yield* io(path, () => fileDigest(path))) })
+
+      const content: ManifestContent = {
+        manifest_version: 1,
+        dataset: req.name,
+        pipeline: req.pipeline,
+        config: req.config ?? null,
+        config_hash: hashValue(req.config ?? null),
+        seed: req.seed,
+        seed_files: seedFiles,
+        layout: {
+          test_fraction: layout.testFraction,
+          split_rule: `test when int(md5(${layout.splitBy})[0:8], 16) < test_fraction * 2^32, else train`,
+          shuffle_rule: `rows ordered by int(md5("<seed>:<id>")[0:16], 16), then id, within each split, and cut into shards in that order`,
+          shard_rows: layout.shardRows,
+          row_group_rows: layout.rowGroupRows,
+          compression: "zstd"
+        },
+        configs
+      }
+      const hash = contentHash(content)
+      if (latest !== undefined) {
+        const previous = yield* readManifest(req.dataDir, req.name, latest)
+        if (previous.content_hash === hash) {
+          yield* io(staging, () => rm(staging, { recursive: true, force: true }))
+          if (!(yield* exists(catalogPath(req.dataDir)))) yield* refreshCatalog(req.dataDir, req.lockTimeoutMs ?? 60_000).pipe(Effect.ignore)
+          return {
+            status: "unchanged" as const,
+            version: latest,
+            dir: versionDir(req.dataDir, req.name, latest),
+            manifest: previous,
+            message: `dataset "${req.name}" unchanged: the content is identical to ${latest} (content hash ${hash.slice(0, 12)}), so no new version was made`,
+            notes
+          }
+        }
+      }
+      const s = req.runSummary
+      const manifest: Manifest = {
+        manifest_version: 1,
+        dataset: req.name,
+        version,
+        parent: latest ?? null,
+        created_at: req.createdAt ?? new Date().toISOString(),
+        content_hash: hash,
+        code_version: req.codeVersion ?? null,
+        pipeline: content.pipeline,
+        config: content.config,
+        config_hash: content.config_hash,
+        seed: content.seed,
+        seed_files: content.seed_files,
+        layout: content.layout,
+        configs,
+        run: {
+          run_id: s.run_id,
+          status: s.status,
+          started_at: s.started_at,
+          finished_at: s.finished_at,
+          duration_ms: s.duration_ms,
+          totals: s.totals,
+          stages: stageEntries(s)
+        }
+      }
+      const samples: Record<string, unknown> = {}
+      for (const [name, c] of Object.entries(configs)) {
+        const first = [...(c.splits["train"]?.files ?? []), ...(c.splits["test"]?.files ?? [])].find((f) => f.rows > 0)
+        if (first !== undefined) samples[name] = yield* sampleRow(join(staging, first.path))
+      }
+      yield* io(staging, async () => {
+        await writeFile(join(staging, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n")
+        await writeFile(join(staging, "README.md"), renderCard(manifest, req.card, samples))
+      })
+      const allPaths = [
+        ...Object.values(configs).flatMap((c) => Object.values(c.splits).flatMap((sp) => sp.files.map((f) => join(staging, f.path)))),
+        join(staging, "manifest.json"),
+        join(staging, "README.md")
+      ]
+      yield* syncTree(staging, allPaths)
+      if (req.hooks?.beforeRename) yield* req.hooks.beforeRename(staging)
+      const dir = versionDir(req.dataDir, req.name, version)
+      yield* durableRename(staging, dir)
+      if (req.hooks?.beforeLatest) yield* req.hooks.beforeLatest(dir)
+      yield* writeFileAtomic(latestPath(req.dataDir, req.name), version + "\n")
+      yield* refreshCatalog(req.dataDir, req.lockTimeoutMs ?? 60_000).pipe(
+        Effect.catch((e) =>
+          Effect.sync(() => {
+            notes.push(`the catalog was not updated (${e.message}); the version is published all the same: run \`autodidact versions ${req.name}\` or publish again to refresh it`)
+          })
+        )
+      )
+      const rows = Object.entries(configs)
+        .map(([n, c]) => `${n} ${c.rows}`)
+        .join(", ")
+      return {
+        status: "published" as const,
+        version,
+        dir,
+        manifest,
+        message: `published dataset "${req.name}" ${version}${latest ? ` (previous ${latest})` : ""}: ${rows} rows in ${dir}`,
+        notes
+      }
+    })
+  )

@@ -1,0 +1,164 @@
+import { randomBytes } from "node:crypto"
+import { mkdir } from "node:fs/promises"
+import { join } from "node:path"
+import type { DuckDBConnection } from "@duckdb/node-api"
+import { Effect } from "effect"
+import { DuckDb, sqlString, type DuckDbError } from "#dag"
+import { PublishInputError, StoreIoError } from "./errors.ts"
+import { fileList, ident, jsonStructure, shuffleKey, testSplitPredicate } from "./sql.ts"
+
+export interface ColumnSpec {
+  readonly name: string
+  /** DuckDB type, e.g. "VARCHAR", "BIGINT", "STRUCT(role VARCHAR, content VARCHAR)[]". */
+  readonly type: string
+  readonly description: string
+}
+
+export interface ConfigSpec {
+  /** "sft", "preference", "step_preference", "correction", "rl". */
+  readonly name: string
+  readonly description: string
+  /** Every row has at least "id" (unique within the config) and "task_id". */
+  readonly columns: ReadonlyArray<ColumnSpec>
+  /** Engine part files: Parquet with one VARCHAR column `row` holding a JSON object per row. */
+  readonly files: ReadonlyArray<string>
+}
+
+export interface ShardLayout {
+  readonly seed: number
+  readonly testFraction: number
+  /** The column whose md5 decides a row's split: rows with equal values always share a split. */
+  readonly splitBy: string
+  readonly shardRows: number
+  /** Already a multiple of DuckDB's vector size (2048): its writer cannot cut row groups finer. */
+  readonly rowGroupRows: number
+}
+
+/** What was written for one config, before verification adds sizes and checksums. */
+export interface WrittenConfig {
+  readonly rows: number
+  readonly splits: Readonly<Record<string, { readonly rows: number; readonly files: ReadonlyArray<{ readonly path: string; readonly rows: number }> }>>
+}
+
+export const SPLITS = ["train", "test"] as const
+
+/** `train-00001-of-00004.parquet`: the Hugging Face shard naming that `datasets` recognises. */
+export const shardName = (split: string, index: number, count: number): string =>
+  `${split}-${String(index).padStart(5, "0")}-of-${String(count).padStart(5, "0")}.parquet`
+
+/**
+ * Converts one config's JSON rows to typed columns, splits them by task, shuffles them by seed and
+ * writes the shards under `<stagingDir>/<config>/`. All of it runs inside DuckDB: the rows go into one
+ * table, sorted (test rows first, then train, each in shuffle order), in a private in-memory database
+ * that DuckDB spills to disk when large; rows never pass through JavaScript. Each shard is then a range
+ * of that table's row ids, so shards are cut without a window function and written two at a time
+ * (a small range scan would otherwise keep one thread busy and the other idle).
+ */
+export const writeConfigShards = (
+  dataset: string,
+  stagingDir: string,
+  spec: ConfigSpec,
+  layout: ShardLayout
+): Effect.Effect<WrittenConfig, PublishInputError | StoreIoError | DuckDbError, DuckDb> =>
+  Effect.gen(function* () {
+    const db = yield* DuckDb
+    const dir = join(stagingDir, spec.name)
+    yield* Effect.tryPromise({ try: () => mkdir(dir, { recursive: true }), catch: (e) => new StoreIoError({ path: dir, message: String(e) }) })
+    const scratch = `store_scratch_${randomBytes(6).toString("hex")}`
+    const table = `${scratch}.main.staged`
+    const inputError = (message: string) => new PublishInputError({ dataset, config: spec.name, message })
+    const readable = (e: DuckDbError) =>
+      /read_parquet|No files found|does not exist|Binder Error|Malformed JSON|Conversion Error|Parser Error|Catalog Error.*Type|Invalid Input Error/i.test(e.message)
+        ? inputError(
+            `could not read the rows of config "${spec.name}" as the declared columns: ${e.message}. ` +
+              `Check the part files (${spec.files.slice(0, 3).join(", ")}${spec.files.length > 3 ? ", ..." : ""}) and the column types`
+          )
+        : e
+    const work = Effect.gen(function* () {
+      const prepared = yield* db
+        .use(`publish ${dataset}/${spec.name}`, async (c) => {
+          await c.run(`ATTACH ':memory:' AS ${scratch}`)
+          await stage(c, table, spec, layout)
+          const problem = await checkRows(c, table, spec)
+          if (problem !== undefined) return { problem }
+          const counts = (await c.runAndReadAll(`SELECT __split AS split, count(*) AS n FROM ${table} GROUP BY ALL`)).getRowObjectsJS()
+          const ordered = String((await c.runAndReadAll("SELECT current_setting('preserve_insertion_order') AS v")).getRowObjectsJS()[0]!["v"]) === "true"
+          const threads = Number((await c.runAndReadAll("SELECT current_setting('threads') AS v")).getRowObjectsJS()[0]!["v"])
+          return { counts: new Map(counts.map((r) => [String(r["split"]), Number(r["n"])])), ordered, threads }
+        })
+        .pipe(Effect.mapError(readable))
+      if ("problem" in prepared) return yield* inputError(prepared.problem!)
+      // Rows are stored test first, then train (by the sort), so each split is one row id range.
+      const jobs: Array<{ path: string; file: string; split: string; lo: number; hi: number }> = []
+      const splits: Record<string, { rows: number; files: Array<{ path: string; rows: number }> }> = {}
+      let offset = 0
+      for (const split of [...SPLITS].sort()) {
+        const n = prepared.counts.get(split) ?? 0
+        const count = Math.max(1, Math.ceil(n / layout.shardRows))
+        const files: Array<{ path: string; rows: number }> = []
+        for (let i = 0; i < count; i++) {
+          const name = shardName(split, i, count)
+          const lo = offset + i * layout.shardRows
+          const hi = Math.min(offset + n, lo + layout.shardRows)
+          jobs.push({ path: join(dir, name), file: `${spec.name}/${name}`, split, lo, hi: Math.max(lo, hi) })
+          files.push({ path: `${spec.name}/${name}`, rows: Math.max(0, hi - lo) })
+        }
+        splits[split] = { rows: n, files }
+        offset += n
+      }
+      const columns = spec.columns.map((col) => ident(col.name)).join(", ")
+      // With insertion order preserved a range scan yields rows in row id order, so the shard's bytes
+      // depend only on its rows; otherwise ORDER BY makes it so (at the cost of a sort).
+      const order = prepared.ordered ? "" : " ORDER BY rowid"
+      yield* Effect.forEach(
+        jobs,
+        (job) =>
+          db.run(
+            `COPY (SELECT ${columns} FROM ${table} WHERE rowid >= ${job.lo} AND rowid < ${job.hi}${order}) ` +
+              `TO ${sqlString(job.path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${layout.rowGroupRows})`
+          ),
+        { concurrency: Math.max(1, Math.min(4, prepared.threads)), discard: true }
+      )
+      return { rows: [...prepared.counts.values()].reduce((a, b) => a + b, 0), splits: Object.fromEntries(SPLITS.map((s) => [s, splits[s]!])) }
+    })
+    return yield* work.pipe(Effect.ensuring(db.run(`DETACH DATABASE IF EXISTS ${scratch}`).pipe(Effect.ignore)))
+  })
+
+/**
+ * The staged table: typed columns plus __split and __key (the shuffle key as a 64-bit number: sorting
+ * numbers is cheaper than sorting hex text), stored in (split, key, id) order.
+ */
+const stage = async (c: DuckDBConnection, table: string, spec: ConfigSpec, layout: ShardLayout): Promise<void> => {
+  const source = spec.files.length === 0 ? "(SELECT NULL::VARCHAR AS row WHERE false)" : `read_parquet(${fileList(spec.files)})`
+  const cols = spec.columns.map((col) => `s.${ident(col.name)} AS ${ident(col.name)}`).join(", ")
+  await c.run(
+    `CREATE TABLE ${table} AS
+     SELECT *, CASE WHEN ${testSplitPredicate(ident(layout.splitBy), layout.testFraction)} THEN 'test' ELSE 'train' END AS __split,
+            ${shuffleKey(layout.seed, '"id"')} AS __key
+     FROM (SELECT ${cols} FROM (SELECT from_json(row, ${sqlString(jsonStructure(spec.columns))}) AS s FROM ${source}))
+     ORDER BY __split, __key, "id"`
+  )
+}
+
+/** Rows the store cannot publish: no id, no task_id, or an id used twice (diff and dedup key on it). */
+const checkRows = async (c: DuckDBConnection, table: string, spec: ConfigSpec): Promise<string | undefined> => {
+  const r = (
+    await c.runAndReadAll(
+      `SELECT count(*) FILTER (WHERE "id" IS NULL) AS no_id, count(*) FILTER (WHERE "task_id" IS NULL) AS no_task,
+              count("id") - count(DISTINCT "id") AS dup FROM ${table}`
+    )
+  ).getRowObjectsJS()[0]!
+  const where = `in the part files of config "${spec.name}"`
+  if (Number(r["no_id"]) > 0) return `${r["no_id"]} rows ${where} have no string "id"; every published row needs a unique id`
+  if (Number(r["no_task"]) > 0) {
+    const sample = (await c.runAndReadAll(`SELECT "id" FROM ${table} WHERE "task_id" IS NULL LIMIT 3`)).getRowObjectsJS().map((x) => x["id"])
+    return `${r["no_task"]} rows ${where} have no "task_id" (e.g. ids ${sample.join(", ")}); the train/test split needs it`
+  }
+  if (Number(r["dup"]) > 0) {
+    const sample = (await c.runAndReadAll(`SELECT "id" FROM ${table} GROUP BY "id" HAVING count(*) > 1 ORDER BY "id" LIMIT 3`))
+      .getRowObjectsJS()
+      .map((x) => x["id"])
+    return `${r["dup"]} duplicate ids ${where} (e.g. ${sample.join(", ")}); ids must be unique within a config (deduplicate before publishing)`
+  }
+  return undefined
+}

@@ -1,0 +1,194 @@
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest"
+import { lockVersion, publish } from "#store"
+import { fakeSummary, request, run, sftColumns, sftRow, prefColumns, prefRow, tempDir, writeParts } from "./store-fixture.ts"
+
+// The store commands do not use the pipelines; stubbing the registry keeps these tests independent of
+// whether the pipeline code (another part of the project) is importable at this moment.
+const { runCli } = await import("../tools/cli/main.ts")
+
+/** Runs the CLI, capturing what it prints. */
+const cli = async (...args: Array<string>) => {
+  let stdout = ""
+  let stderr = ""
+  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true))
+  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true))
+  const log = vi.spyOn(console, "log").mockImplementation((...a: Array<unknown>) => void (stdout += a.join(" ") + "\n"))
+  const error = vi.spyOn(console, "error").mockImplementation((...a: Array<unknown>) => void (stderr += a.join(" ") + "\n"))
+  try {
+    const code = await runCli(args)
+    return { code, stdout, stderr }
+  } finally {
+    out.mockRestore()
+    err.mockRestore()
+    log.mockRestore()
+    error.mockRestore()
+  }
+}
+
+afterEach(() => vi.restoreAllMocks())
+
+/**
+ * v0001: sft rows 0..99, preference rows 0..39.
+ * v0002: sft rows 10..109 with rows 20..24 changed (10 added, 10 removed, 5 changed, 85 unchanged);
+ *        preference unchanged; a stage figure moves from 100 to 110 rows.
+ * v0003: sft as v0002 plus row 200, no preference config.
+ */
+let dataDir: string
+beforeAll(async () => {
+  dataDir = await tempDir("cli")
+  const sft1 = await run(writeParts(join(dataDir, "p/sft1"), Array.from({ length: 100 }, (_, i) => sftRow(i))))
+  const sft2rows = Array.from({ length: 100 }, (_, k) => k + 10).map((i) => (i >= 20 && i < 25 ? sftRow(i, { answer: "changed" }) : sftRow(i)))
+  const sft2 = await run(writeParts(join(dataDir, "p/sft2"), sft2rows))
+  const sft3 = await run(writeParts(join(dataDir, "p/sft3"), [...sft2rows, sftRow(200)]))
+  const pref = await run(writeParts(join(dataDir, "p/pref"), Array.from({ length: 40 }, (_, i) => prefRow(i))))
+  const sft = (files: Array<string>) => ({ name: "sft", description: "SFT", columns: sftColumns, files })
+  const preference = { name: "preference", description: "pairs", columns: prefColumns, files: pref }
+  await run(publish(request(dataDir, [sft(sft1), preference], { runSummary: fakeSummary([{ name: "solve", rows_out: 100 }]) })))
+  await run(publish(request(dataDir, [sft(sft2), preference], { runSummary: fakeSummary([{ name: "solve", rows_out: 110, rejects: { wrong: 3 } }]) })))
+  await run(publish(request(dataDir, [sft(sft3)], { runSummary: fakeSummary([{ name: "solve", rows_out: 111 }]) })))
+})
+
+describe("autodidact versions", () => {
+  it("lists versions newest first and marks LATEST", async () => {
+    const r = await cli("versions", "math", "--data-dir", dataDir)
+    expect(r.code).toBe(0)
+    const lines = r.stdout.trim().split("\n")
+    expect(lines[0]).toBe("math: 3 versions, LATEST v0003")
+    expect(lines[1]).toMatch(/^\* v0003 .* sft 101 {2}\(LATEST\)$/)
+    expect(lines[3]).toMatch(/^ {2}v0001 .* sft 100, preference 40$/)
+  })
+
+  it("--json gives the versions with rows per config", async () => {
+    const r = await cli("versions", "math", "--data-dir", dataDir, "--json")
+    const j = JSON.parse(r.stdout)
+    expect(j.latest).toBe("v0003")
+    expect(j.versions.map((v: { version: string; rows: unknown; parent: unknown }) => [v.version, v.rows, v.parent])).toEqual([
+      ["v0001", { sft: 100, preference: 40 }, null],
+      ["v0002", { sft: 100, preference: 40 }, "v0001"],
+      ["v0003", { sft: 101 }, "v0002"]
+    ])
+  })
+
+  it("an unknown dataset is a usage error (exit 2) naming what exists", async () => {
+    const r = await cli("versions", "nope", "--data-dir", dataDir)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('no published dataset "nope"')
+    expect(r.stderr).toContain("published datasets: math")
+  })
+})
+
+describe("autodidact query", () => {
+  it("aggregates by version over <config>_all (json)", async () => {
+    const r = await cli("query", "math", "SELECT version, count(*) AS n FROM sft_all GROUP BY version ORDER BY version", "--data-dir", dataDir, "--format", "json")
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout)).toEqual([
+      { version: "v0001", n: 100 },
+      { version: "v0002", n: 100 },
+      { version: "v0003", n: 101 }
+    ])
+  })
+
+  it("--version picks what the unsuffixed views show; csv quotes nested values", async () => {
+    const r = await cli("query", "math", "SELECT id, messages FROM sft WHERE id = 'sft-000001'", "--version", "v1", "--data-dir", dataDir, "--format", "csv")
+    expect(r.code).toBe(0)
+    expect(r.stdout.trim().split("\n")).toEqual([
+      "id,messages",
+      `sft-000001,"[{""role"":""user"",""content"":""What is 1 + 2? Show your steps.""},{""role"":""assistant"",""content"":""1 + 2 = 3. The answer is 3.""}]"`
+    ])
+  })
+
+  it("prints an aligned table by default", async () => {
+    const r = await cli("query", "math", "SELECT count(*) AS n FROM preference", "--version", "v0002", "--data-dir", dataDir)
+    expect(r.stdout.trimEnd().split("\n")).toEqual([" n", "--", "40", "(1 row, math v0002)"])
+  })
+
+  it("an unknown version is a usage error; bad SQL fails naming the views", async () => {
+    const v = await cli("query", "math", "SELECT 1", "--version", "v9", "--data-dir", dataDir)
+    expect(v.code).toBe(2)
+    expect(v.stderr).toContain('dataset "math" has no version "v9"; versions: v0001, v0002, v0003')
+    const q = await cli("query", "math", "SELECT * FROM nothing_here", "--data-dir", dataDir)
+    expect(q.code).toBe(1)
+    expect(q.stderr).toContain("Views you can use: preference_v0001, preference_v0002, preference_all, sft, sft_v0001, sft_v0002, sft_v0003, sft_all")
+  })
+})
+
+describe("autodidact diff", () => {
+  it("counts rows added, removed and changed by id, and figure deltas", async () => {
+    const r = await cli("diff", "math", "v1", "v2", "--data-dir", dataDir, "--json")
+    expect(r.code).toBe(0)
+    const d = JSON.parse(r.stdout)
+    const sft = d.configs.find((c: { config: string }) => c.config === "sft")
+    expect([sft.added, sft.removed, sft.changed, sft.unchanged]).toEqual([10, 10, 5, 85])
+    expect(sft.examples).toEqual({
+      added: ["sft-000100", "sft-000101", "sft-000102"],
+      removed: ["sft-000000", "sft-000001", "sft-000002"],
+      changed: ["sft-000020", "sft-000021", "sft-000022"]
+    })
+    const pref = d.configs.find((c: { config: string }) => c.config === "preference")
+    expect([pref.added, pref.removed, pref.changed, pref.unchanged]).toEqual([0, 0, 0, 40])
+    const fig = (name: string) => d.figures.find((f: { figure: string }) => f.figure === name)
+    expect(fig("stage.solve.rows_out")).toEqual({ figure: "stage.solve.rows_out", a: 100, b: 110, delta: 10 })
+    expect(fig("stage.solve.rejects.wrong")).toEqual({ figure: "stage.solve.rejects.wrong", a: null, b: 3, delta: 3 })
+    expect(fig("rows.sft")).toEqual({ figure: "rows.sft", a: 100, b: 100, delta: 0 })
+  })
+
+  it("a config that disappears counts all its rows removed (human output)", async () => {
+    const r = await cli("diff", "math", "v2", "v3", "--data-dir", dataDir)
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/preference\s+40\s+0\s+0\s+40\s+0\s+0 {2}\(config dropped\)/)
+    expect(r.stdout).toMatch(/sft\s+100\s+101\s+1\s+0\s+0\s+100/)
+    expect(r.stdout).toContain("e.g. added: sft-000200")
+  })
+})
+
+describe("autodidact validate and gc", () => {
+  it("validate passes on an intact version, then fails (exit 1) naming a shard with one flipped byte", async () => {
+    const ok = await cli("validate", "math", "--data-dir", dataDir)
+    expect(ok.code).toBe(0)
+    expect(ok.stdout).toMatch(/^math v0003: \d+ files, 101 rows: checksums, row counts, schemas and card OK/)
+
+    const m = JSON.parse(readFileSync(join(dataDir, "datasets/math/v0002/manifest.json"), "utf8"))
+    const shard = join(dataDir, "datasets/math/v0002", m.configs.sft.splits.train.files[0].path)
+    const bytes = readFileSync(shard)
+    const at = Math.floor(bytes.length / 2)
+    bytes[at] = bytes[at]! ^ 0xff
+    writeFileSync(shard, bytes)
+    const bad = await cli("validate", "math", "--version", "v0002", "--data-dir", dataDir)
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toContain("failed validation")
+    expect(bad.stderr).toContain("v0002/sft/train-00000-of-00001.parquet: sha256")
+    const json = await cli("validate", "math", "--version", "v0002", "--data-dir", dataDir, "--json")
+    expect(json.code).toBe(1)
+    expect(JSON.parse(json.stdout).problems[0].file).toBe(shard)
+  })
+
+  it("validate notices a shard the manifest does not list", async () => {
+    const extra = join(dataDir, "datasets/math/v0003/sft/train-00009-of-00009.parquet")
+    writeFileSync(extra, "x")
+    try {
+      const r = await cli("validate", "math", "--data-dir", dataDir)
+      expect(r.code).toBe(1)
+      expect(r.stderr).toContain("train-00009-of-00009.parquet: a Parquet file manifest.json does not list")
+    } finally {
+      await import("node:fs/promises").then((fs) => fs.rm(extra))
+    }
+  })
+
+  it("gc --keep 1 removes old versions but never LATEST or a locked one, and refreshes the catalog", async () => {
+    await run(lockVersion(dataDir, "math", "v1", "training run 42 reads it"))
+    appendFileSync(join(dataDir, "datasets/math/v0001.lock"), "")
+    const r = await cli("gc", "math", "--keep", "1", "--data-dir", dataDir, "--json")
+    expect(r.code).toBe(0)
+    const j = JSON.parse(r.stdout)
+    expect(j.removed).toEqual(["v0002"])
+    expect(j.kept.map((k: { version: string }) => k.version)).toEqual(["v0001", "v0003"])
+    expect(existsSync(join(dataDir, "datasets/math/v0002"))).toBe(false)
+    expect(existsSync(join(dataDir, "datasets/math/v0001"))).toBe(true)
+    const q = await cli("query", "math", "SELECT DISTINCT version FROM sft_all ORDER BY 1", "--data-dir", dataDir, "--json")
+    expect(JSON.parse(q.stdout)).toEqual([{ version: "v0001" }, { version: "v0003" }])
+    const zero = await cli("gc", "math", "--keep", "0", "--data-dir", dataDir)
+    expect(zero.code).toBe(2)
+  })
+})

@@ -1,0 +1,209 @@
+import { createHash } from "node:crypto"
+import { readFileSync, readdirSync } from "node:fs"
+import { join } from "node:path"
+import { DuckDBInstance } from "@duckdb/node-api"
+import { tableFromIPC, Vector } from "apache-arrow"
+import { Effect } from "effect"
+import * as pw from "parquet-wasm"
+import { beforeAll, describe, expect, it } from "vitest"
+import { parse } from "yaml"
+import { allFiles, publish, PublishInputError, type ConfigSpec, type PublishResult } from "#store"
+import { prefColumns, prefRow, request, run, sftColumns, sftRow, tempDir, writeParts } from "./store-fixture.ts"
+
+/** 400 SFT rows over 100 tasks (4 rows a task) and 120 preference rows. */
+const makeInputs = async (dir: string) => {
+  const sft = await run(writeParts(join(dir, "sft"), Array.from({ length: 400 }, (_, i) => sftRow(i, { task: Math.floor(i / 4) })), 150))
+  const pref = await run(writeParts(join(dir, "pref"), Array.from({ length: 120 }, (_, i) => prefRow(i)), 50))
+  const seed = join(dir, "seed.jsonl")
+  await import("node:fs/promises").then((fs) => fs.writeFile(seed, '{"question":"1+1","answer":"2"}\n'))
+  const configs: ReadonlyArray<ConfigSpec> = [
+    { name: "sft", description: "Chat-format solutions", columns: sftColumns, files: sft },
+    { name: "preference", description: "Chosen and rejected solutions", columns: prefColumns, files: pref }
+  ]
+  return { configs, seed }
+}
+
+const shardBytes = (dir: string) => {
+  const out: Record<string, string> = {}
+  for (const config of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory())) {
+    for (const f of readdirSync(join(dir, config.name))) out[`${config.name}/${f}`] = createHash("sha256").update(readFileSync(join(dir, config.name, f))).digest("hex")
+  }
+  return out
+}
+
+const duckRows = async (file: string) => {
+  const db = await DuckDBInstance.create(":memory:")
+  const c = await db.connect()
+  const rows = (await c.runAndReadAll(`SELECT * FROM read_parquet('${file}')`)).getRowObjectsJson()
+  c.closeSync()
+  db.closeSync()
+  return rows
+}
+
+/** Arrow values (from parquet-wasm) as plain JSON, the shape DuckDB's getRowObjectsJson gives. */
+const plain = (v: unknown): unknown => {
+  if (v instanceof Vector) return v.toArray().map(plain)
+  if (typeof v === "bigint") return String(v)
+  if (v !== null && typeof v === "object" && "toJSON" in v) return plain((v as { toJSON: () => unknown }).toJSON())
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]))
+  return v
+}
+
+describe("publish", () => {
+  let dataDir: string
+  let result: PublishResult
+  let inputs: Awaited<ReturnType<typeof makeInputs>>
+
+  beforeAll(async () => {
+    dataDir = await tempDir("publish")
+    inputs = await makeInputs(dataDir)
+    result = await run(
+      publish(request(dataDir, inputs.configs, { shardRows: 64, seedFiles: [inputs.seed], testFraction: 0.2, codeVersion: { package: "0.1.0", git: "abc123" } }))
+    )
+  })
+
+  it("writes v0001 with manifest, card and shards named <config>/<split>-NNNNN-of-NNNNN.parquet", () => {
+    expect(result.status).toBe("published")
+    expect(result.version).toBe("v0001")
+    expect(readFileSync(join(dataDir, "datasets/math/LATEST"), "utf8")).toBe("v0001\n")
+    const m = result.manifest
+    expect(m.parent).toBeNull()
+    expect(m.code_version).toEqual({ package: "0.1.0", git: "abc123" })
+    expect(m.seed_files).toEqual([{ path: inputs.seed, bytes: 32, sha256: createHash("sha256").update('{"question":"1+1","answer":"2"}\n').digest("hex") }])
+    expect(m.configs["sft"]!.rows).toBe(400)
+    expect(m.configs["preference"]!.rows).toBe(120)
+    const sft = m.configs["sft"]!
+    expect(sft.splits["train"]!.rows + sft.splits["test"]!.rows).toBe(400)
+    const train = sft.splits["train"]!
+    const n = Math.ceil(train.rows / 64)
+    expect(train.files.map((f) => f.path)).toEqual(Array.from({ length: n }, (_, i) => `sft/train-${String(i).padStart(5, "0")}-of-${String(n).padStart(5, "0")}.parquet`))
+    expect(train.files.slice(0, -1).every((f) => f.rows === 64)).toBe(true)
+    expect(sft.columns.map((c) => `${c.name} ${c.type}`)).toEqual([
+      "id VARCHAR",
+      "task_id VARCHAR",
+      'messages STRUCT("role" VARCHAR, "content" VARCHAR)[]',
+      "source VARCHAR"
+    ])
+    for (const f of allFiles(m)) {
+      const bytes = readFileSync(join(result.dir, f.path))
+      expect(bytes.length).toBe(f.bytes)
+      expect(createHash("sha256").update(bytes).digest("hex")).toBe(f.sha256)
+    }
+    expect(JSON.parse(readFileSync(join(result.dir, "manifest.json"), "utf8"))).toEqual(m)
+  })
+
+  it("splits by task: the test split is exactly the tasks with md5(task_id)[0:8] below fraction × 2^32, none in both", async () => {
+    const expectedTest = new Set(
+      Array.from({ length: 100 }, (_, t) => `task-${String(t).padStart(6, "0")}`).filter(
+        (t) => parseInt(createHash("md5").update(t).digest("hex").slice(0, 8), 16) < Math.round(0.2 * 2 ** 32)
+      )
+    )
+    const tasks = (split: string) =>
+      new Set(result.manifest.configs["sft"]!.splits[split]!.files.flatMap((f) => readRowsWasm(join(result.dir, f.path)).map((r) => r["task_id"] as string)))
+    const test = tasks("test")
+    const train = tasks("train")
+    expect(test).toEqual(expectedTest)
+    expect([...test].filter((t) => train.has(t))).toEqual([])
+    expect(test.size + train.size).toBe(100)
+  })
+
+  it("shuffles rows by seed: neither input order nor the same order under another seed", async () => {
+    const ids = result.manifest.configs["sft"]!.splits["train"]!.files.flatMap((f) => readRowsWasm(join(result.dir, f.path)).map((r) => r["id"] as string))
+    expect(ids).not.toEqual([...ids].sort())
+    const key = (id: string) => BigInt("0x" + createHash("md5").update(`7:${id}`).digest("hex").slice(0, 16))
+    const sorted = [...ids].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
+    expect(ids).toEqual(sorted)
+  })
+
+  it("every shard read by parquet-wasm (a second Parquet implementation) gives the rows DuckDB gives", async () => {
+    for (const f of allFiles(result.manifest)) {
+      const path = join(result.dir, f.path)
+      const wasm = readRowsWasm(path)
+      expect(wasm.length).toBe(f.rows)
+      expect(wasm).toEqual(await duckRows(path))
+    }
+  })
+
+  it("the card's YAML header parses and lists every shard per config and split", () => {
+    const card = readFileSync(join(result.dir, "README.md"), "utf8")
+    const header = parse(/^---\n([\s\S]*?)\n---\n/.exec(card)![1]!) as { configs: Array<{ config_name: string; data_files: Array<{ split: string; path: Array<string> }> }> }
+    const listed = header.configs.flatMap((c) => c.data_files.flatMap((d) => d.path.map((p) => `${c.config_name}|${d.split}|${p}`))).sort()
+    expect(listed).toEqual(allFiles(result.manifest).map((f) => `${f.config}|${f.split}|${f.path}`).sort())
+    expect(header.configs.map((c) => c.config_name)).toEqual(["sft", "preference"])
+    expect(card).toContain("| `sft` | ")
+    expect(card).toContain("Strategies: symbolic variation")
+    expect(card).toContain('"role": "user"')
+    expect(card).toContain("abc123")
+  })
+
+  it("keeps the catalog current: views per config, per version and _all, with relative-or-absolute paths as given", async () => {
+    const db = await DuckDBInstance.create(join(dataDir, "catalog.duckdb"), { access_mode: "READ_ONLY" })
+    const c = await db.connect()
+    const q = async (sql: string) => (await c.runAndReadAll(sql)).getRowObjectsJS()
+    expect(await q("SELECT split, count(*)::INT AS n FROM math.sft GROUP BY split ORDER BY split")).toEqual([
+      { split: "test", n: result.manifest.configs["sft"]!.splits["test"]!.rows },
+      { split: "train", n: result.manifest.configs["sft"]!.splits["train"]!.rows }
+    ])
+    expect(await q("SELECT version, count(*)::INT AS n FROM math.preference_all GROUP BY version")).toEqual([{ version: "v0001", n: 120 }])
+    expect(await q("SELECT count(*)::INT AS n FROM math.sft_v0001")).toEqual([{ n: 400 }])
+    expect(await q("SELECT version, config, rows::INT AS rows, latest FROM main.versions ORDER BY config")).toEqual([
+      { version: "v0001", config: "preference", rows: 120, latest: true },
+      { version: "v0001", config: "sft", rows: 400, latest: true }
+    ])
+    c.closeSync()
+    db.closeSync()
+  })
+
+  it("publishing the same content again makes no version and says so", async () => {
+    const again = await run(publish(request(dataDir, inputs.configs, { shardRows: 64, seedFiles: [inputs.seed], testFraction: 0.2, createdAt: "2027-01-01T00:00:00Z" })))
+    expect(again.status).toBe("unchanged")
+    expect(again.version).toBe("v0001")
+    expect(again.message).toMatch(/unchanged: the content is identical to v0001/)
+    expect(readdirSync(join(dataDir, "datasets/math")).sort()).toEqual(["LATEST", "v0001"])
+  })
+
+  it("is byte-identical when republished into a fresh folder, whatever DuckDB's thread count", async () => {
+    const other = await tempDir("publish-again")
+    const again = await run(publish(request(other, inputs.configs, { shardRows: 64, seedFiles: [inputs.seed], testFraction: 0.2 })), 1)
+    expect(shardBytes(again.dir)).toEqual(shardBytes(result.dir))
+    const { created_at: _a, code_version: _b, ...x } = again.manifest
+    const { created_at: _c, code_version: _d, ...y } = result.manifest
+    expect(x).toEqual(y)
+  })
+})
+
+const readRowsWasm = (path: string): Array<Record<string, unknown>> => {
+  const table = tableFromIPC(pw.readParquet(new Uint8Array(readFileSync(path))).intoIPCStream())
+  return table.toArray().map((row) => plain(row) as Record<string, unknown>)
+}
+
+describe("publish rejects bad input with the config and what to do", () => {
+  const one = async (rows: ReadonlyArray<unknown>, columns = sftColumns) => {
+    const dir = await tempDir("bad")
+    const files = await run(writeParts(join(dir, "parts"), rows, 100))
+    return run(publish(request(dir, [{ name: "sft", description: "", columns, files }])).pipe(Effect.flip))
+  }
+
+  it("duplicate ids", async () => {
+    const e = await one([sftRow(1), sftRow(2), sftRow(1)])
+    expect(e).toBeInstanceOf(PublishInputError)
+    expect(e.message).toBe('1 duplicate ids in the part files of config "sft" (e.g. sft-000001); ids must be unique within a config (deduplicate before publishing)')
+  })
+
+  it("rows without task_id", async () => {
+    const e = await one([sftRow(1), { ...sftRow(2), task_id: undefined }])
+    expect(e.message).toContain('1 rows in the part files of config "sft" have no "task_id" (e.g. ids sft-000002)')
+  })
+
+  it("a config without an id column", async () => {
+    const e = await one([sftRow(1)], sftColumns.filter((c) => c.name !== "id"))
+    expect(e.message).toBe('config "sft" has no "id" column; every config needs "id" and "task_id"')
+  })
+
+  it("a part file that is gone", async () => {
+    const dir = await tempDir("bad")
+    const e = await run(publish(request(dir, [{ name: "sft", description: "", columns: sftColumns, files: [join(dir, "nope.parquet")] }])).pipe(Effect.flip))
+    expect(e).toBeInstanceOf(PublishInputError)
+    expect((e as PublishInputError).file).toBe(join(dir, "nope.parquet"))
+  })
+})
