@@ -1,5 +1,5 @@
 import { join, relative } from "node:path"
-import { Deferred, Effect, Schema, Stream } from "effect"
+import { Deferred, Effect, Schema, SchemaAST, Stream } from "effect"
 import { hashValue, rngFor } from "#core"
 import { DuckDb, type DuckDbError } from "./duckdb.ts"
 import { StageFailed, StageSkipped, type MaterialiseError, type PlanError } from "./errors.ts"
@@ -337,9 +337,15 @@ const countReasons = (rejects: ReadonlyArray<Reject>): Record<string, number> =>
 }
 
 const encoderFor = (stage: Stage) => {
-  const encode = Schema.encodeUnknownSync(stage.schema as Schema.Codec<unknown, unknown>)
+  const schema = stage.schema as Schema.Codec<unknown, unknown>
+  const encode = Schema.encodeUnknownSync(schema)
+  // A schema with no transformation encodes a row to an equal copy: checking it (no copy) is enough,
+  // and the full encode runs only to word the error of a row that fails.
+  const identity = SchemaAST.toEncoded(schema.ast) === schema.ast
+  const is = Schema.is(schema)
   return (row: unknown, batch: number): string => {
     try {
+      if (identity && is(row)) return JSON.stringify(row)
       return JSON.stringify(encode(row))
     } catch (e) {
       throw new StageFailed({
@@ -352,6 +358,52 @@ const encoderFor = (stage: Stage) => {
   }
 }
 
+/**
+ * A batch's output, encoded: one newline-joined JSON text and its figures. The row objects are dropped
+ * once encoded, so the parts waiting to be written hold only their text (this is what keeps memory flat).
+ */
+interface EncodedPart {
+  readonly stats: PartStats
+  readonly text: string
+  readonly rejects: ReadonlyArray<Reject>
+}
+
+/** Parts are written this many at a time while the next batches are computed. */
+const WRITE_CONCURRENCY = 2
+
+const encodePart = (
+  encode: (row: unknown, batch: number) => string,
+  rows: ReadonlyArray<unknown>,
+  index: number,
+  rowsIn: number,
+  t: ReturnType<typeof tallies>
+): Effect.Effect<EncodedPart, StageFailed> =>
+  Effect.try({
+    try: () => {
+      const json = new Array<string>(rows.length)
+      for (let i = 0; i < rows.length; i++) json[i] = encode(rows[i], index)
+      const stats: PartStats = { index, rows_in: rowsIn, rows: rows.length, rejects: countReasons(t.rejects), counters: sortedCounts(t.counters) }
+      return { stats, text: json.join("\n"), rejects: t.rejects }
+    },
+    catch: (e) => e as StageFailed
+  })
+
+/** Writes encoded parts in order of arrival (each to its own file), skipping those finished before. */
+const writeParts = (stage: string, dir: string) =>
+  Effect.gen(function* () {
+    const progress = yield* Progress
+    return (part: EncodedPart | PartStats) =>
+      "text" in part
+        ? writePart(dir, part.stats, part.text, part.rejects).pipe(
+            Effect.tap(() => Effect.sync(() => progress.advance(stage, part.stats.rows_in, part.stats.rows))),
+            Effect.as(part.stats)
+          )
+        : Effect.sync(() => {
+            progress.advance(stage, part.rows_in, part.rows)
+            return part
+          })
+  })
+
 const runMapStage = (
   stage: MapStage<string, unknown, unknown, unknown>,
   primary: StageOutput,
@@ -360,74 +412,58 @@ const runMapStage = (
   ctxBase: CtxBase
 ) =>
   Effect.gen(function* () {
-    const progress = yield* Progress
     const encode = encoderFor(stage)
     const batchSize = stage.batchSize ?? DEFAULT_BATCH_SIZE
-    const processBatch = (batch: ReadonlyArray<unknown>, index: number) =>
-      Effect.gen(function* () {
-        const t = tallies()
-        const ctx: StageContext<unknown> = { ...ctxBase, reject: t.reject, count: t.count }
-        const out = yield* stage.process(batch, ctx).pipe(
-          Effect.mapError((e) =>
-            e instanceof StageFailed
-              ? e
-              : new StageFailed({ stage: stage.name, batch: index, ...(recordOf(e) === undefined ? {} : { record: recordOf(e)! }), message: messageOf(e) })
-          )
-        )
-        const json = yield* Effect.try({ try: () => out.map((r) => encode(r, index)), catch: (e) => e as StageFailed })
-        const stats: PartStats = { index, rows_in: batch.length, rows: out.length, rejects: countReasons(t.rejects), counters: sortedCounts(t.counters) }
-        yield* writePart(dir, stats, json, t.rejects)
-        progress.advance(stage.name, batch.length, out.length)
-        return stats
-      })
+    const write = yield* writeParts(stage.name, dir)
+    const processBatch = (batch: ReadonlyArray<unknown>, index: number) => {
+      const t = tallies()
+      const ctx: StageContext<unknown> = { ...ctxBase, reject: t.reject, count: t.count }
+      return stage.process(batch, ctx).pipe(
+        Effect.mapError((e) =>
+          e instanceof StageFailed
+            ? e
+            : new StageFailed({ stage: stage.name, batch: index, ...(recordOf(e) === undefined ? {} : { record: recordOf(e)! }), message: messageOf(e) })
+        ),
+        Effect.flatMap((out) => encodePart(encode, out, index, batch.length, t))
+      )
+    }
     const db = yield* DuckDb
     return yield* readParts(primary.files).pipe(
       Stream.provideService(DuckDb, db),
       Stream.grouped(batchSize),
       Stream.zipWithIndex,
       Stream.mapEffect(
-        ([batch, index]) => {
+        ([batch, index]): Effect.Effect<EncodedPart | PartStats, StageFailed> => {
           const before = finished.get(index)
-          if (before !== undefined) {
-            progress.advance(stage.name, before.rows_in, before.rows)
-            return Effect.succeed(before)
-          }
-          return processBatch(batch, index)
+          return before === undefined ? processBatch(batch, index) : Effect.succeed(before)
         },
         { concurrency: stage.concurrency ?? 1 }
       ),
+      Stream.mapEffect(write, { concurrency: WRITE_CONCURRENCY }),
       Stream.runCollect
     )
   })
 
 const runStreamStage = (stage: StreamStage<string, unknown, unknown>, dir: string, finished: ReadonlyMap<number, PartStats>, ctxBase: CtxBase) =>
   Effect.gen(function* () {
-    const progress = yield* Progress
     const encode = encoderFor(stage)
     const partRows = stage.partRows ?? DEFAULT_PART_ROWS
+    const write = yield* writeParts(stage.name, dir)
     // A stream stage is sequential, so what it rejects while producing a part's rows is attributed to
     // that part the same way on every run; that keeps resumed totals equal to uninterrupted ones.
+    // Tallies are handed over (and rows encoded) in that sequential part of the stream; only the
+    // writes overlap with producing the next part.
     let t = tallies()
     const ctx: StageContext<unknown> = { ...ctxBase, reject: (r, x) => t.reject(r, x), count: (c, n) => t.count(c, n) }
-    const flush = (rows: ReadonlyArray<unknown>, index: number, current: ReturnType<typeof tallies>) =>
-      Effect.gen(function* () {
-        const before = finished.get(index)
-        if (before !== undefined) {
-          progress.advance(stage.name, 0, before.rows)
-          return before
-        }
-        const json = yield* Effect.try({ try: () => rows.map((r) => encode(r, index)), catch: (e) => e as StageFailed })
-        const stats: PartStats = { index, rows_in: 0, rows: rows.length, rejects: countReasons(current.rejects), counters: sortedCounts(current.counters) }
-        yield* writePart(dir, stats, json, current.rejects)
-        progress.advance(stage.name, 0, rows.length)
-        return stats
-      })
-    // Tallies are handed over in the sequential part of the stream (Stream.map), so each part gets the
-    // same rejects on every run; the writes themselves overlap with producing the next part.
     const takeTallies = () => {
       const current = t
       t = tallies()
       return current
+    }
+    const partOf = (rows: ReadonlyArray<unknown>, index: number): Effect.Effect<EncodedPart | PartStats, StageFailed> => {
+      const current = takeTallies()
+      const before = finished.get(index)
+      return before === undefined ? encodePart(encode, rows, index, 0, current) : Effect.succeed(before)
     }
     const stats = yield* stage.run(ctx).pipe(
       Stream.mapError((e) =>
@@ -437,11 +473,11 @@ const runStreamStage = (stage: StreamStage<string, unknown, unknown>, dir: strin
       ),
       Stream.grouped(partRows),
       Stream.zipWithIndex,
-      Stream.map(([rows, index]) => [rows, index, takeTallies()] as const),
-      Stream.mapEffect(([rows, index, current]) => flush(rows, index, current), { concurrency: 2 }),
+      Stream.mapEffect(([rows, index]) => partOf(rows, index)),
+      Stream.mapEffect(write, { concurrency: WRITE_CONCURRENCY }),
       Stream.runCollect
     )
     // Rejects or counts after the last row (or from a stage that kept no row) get a part of their own.
-    if (t.rejects.length > 0 || Object.keys(t.counters).length > 0) stats.push(yield* flush([], stats.length, takeTallies()))
+    if (t.rejects.length > 0 || Object.keys(t.counters).length > 0) stats.push(yield* Effect.flatMap(partOf([], stats.length), write))
     return stats
   })

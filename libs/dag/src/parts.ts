@@ -40,31 +40,36 @@ export const writeJsonParquet = (
   path: string,
   json: ReadonlyArray<string>,
   select = "j::VARCHAR AS row"
+): Effect.Effect<void, DuckDbError | MaterialiseError, DuckDb> => writeJsonLines(path, json.length === 0 ? undefined : json.join("\n"), select)
+
+/** The same, from JSON texts already joined by newlines (`undefined` for no rows). */
+export const writeJsonLines = (
+  path: string,
+  lines: string | undefined,
+  select = "j::VARCHAR AS row"
 ): Effect.Effect<void, DuckDbError | MaterialiseError, DuckDb> =>
   Effect.gen(function* () {
     const db = yield* DuckDb
     const tmp = `${path}.tmp`
     yield* db.use(`write ${path}`, async (c) => {
-      // Temp tables belong to this connection only, so concurrent writers never collide.
-      const rows = json.length === 0 ? "SELECT NULL::VARCHAR AS j WHERE false" : "SELECT unnest(string_split($1, chr(10))) AS j"
-      await c.run(`CREATE OR REPLACE TEMP TABLE part_rows AS SELECT ${select} FROM (${rows})`, json.length === 0 ? [] : [json.join("\n")])
-      await c.run(`COPY part_rows TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`)
-      await c.run("DROP TABLE part_rows")
+      const rows = lines === undefined ? "SELECT NULL::VARCHAR AS j WHERE false" : "SELECT unnest(string_split($1, chr(10))) AS j"
+      // One statement, no temp table: DuckDB splits the string and writes the file in insertion order.
+      await c.run(`COPY (SELECT ${select} FROM (${rows})) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`, lines === undefined ? [] : [lines])
     })
     // The folder is synced once, after the part's marker (writePart): a marker that survives a crash
     // without its data file is caught by finishedParts, which checks that the files exist.
     yield* commitFile(tmp, path, { syncDir: false })
   })
 
-/** Persists one finished batch: rows, rejects, then the figures file that marks it finished. */
+/** Persists one finished batch (rows as newline-joined JSON): rows, rejects, then the file that marks it finished. */
 export const writePart = (
   dir: string,
   stats: PartStats,
-  rows: ReadonlyArray<string>,
+  rows: string,
   rejects: ReadonlyArray<Reject>
 ): Effect.Effect<void, DuckDbError | MaterialiseError, DuckDb> =>
   Effect.gen(function* () {
-    yield* writeJsonParquet(join(dir, partName(stats.index, "part", "parquet")), rows)
+    yield* writeJsonLines(join(dir, partName(stats.index, "part", "parquet")), stats.rows === 0 ? undefined : rows)
     if (rejects.length > 0) {
       yield* writeJsonParquet(
         join(dir, partName(stats.index, "rejects", "parquet")),
