@@ -172,7 +172,6 @@ const verifyConfig = (dataset: string, version: string, staging: string, spec: C
     const splits: Record<string, { rows: number; files: Array<ShardFile> }> = {}
     for (const split of SPLITS) {
       const s = written.splits[split]!
-      const out: Array<ShardFile> = []
       for (const f of s.files) {
         const path = join(staging, f.path)
         const got = byFile.get(path) ?? 0
@@ -185,9 +184,16 @@ const verifyConfig = (dataset: string, version: string, staging: string, spec: C
             message: `staged shard ${path} reads back ${got} rows, expected ${f.rows}; nothing was published (the disk may be full or failing)`
           })
         }
-        const digest = yield* io(path, () => fileDigest(path))
-        out.push({ path: f.path, rows: f.rows, bytes: digest.bytes, sha256: digest.sha256 })
       }
+      // Two files are hashed at a time: reading one while hashing the other keeps both disk and CPU busy.
+      const out = yield* Effect.forEach(
+        s.files,
+        (f) => {
+          const path = join(staging, f.path)
+          return Effect.map(io(path, () => fileDigest(path)), (d): ShardFile => ({ path: f.path, rows: f.rows, bytes: d.bytes, sha256: d.sha256 }))
+        },
+        { concurrency: 2 }
+      )
       splits[split] = { rows: s.rows, files: out }
     }
     const entry: ConfigEntry = {

@@ -106,17 +106,18 @@ export const writeConfigShards = (
         splits[split] = { rows: n, files }
         offset += n
       }
-      const columns = spec.columns.map((col) => ident(col.name)).join(", ")
       // With insertion order preserved a range scan yields rows in row id order, so the shard's bytes
       // depend only on its rows; otherwise ORDER BY makes it so (at the cost of a sort).
       const order = prepared.ordered ? "" : " ORDER BY rowid"
       yield* Effect.forEach(
         jobs,
         (job) =>
-          db.run(
-            `COPY (SELECT ${columns} FROM ${table} WHERE rowid >= ${job.lo} AND rowid < ${job.hi}${order}) ` +
-              `TO ${sqlString(job.path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${layout.rowGroupRows})`
-          ),
+          db
+            .run(
+              `COPY (${typedRows(table, spec, `rowid >= ${job.lo} AND rowid < ${job.hi}${order}`)}) ` +
+                `TO ${sqlString(job.path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${layout.rowGroupRows})`
+            )
+            .pipe(Effect.mapError(readable)),
         { concurrency: Math.max(1, Math.min(4, prepared.threads)), discard: true }
       )
       return { rows: [...prepared.counts.values()].reduce((a, b) => a + b, 0), splits: Object.fromEntries(SPLITS.map((s) => [s, splits[s]!])) }
@@ -125,19 +126,30 @@ export const writeConfigShards = (
   })
 
 /**
- * The staged table: typed columns plus __split and __key (the shuffle key as a 64-bit number: sorting
- * numbers is cheaper than sorting hex text), stored in (split, key, id) order.
+ * The staged table: each row's JSON text with the keys the layout needs (id, task_id, __split, and
+ * __key, the shuffle key as a 64-bit number), stored in (split, key, id) order. The rows stay JSON text
+ * here, so the sort moves one flat string per row; they become typed columns in each shard's COPY,
+ * where the conversion runs in parallel with the other shards' writes.
  */
 const stage = async (c: DuckDBConnection, table: string, spec: ConfigSpec, layout: ShardLayout): Promise<void> => {
   const source = spec.files.length === 0 ? "(SELECT NULL::VARCHAR AS row WHERE false)" : `read_parquet(${fileList(spec.files)})`
-  const cols = spec.columns.map((col) => `s.${ident(col.name)} AS ${ident(col.name)}`).join(", ")
+  // One JSON parse per row for all three keys (a list of paths), not one per key.
+  const paths = ["id", "task_id", layout.splitBy].map((name) => sqlString(`$.${JSON.stringify(name)}`)).join(", ")
   await c.run(
     `CREATE TABLE ${table} AS
-     SELECT *, CASE WHEN ${testSplitPredicate(ident(layout.splitBy), layout.testFraction)} THEN 'test' ELSE 'train' END AS __split,
+     SELECT row, "id", "task_id",
+            CASE WHEN ${testSplitPredicate("__split_key", layout.testFraction)} THEN 'test' ELSE 'train' END AS __split,
             ${shuffleKey(layout.seed, '"id"')} AS __key
-     FROM (SELECT ${cols} FROM (SELECT from_json(row, ${sqlString(jsonStructure(spec.columns))}) AS s FROM ${source}))
+     FROM (SELECT row, k[1] AS "id", k[2] AS "task_id", k[3] AS __split_key
+           FROM (SELECT row, json_extract_string(row, [${paths}]) AS k FROM ${source}))
      ORDER BY __split, __key, "id"`
   )
+}
+
+/** The SELECT that turns staged JSON rows into the config's typed columns, in declared order. */
+const typedRows = (table: string, spec: ConfigSpec, where: string): string => {
+  const cols = spec.columns.map((col) => `s.${ident(col.name)} AS ${ident(col.name)}`).join(", ")
+  return `SELECT ${cols} FROM (SELECT from_json(row, ${sqlString(jsonStructure(spec.columns))}) AS s FROM ${table} WHERE ${where})`
 }
 
 /** Rows the store cannot publish: no id, no task_id, or an id used twice (diff and dedup key on it). */
