@@ -6,6 +6,7 @@ import { StageFailed, StageSkipped, type MaterialiseError, type PlanError } from
 import { ensureDir, fileSize, readJsonIfExists, removePath, writeFileAtomic } from "./files.ts"
 import { finishedParts, partName, readParts, writePart, type PartStats, type Reject } from "./parts.ts"
 import { plan } from "./plan.ts"
+import { compileRowGuard } from "./row-guard.ts"
 import { Progress } from "./progress.ts"
 import { DEFAULT_BATCH_SIZE, DEFAULT_PART_ROWS, type MapStage, type Stage, type StageContext, type StreamStage } from "./stage.ts"
 import { addCounts, sortedCounts, type RunSummary, type StageFigures } from "./summary.ts"
@@ -339,13 +340,12 @@ const countReasons = (rejects: ReadonlyArray<Reject>): Record<string, number> =>
 const encoderFor = (stage: Stage) => {
   const schema = stage.schema as Schema.Codec<unknown, unknown>
   const encode = Schema.encodeUnknownSync(schema)
-  // A schema with no transformation encodes a row to an equal copy: checking it (no copy) is enough,
-  // and the full encode runs only to word the error of a row that fails.
-  const identity = SchemaAST.toEncoded(schema.ast) === schema.ast
-  const is = Schema.is(schema)
+  // A row the compiled guard accepts encodes to itself, so it is written as it is; anything else goes
+  // through the full encoder, which either accepts it or words the error.
+  const guard = SchemaAST.toEncoded(schema.ast) === schema.ast ? compileRowGuard(schema.ast) : undefined
   return (row: unknown, batch: number): string => {
     try {
-      if (identity && is(row)) return JSON.stringify(row)
+      if (guard !== undefined && guard(row)) return JSON.stringify(row)
       return JSON.stringify(encode(row))
     } catch (e) {
       throw new StageFailed({
