@@ -5,6 +5,7 @@ export default defineConfig({
     include: ["libs/**/*.test.ts", "pipelines/**/*.test.ts", "tools/**/*.test.ts", "tests/**/*.test.ts"],
     // DuckDB is a native addon: separate processes keep one test file's instance from another's.
     pool: "forks",
+    reporters: ["default", "./tools/test/summary-reporter.ts"],
     testTimeout: 120_000,
     hookTimeout: 60_000
   }

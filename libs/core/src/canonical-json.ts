@@ -14,7 +14,8 @@ const normalise = (value: unknown): unknown => {
     return value
   }
   if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : normalise(v)))
-  const out: Record<string, unknown> = {}
+  // No prototype: a "__proto__" key (valid JSON) must stay a key, not become the object's prototype.
+  const out: Record<string, unknown> = Object.create(null)
   for (const key of Object.keys(value).sort()) {
     const v = (value as Record<string, unknown>)[key]
     if (v !== undefined) out[key] = normalise(v)
