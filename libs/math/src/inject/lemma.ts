@@ -10,7 +10,7 @@ import type { Rng } from "#core"
 import * as R from "../rational.ts"
 import { verifySolution } from "../verify.ts"
 import { parseSolution } from "../parse.ts"
-import { buildModel } from "./model.ts"
+import { modelOfVerified } from "./model.ts"
 import type { SolutionModel } from "./model.ts"
 import { applyPlan } from "./propagate.ts"
 import type { Plan } from "./propagate.ts"
@@ -107,9 +107,7 @@ export const injectLemmaError = (
   if (unsupported.length === kinds.length) {
     return { ok: false, reason: `error type ${unsupported.join("/")} is not realised programmatically (needs a model)` }
   }
-  const check = verifySolution(solution)
-  if (!check.correct) return { ok: false, reason: `the reference solution does not verify: ${check.reason ?? ""}` }
-  const built = buildModel(question, solution)
+  const built = modelOfVerified(question, solution)
   if (!built.ok) return { ok: false, reason: built.reason }
   const model = built.model
   const found = searchPlans(

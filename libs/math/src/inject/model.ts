@@ -11,7 +11,7 @@ import type { Expr, Span } from "../arithmetic.ts"
 import { parseSolution } from "../parse.ts"
 import type { Annotation, ParsedSolution } from "../parse.ts"
 import type { ExtractedAnswer } from "../answer.ts"
-import { statedMatches } from "../verify.ts"
+import { statedMatches, verifySolution } from "../verify.ts"
 import { questionDigits, questionNumbers, readNumber } from "./format.ts"
 
 /** An arithmetic expression inside the solution text; the AST's spans are relative to `text`. */
@@ -168,4 +168,11 @@ export const buildModel = (question: string, solution: string): ModelResult => {
 }
 
 /** Sites of one step, in order. */
+/** The model of a reference solution, refusing one that does not verify: errors are injected only into correct work. */
+export const modelOfVerified = (question: string, solution: string): ModelResult => {
+  const check = verifySolution(solution)
+  if (!check.correct) return { ok: false, reason: `the reference solution does not verify: ${check.reason ?? ""}` }
+  return buildModel(question, solution)
+}
+
 export const sitesOf = (model: SolutionModel, step: number): AnnotationSite[] => model.sites.filter((s) => s.step === step)

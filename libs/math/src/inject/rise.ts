@@ -14,7 +14,7 @@ import * as R from "../rational.ts"
 import { parseSolution } from "../parse.ts"
 import { verifySolution } from "../verify.ts"
 import type { Span } from "../arithmetic.ts"
-import { buildModel } from "./model.ts"
+import { modelOfVerified } from "./model.ts"
 import type { SolutionModel } from "./model.ts"
 import { applyPlan } from "./propagate.ts"
 import type { Plan } from "./propagate.ts"
@@ -146,9 +146,7 @@ export const injectError = (
   rng: Rng,
   options: InjectOptions<RiseErrorType> = {}
 ): RiseInjection | NoInjection => {
-  const check = verifySolution(solution)
-  if (!check.correct) return { ok: false, reason: `the reference solution does not verify: ${check.reason ?? ""}` }
-  const built = buildModel(question, solution)
+  const built = modelOfVerified(question, solution)
   if (!built.ok) return { ok: false, reason: built.reason }
   const model = built.model
   const found = searchPlans(
