@@ -31,13 +31,16 @@ describe("runPipeline", () => {
     expect(noisy.rows_out + (noisy.rejects["unlucky"] ?? 0)).toBe(400)
     expect(noisy.counters["kept"]).toBe(noisy.rows_out)
     expect(noisy.rejects["unlucky"]).toBeGreaterThan(10)
-    expect(byName["joined"]!.rows_out).toBe(noisy.rows_out)
+    const joined = byName["joined"]!
+    expect(joined.rows_out + (joined.rejects["draw_multiple_of_17"] ?? 0)).toBe(noisy.rows_out)
+    expect(joined.rejects["draw_multiple_of_17"]).toBeGreaterThan(0)
+    expect(joined.counters["joined"]).toBe(joined.rows_out)
     const files = await readdir(join(dataDir, "runs", "r", "noisy"))
     expect(files).toContain("part-00000.parquet")
     expect(files).toContain("manifest.json")
     const summary = JSON.parse(await readFile(join(dataDir, "runs", "r", "summary.json"), "utf8")) as RunSummary
     expect(summary.status).toBe("succeeded")
-    expect(summary.totals.rejects).toBe(noisy.rejects["unlucky"])
+    expect(summary.totals.rejects).toBe(noisy.rejects["unlucky"]! + joined.rejects["draw_multiple_of_17"]!)
     // Rejected rows are kept with their reason, not dropped.
     const rejects = await Effect.runPromise(
       Effect.gen(function* () {
