@@ -4,6 +4,7 @@ import { join } from "node:path"
 import type { DuckDBConnection } from "@duckdb/node-api"
 import { Effect } from "effect"
 import { DuckDb, sqlString, type DuckDbError } from "#dag"
+import { fileDigest } from "./checksum.ts"
 import { PublishInputError, StoreIoError } from "./errors.ts"
 import { fileList, ident, jsonStructure, shuffleKey, testSplitPredicate } from "./sql.ts"
 
@@ -38,6 +39,11 @@ export interface ShardLayout {
 export interface WrittenConfig {
   readonly rows: number
   readonly splits: Readonly<Record<string, { readonly rows: number; readonly files: ReadonlyArray<{ readonly path: string; readonly rows: number }> }>>
+  /**
+   * Each shard as read back right after it was written (by its absolute path): rows decoded from its
+   * `id` column, size and sha256. Done inside the shard's job, so it overlaps the other shard's write.
+   */
+  readonly readBack: ReadonlyMap<string, { readonly rows: number; readonly bytes: number; readonly sha256: string }>
 }
 
 export const SPLITS = ["train", "test"] as const
@@ -109,18 +115,24 @@ export const writeConfigShards = (
       // With insertion order preserved a range scan yields rows in row id order, so the shard's bytes
       // depend only on its rows; otherwise ORDER BY makes it so (at the cost of a sort).
       const order = prepared.ordered ? "" : " ORDER BY rowid"
+      const readBack = new Map<string, { rows: number; bytes: number; sha256: string }>()
       yield* Effect.forEach(
         jobs,
         (job) =>
-          db
-            .run(
-              `COPY (${typedRows(table, spec, `rowid >= ${job.lo} AND rowid < ${job.hi}${order}`)}) ` +
-                `TO ${sqlString(job.path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${layout.rowGroupRows})`
-            )
-            .pipe(Effect.mapError(readable)),
+          Effect.gen(function* () {
+            yield* db
+              .run(
+                `COPY (${typedRows(table, spec, `rowid >= ${job.lo} AND rowid < ${job.hi}${order}`)}) ` +
+                  `TO ${sqlString(job.path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${layout.rowGroupRows})`
+              )
+              .pipe(Effect.mapError(readable))
+            const counted = yield* db.all(`SELECT count("id") AS n FROM read_parquet(${sqlString(job.path)})`)
+            const digest = yield* Effect.tryPromise({ try: () => fileDigest(job.path), catch: (e) => new StoreIoError({ path: job.path, message: String(e) }) })
+            readBack.set(job.path, { rows: Number(counted[0]!["n"]), ...digest })
+          }),
         { concurrency: Math.max(1, Math.min(4, prepared.threads)), discard: true }
       )
-      return { rows: [...prepared.counts.values()].reduce((a, b) => a + b, 0), splits: Object.fromEntries(SPLITS.map((s) => [s, splits[s]!])) }
+      return { rows: [...prepared.counts.values()].reduce((a, b) => a + b, 0), splits: Object.fromEntries(SPLITS.map((s) => [s, splits[s]!])), readBack }
     })
     return yield* work.pipe(Effect.ensuring(db.run(`DETACH DATABASE IF EXISTS ${scratch}`).pipe(Effect.ignore)))
   })
