@@ -3,7 +3,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { LockTimeout, publish, validateVersion } from "#store"
+import { LockTimeout } from "#dag"
+import { publish, validateVersion } from "#store"
 import { request, run, sftColumns, sftRow, tempDir, writeParts } from "./store-fixture.ts"
 
 const NODE = join(process.cwd(), "node_modules/.bin/node")

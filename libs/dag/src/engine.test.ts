@@ -1,11 +1,13 @@
-import { mkdtemp, readFile, readdir } from "node:fs/promises"
+import { mkdtemp, readFile, readdir, writeFile } from "node:fs/promises"
+import { hostname } from "node:os"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { Deferred, Effect, Layer, Schema, Stream } from "effect"
 import { DuckDb } from "./duckdb.ts"
 import { runPipeline, type RunOptions } from "./engine.ts"
-import { RecordError, type StageFailed } from "./errors.ts"
+import { RecordError, type LockTimeout, type StageFailed } from "./errors.ts"
+import { acquireLock } from "./lock.ts"
 import { Progress } from "./progress.ts"
 import { mapStage, streamStage, type Stage } from "./stage.ts"
 import { demoStages, type Row } from "../../../tests/fixtures/demo-pipeline.ts"
@@ -145,6 +147,26 @@ describe("runPipeline", () => {
     expect(error.stage).toBe("bad")
     expect(error.record).toBe("x2")
     expect(error.message).toContain("does not match the stage's output schema")
+  })
+
+  it("refuses a second process on the same run, naming it, and takes over the lock of a dead one", async () => {
+    const dataDir = await tempDir()
+    const options = { pipeline: "demo", stages: demoStages(demo), seed: 1, dataDir, runId: "locked" }
+    await run(options)
+    const lock = join(dataDir, "runs", "locked", ".lock")
+    // A live holder (this very process, holding the lock in a scope) makes the run fail at once.
+    const error = await Effect.runPromise(
+      Effect.scoped(Effect.flatMap(acquireLock(lock, { purpose: "another build", timeoutMs: 0 }), () => Effect.flip(runPipeline(options))))
+        .pipe(Effect.provide(layer))
+    )
+    expect(error._tag).toBe("LockTimeout")
+    expect((error as LockTimeout).message).toContain(`pid ${process.pid}`)
+    expect((error as LockTimeout).message).toContain("another build")
+    // A lock left by a process that is gone (as after SIGKILL) is taken over, and the summary says so.
+    await writeFile(lock, JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), started_at: "2026-01-01T00:00:00Z", purpose: "run locked", token: "t" }))
+    const resumed = await run(options)
+    expect(resumed.summary.notes?.[0]).toContain("took over the stale lock")
+    expect(resumed.summary.stages.every((s) => s.cache === "hit")).toBe(true)
   })
 
   it("gives byte-identical parts whatever the concurrency", async () => {

@@ -2,7 +2,8 @@ import { join, relative } from "node:path"
 import { Deferred, Effect, Schema, SchemaAST, Stream } from "effect"
 import { hashValue, rngFor } from "#core"
 import { DuckDb, type DuckDbError } from "./duckdb.ts"
-import { StageFailed, StageSkipped, type MaterialiseError, type PlanError } from "./errors.ts"
+import { StageFailed, StageSkipped, type LockTimeout, type MaterialiseError, type PlanError } from "./errors.ts"
+import { acquireLock, tookOverMessage } from "./lock.ts"
 import { ensureDir, fileSize, readJsonIfExists, removePath, writeFileAtomic } from "./files.ts"
 import { finishedParts, partName, readParts, writePart, type PartStats, type Reject } from "./parts.ts"
 import { plan } from "./plan.ts"
@@ -20,6 +21,11 @@ export interface RunOptions {
   /** Pipeline-level configuration: with the seed it names the run, so the same command resumes the same run. */
   readonly config?: unknown
   readonly runId?: string
+  /**
+   * How long to wait for another live process running the same run (default 0: fail at once, naming
+   * it). A lock left by a killed run is taken over, so a resumed run never waits for a dead one.
+   */
+  readonly lockTimeoutMs?: number
 }
 
 /** A finished stage's output: its part files in order, with counts; what the next stage reads. */
@@ -51,7 +57,7 @@ export interface RunResult {
   readonly outputs: ReadonlyMap<string, StageOutput>
 }
 
-export type RunError = PlanError | StageFailed | StageSkipped | MaterialiseError | DuckDbError
+export type RunError = PlanError | StageFailed | StageSkipped | MaterialiseError | DuckDbError | LockTimeout
 
 export const runIdFor = (pipeline: string, seed: number, config: unknown): string =>
   `${pipeline}-s${seed}-${hashValue({ pipeline, seed, config }).slice(0, 12)}`
@@ -70,6 +76,9 @@ export const runPipeline = (options: RunOptions): Effect.Effect<RunResult, RunEr
     const cacheDir = join(options.dataDir, "cache", "stages")
     yield* ensureDir(runDir)
     yield* ensureDir(cacheDir)
+    // Two processes must not write one run's parts at once; the lock is held until the run ends.
+    const held = yield* acquireLock(join(runDir, ".lock"), { purpose: `run ${runId}`, timeoutMs: options.lockTimeoutMs ?? 0 })
+    const took = tookOverMessage(held)
     const startedAt = new Date()
 
     const done = new Map<string, Deferred.Deferred<StageOutput, StageFailed | StageSkipped>>()
@@ -130,12 +139,13 @@ export const runPipeline = (options: RunOptions): Effect.Effect<RunResult, RunEr
         cache_hits: stages.filter((s) => s.cache === "hit").length,
         rejects: stages.reduce((n, s) => n + Object.values(s.rejects).reduce((a, b) => a + b, 0), 0)
       },
+      ...(took === undefined ? {} : { notes: [took] }),
       ...(failure === undefined ? {} : { error: describeFailure(failure) })
     }
     yield* writeFileAtomic(join(runDir, "summary.json"), JSON.stringify(summary, null, 2) + "\n")
     if (failure !== undefined) return yield* Effect.fail(failure)
     return { runId, runDir, summary, outputs }
-  })
+  }).pipe(Effect.scoped)
 
 interface RunPaths {
   readonly runDir: string

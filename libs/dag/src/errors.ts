@@ -34,3 +34,11 @@ export class RecordError extends Schema.TaggedError<RecordError>()("RecordError"
   record: Schema.String,
   message: Schema.String
 }) {}
+
+/** Another live process holds a lock (a run, a dataset publish) and did not let go in time. */
+export class LockTimeout extends Schema.TaggedError<LockTimeout>()("LockTimeout", {
+  lockFile: Schema.String,
+  holder: Schema.String,
+  waitedMs: Schema.Number,
+  message: Schema.String
+}) {}

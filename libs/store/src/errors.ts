@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import type { DuckDbError, MaterialiseError } from "#dag"
+import type { DuckDbError, LockTimeout, MaterialiseError } from "#dag"
 
 /** Reading or writing a dataset's files failed. */
 export class StoreIoError extends Schema.TaggedError<StoreIoError>()("StoreIoError", {
@@ -16,12 +16,6 @@ export class PublishInputError extends Schema.TaggedError<PublishInputError>()("
 }) {}
 
 /** Another live publisher holds the dataset's lock and did not let go in time. */
-export class LockTimeout extends Schema.TaggedError<LockTimeout>()("LockTimeout", {
-  lockFile: Schema.String,
-  holder: Schema.String,
-  waitedMs: Schema.Number,
-  message: Schema.String
-}) {}
 
 /** The staged or published files do not match what was written or what the manifest says. */
 export class ValidationFailed extends Schema.TaggedError<ValidationFailed>()("ValidationFailed", {

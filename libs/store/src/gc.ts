@@ -7,7 +7,7 @@ import { refreshCatalog } from "./catalog.ts"
 import type { StoreError } from "./errors.ts"
 import { durableRename, io } from "./fsutil.ts"
 import { datasetDir, lockPath, pinPath, resolveVersion, versionDir } from "./layout.ts"
-import { acquireLock, tookOverMessage } from "./lock.ts"
+import { acquireLock, tookOverMessage } from "#dag"
 import { listVersions } from "./versions.ts"
 
 export interface GcResult {

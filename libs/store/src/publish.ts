@@ -21,7 +21,7 @@ import {
   versionName,
   versionNumber
 } from "./layout.ts"
-import { acquireLock, tookOverMessage } from "./lock.ts"
+import { acquireLock, tookOverMessage } from "#dag"
 import { contentHash, readManifest, stageEntries, type ConfigEntry, type Manifest, type ManifestContent, type ShardFile } from "./manifest.ts"
 import { SPLITS, writeConfigShards, type ConfigSpec, type WrittenConfig } from "./shards.ts"
 

@@ -56,7 +56,7 @@ export const buildCommand = Command.make(
       )
       const published = yield* definition.publish(run, { ...options, config })
       yield* emit(flags.json, { run_id: run.runId, run_dir: run.runDir, summary: run.summary, dataset: published }, () =>
-        humanReport(run.runDir, run.summary.stages, published)
+        [...(run.summary.notes ?? []), humanReport(run.runDir, run.summary.stages, published)].join("\n")
       )
     })
 ).pipe(

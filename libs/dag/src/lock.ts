@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto"
 import { link, readFile, stat, unlink, writeFile } from "node:fs/promises"
 import { hostname } from "node:os"
 import { Effect, Scope } from "effect"
-import { LockTimeout, StoreIoError } from "./errors.ts"
+import { LockTimeout, MaterialiseError } from "./errors.ts"
 
 /** What a lock file holds: enough for a person (or the next publisher) to tell whether its owner still runs. */
 export interface LockInfo {
@@ -26,7 +26,7 @@ export interface LockOptions {
   readonly pollMs?: number
 }
 
-const io = (path: string) => (e: unknown) => new StoreIoError({ path, message: e instanceof Error ? e.message : String(e) })
+const io = (path: string) => (e: unknown) => new MaterialiseError({ path, message: e instanceof Error ? e.message : String(e) })
 
 const code = (e: unknown) => (e as NodeJS.ErrnoException).code
 
@@ -132,7 +132,7 @@ const release = (held: HeldLock) =>
  * Holds the lock file `path` for the enclosing scope. A lock whose owner died on this host is taken
  * over (the result says whose); a live owner is waited for, polling, up to `timeoutMs`.
  */
-export const acquireLock = (path: string, options: LockOptions): Effect.Effect<HeldLock, LockTimeout | StoreIoError, Scope.Scope> =>
+export const acquireLock = (path: string, options: LockOptions): Effect.Effect<HeldLock, LockTimeout | MaterialiseError, Scope.Scope> =>
   Effect.acquireRelease(
     Effect.gen(function* () {
       const info: LockInfo = {
