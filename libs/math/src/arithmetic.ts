@@ -176,24 +176,20 @@ const parseTokens = (tokens: Token[]): Expr => {
   const describe = (tok: Token): string =>
     tok.t === "end" ? "end of input" : tok.t === "num" ? `number ${tok.text}` : tok.t === "op" ? `"${tok.op}"` : `"${tok.t}"`
 
-  const sum = (): Expr => {
-    let left = product()
-    while (isOp(peek(), "+", "-")) {
-      const tok = next() as Extract<Token, { t: "op" }>
-      const right = product()
-      left = { kind: "bin", op: tok.op as BinOp, left, right, span: spanOf(left, right), opSpan: tok.span }
+  // One precedence level: left-associative chains of `ops` over operands of the next level down.
+  const level =
+    (operand: () => Expr, ...ops: Array<BinOp>) =>
+    (): Expr => {
+      let left = operand()
+      while (isOp(peek(), ...ops)) {
+        const tok = next() as Extract<Token, { t: "op" }>
+        const right = operand()
+        left = { kind: "bin", op: tok.op as BinOp, left, right, span: spanOf(left, right), opSpan: tok.span }
+      }
+      return left
     }
-    return left
-  }
-  const product = (): Expr => {
-    let left = unary()
-    while (isOp(peek(), "*", "/")) {
-      const tok = next() as Extract<Token, { t: "op" }>
-      const right = unary()
-      left = { kind: "bin", op: tok.op as BinOp, left, right, span: spanOf(left, right), opSpan: tok.span }
-    }
-    return left
-  }
+  const product = level(() => unary(), "*", "/")
+  const sum = level(product, "+", "-")
   const unary = (): Expr => {
     const tok = peek()
     if (isOp(tok, "-", "+")) {
