@@ -2,7 +2,7 @@ import { Effect } from "effect"
 import { contentId } from "#core"
 import { mapStage } from "#dag"
 import { PROGRAMMATIC_LEMMA_TYPES, RISE_ERROR_TYPES, injectError, lemmaTrace, risePairs, variantsOf } from "#math"
-import { CorrectionRow, PreferenceRow, RiseRecord, StepPreferenceRow, VerifiedTask, lineageOf } from "./rows.ts"
+import { CorrectionRow, PreferenceRow, RiseRecord, StepPreferenceRow, VerifiedTask, lineageFields, lineageOf } from "./rows.ts"
 
 /**
  * GSM-Symbolic-style variants of each verified seed (Apple 2024): numbers redrawn under inferred
@@ -120,14 +120,8 @@ export const stepPreferenceStage = (input: string) =>
       Effect.sync(() =>
         batch.map(
           (r): StepPreferenceRow => ({
+            ...lineageFields(r),
             id: contentId("step", { pair: r.id }),
-            task_id: r.task_id,
-            family_id: r.family_id,
-            answer: r.answer,
-            origin: r.origin,
-            parent_ids: r.parent_ids,
-            seed_file: r.seed_file,
-            seed_line: r.seed_line,
             prompt: r.prompt,
             initial_reason_steps: r.step_initial_reason_steps,
             chosen: r.step_chosen,

@@ -32,13 +32,18 @@ export type SftRow = typeof SftRow.Type
 export const RlRow = Schema.Struct({ ...Lineage, prompt: Schema.String })
 export type RlRow = typeof RlRow.Type
 
-export const PreferenceRow = Schema.Struct({
-  ...Lineage,
+/** What a full-solution pair and a step pair share: the prompt, the two sides, and the injected error. */
+const Pair = {
   prompt: Schema.String,
   chosen: Schema.String,
   rejected: Schema.String,
   error_type: Schema.String,
-  error_step: Schema.Number,
+  error_step: Schema.Number
+}
+
+export const PreferenceRow = Schema.Struct({
+  ...Lineage,
+  ...Pair,
   rejected_answer: Schema.String,
   /** The edited text in the original step: `edit_from` at [edit_start, edit_end) became `edit_to`. */
   edit_start: Schema.Number,
@@ -57,15 +62,7 @@ export const RiseRecord = Schema.Struct({
 })
 export type RiseRecord = typeof RiseRecord.Type
 
-export const StepPreferenceRow = Schema.Struct({
-  ...Lineage,
-  prompt: Schema.String,
-  initial_reason_steps: Schema.String,
-  chosen: Schema.String,
-  rejected: Schema.String,
-  error_type: Schema.String,
-  error_step: Schema.Number
-})
+export const StepPreferenceRow = Schema.Struct({ ...Lineage, ...Pair, initial_reason_steps: Schema.String })
 export type StepPreferenceRow = typeof StepPreferenceRow.Type
 
 export const CorrectionRow = Schema.Struct({
@@ -76,6 +73,20 @@ export const CorrectionRow = Schema.Struct({
   error_step: Schema.Number
 })
 export type CorrectionRow = typeof CorrectionRow.Type
+
+type LineageFields = Schema.Struct.Type<typeof Lineage>
+
+/** The lineage columns of a row that has them (a derived row keeps its source's lineage). */
+export const lineageFields = (r: LineageFields): LineageFields => ({
+  id: r.id,
+  task_id: r.task_id,
+  family_id: r.family_id,
+  answer: r.answer,
+  origin: r.origin,
+  parent_ids: r.parent_ids,
+  seed_file: r.seed_file,
+  seed_line: r.seed_line
+})
 
 /** The lineage columns every published row carries, from its task. */
 export const lineageOf = (task: VerifiedTask, id: string) => ({

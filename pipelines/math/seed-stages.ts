@@ -1,10 +1,9 @@
-import { Effect, Result, Stream } from "effect"
-import { contentId, normaliseText, sha256Hex } from "#core"
+import { Effect, Result, Schema, Stream } from "effect"
+import { contentId, normaliseText, type Task } from "#core"
 import { mapStage, streamStage } from "#dag"
-import { BadSeedRow, WHOLE_ROW, decodeGsm8k, isMalformed, readRawRows, verifySolution } from "#math"
+import { BadSeedRow, DEFAULT_BAD_ROW_HINT, WHOLE_ROW, decodeGsm8k, isMalformed, readRawRows, verifySolution } from "#math"
+import { fileDigest } from "#store"
 import { VerifiedTask } from "./rows.ts"
-import type { Task } from "#core"
-import { Schema } from "effect"
 
 export interface SeedStageConfig {
   readonly file: string
@@ -39,7 +38,7 @@ export const seedsStage = (config: SeedStageConfig) =>
                     return [] as Array<VerifiedTask>
                   })
             if (isMalformed(raw)) {
-              return yield* bad(new BadSeedRow({ file: config.file, line: raw.line, field: WHOLE_ROW, reason: raw.malformed, hint: "fix the row or use --on-bad-rows skip" }))
+              return yield* bad(new BadSeedRow({ file: config.file, line: raw.line, field: WHOLE_ROW, reason: raw.malformed, hint: DEFAULT_BAD_ROW_HINT }))
             }
             const decoded = decodeGsm8k(config.file, raw.line, raw.row)
             if (Result.isFailure(decoded)) return yield* bad(decoded.failure)
@@ -88,7 +87,7 @@ export const verifiedStage = (input: string, name = "verified") =>
 /** Content hash of a file, for stage configs. */
 export const fileSha256 = (path: string) =>
   Effect.tryPromise({
-    try: async () => sha256Hex(await (await import("node:fs/promises")).readFile(path)),
+    try: async () => (await fileDigest(path)).sha256,
     catch: (e) =>
       new SeedFileMissing({
         file: path,

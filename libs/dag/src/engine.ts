@@ -1,5 +1,5 @@
 import { join, relative } from "node:path"
-import { Deferred, Effect, Schema, SchemaAST, Stream } from "effect"
+import { Cause, Deferred, Effect, Schema, SchemaAST, Stream } from "effect"
 import { hashValue, rngFor } from "#core"
 import { DuckDb, type DuckDbError } from "./duckdb.ts"
 import { StageFailed, StageSkipped, type LockTimeout, type MaterialiseError, type PlanError } from "./errors.ts"
@@ -178,7 +178,6 @@ const toStageError = (stage: string, cause: unknown): StageFailed | StageSkipped
   return new StageFailed({ stage, message: messageOf(error) })
 }
 
-import { Cause } from "effect"
 const squash = (cause: unknown): unknown => (Cause.isCause(cause) ? Cause.squash(cause) : cause)
 
 export const messageOf = (error: unknown): string => {
@@ -233,6 +232,7 @@ const executeStage = (stage: Stage, inputs: ReadonlyMap<string, StageOutput>, pa
 
     const primary = stage.kind === "map" ? inputs.get(stage.inputs[0]!)! : undefined
     progress.start(stage.name, primary?.rows)
+    const db = yield* DuckDb
     const ctxBase = {
       stage: stage.name,
       seed: paths.seed,
@@ -247,7 +247,6 @@ const executeStage = (stage: Stage, inputs: ReadonlyMap<string, StageOutput>, pa
       },
       inputRows: (name: string) => inputs.get(name)?.rows ?? 0
     }
-    const db = yield* DuckDb
     const stats =
       stage.kind === "map"
         ? yield* runMapStage(stage, primary!, dir, finished, ctxBase)

@@ -26,7 +26,7 @@ export interface RunSummary {
   readonly finished_at: string
   readonly duration_ms: number
   readonly stages: ReadonlyArray<StageFigures>
-  readonly totals: { readonly model_calls?: number; readonly cache_hits: number; readonly rejects: number }
+  readonly totals: { readonly cache_hits: number; readonly rejects: number }
   /** Things a person should hear about, e.g. a stale lock of a killed run that was taken over. */
   readonly notes?: ReadonlyArray<string>
   readonly error?: string

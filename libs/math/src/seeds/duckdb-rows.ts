@@ -1,13 +1,11 @@
 import { DuckDBInstance, JSDuckDBValueConverter, type DuckDBResult } from "@duckdb/node-api"
 import { Effect, Option, Stream } from "effect"
+import { sqlString } from "#dag"
 import { SeedFileError } from "./errors.ts"
 import type { SeedRow } from "./raw-row.ts"
 
 // All DuckDB use for seed reading lives here, so swapping in a shared DuckDB service later
 // touches one module: replace `openConnection` with the service's connection.
-
-/** A string literal for DuckDB SQL: single quotes doubled. */
-export const sqlString = (text: string): string => `'${text.replaceAll("'", "''")}'`
 
 /** CSV columns are all read as text so decoding, not DuckDB's type sniffing, decides what a field means. */
 export const rowsQuery = (path: string, kind: "csv" | "parquet"): string =>

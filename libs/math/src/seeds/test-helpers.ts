@@ -3,7 +3,7 @@ import { Effect, Stream } from "effect"
 import { mkdtemp } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { sqlString } from "./duckdb-rows.ts"
+import { sqlString } from "#dag"
 
 export const fixture = (name: string): string => join(import.meta.dirname, "fixtures", name)
 
