@@ -2,7 +2,7 @@ import { mkdtemp, mkdir } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Layer } from "effect"
-import { DuckDb, writeJsonParquet, type RunSummary } from "#dag"
+import { DuckDb, keyColumnsOf, writeJsonParquet, type RunSummary } from "#dag"
 import type { ConfigSpec, PublishRequest } from "#store"
 
 /** Shared by the store tests and tools/bench/store.ts: source rows as the engine would leave them. */
@@ -50,14 +50,18 @@ export const prefRow = (i: number) => ({
 
 export const tempDir = (prefix: string) => mkdtemp(join(tmpdir(), `autodidact-${prefix}-`))
 
-/** Writes rows as engine part files (the engine's own writer), `perPart` rows a file. */
-export const writeParts = (dir: string, rows: ReadonlyArray<unknown>, perPart = 1000) =>
+/**
+ * Writes rows as engine part files (the engine's own writer), `perPart` rows a file, with the given
+ * key columns beside `row` as the engine writes them for a stage that declares them.
+ */
+export const writeParts = (dir: string, rows: ReadonlyArray<unknown>, perPart = 1000, keyColumns: ReadonlyArray<string> = []) =>
   Effect.gen(function* () {
     yield* Effect.promise(() => mkdir(dir, { recursive: true }))
     const files: Array<string> = []
     for (let i = 0, p = 0; i < rows.length || p === 0; i += perPart, p++) {
       const file = join(dir, `part-${String(p).padStart(5, "0")}.parquet`)
-      yield* writeJsonParquet(file, rows.slice(i, i + perPart).map((r) => JSON.stringify(r)))
+      const part = rows.slice(i, i + perPart)
+      yield* writeJsonParquet(file, part.map((r) => JSON.stringify(r)), { keys: keyColumnsOf(part, keyColumns) })
       files.push(file)
       if (rows.length === 0) break
     }

@@ -1,5 +1,13 @@
 import type { ColumnSpec } from "#store"
 
+/** The column the published splits are drawn by: a seed and its variants are near-duplicates. */
+export const SPLIT_BY = "family_id"
+/**
+ * The columns the store reads to split and shuffle; the published stages write them beside each JSON
+ * row (the engine's key columns), so publishing need not parse every row to find them.
+ */
+export const PUBLISH_KEYS = ["id", "task_id", SPLIT_BY] as const
+
 /** The published columns of each config of the `math` dataset (DuckDB types), with what they hold. */
 const lineage: ReadonlyArray<ColumnSpec> = [
   { name: "id", type: "VARCHAR", description: "row id: content hash of the row's substance" },

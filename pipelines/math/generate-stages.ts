@@ -2,6 +2,7 @@ import { Effect } from "effect"
 import { contentId } from "#core"
 import { mapStage } from "#dag"
 import { PROGRAMMATIC_LEMMA_TYPES, RISE_ERROR_TYPES, injectError, lemmaTrace, risePairs, variantsOf } from "#math"
+import { PUBLISH_KEYS } from "./columns.ts"
 import { CorrectionRow, PreferenceRow, RiseRecord, StepPreferenceRow, VerifiedTask, lineageFields, lineageOf } from "./rows.ts"
 
 /**
@@ -100,6 +101,7 @@ export const preferenceStage = (input: string) =>
   mapStage<RiseRecord>({
     name: "preference",
     version: 1,
+    keyColumns: PUBLISH_KEYS,
     inputs: [input],
     schema: PreferenceRow,
     config: {},
@@ -112,6 +114,7 @@ export const stepPreferenceStage = (input: string) =>
   mapStage<RiseRecord>({
     name: "step_preference",
     version: 1,
+    keyColumns: PUBLISH_KEYS,
     inputs: [input],
     schema: StepPreferenceRow,
     config: {},
@@ -142,6 +145,7 @@ export const lemmaStage = (input: string) =>
   mapStage<VerifiedTask>({
     name: "lemma",
     version: 1,
+    keyColumns: PUBLISH_KEYS,
     inputs: [input],
     schema: CorrectionRow,
     config: { types: PROGRAMMATIC_LEMMA_TYPES, restartProbability: 0.5 },

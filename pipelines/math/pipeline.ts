@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import { publish } from "#store"
 import type { PipelineDefinition } from "../pipeline.ts"
-import { columns } from "./columns.ts"
+import { columns, SPLIT_BY } from "./columns.ts"
 import { fidelityMarkdown } from "./figures.ts"
 import { lemmaStage, preferenceStage, riseStage, stepPreferenceStage, variantsStage } from "./generate-stages.ts"
 import { fileSha256, seedsStage, verifiedStage } from "./seed-stages.ts"
@@ -54,7 +54,7 @@ export const mathPipeline: PipelineDefinition = {
         pipeline: "math",
         configs,
         // Variants of one seed are near-duplicates: splitting by family keeps the test split unseen.
-        splitBy: "family_id",
+        splitBy: SPLIT_BY,
         seed: options.seed,
         config: options.config,
         seedFiles: [options.seeds ?? MATH_SEEDS],

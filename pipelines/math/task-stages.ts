@@ -1,6 +1,7 @@
 import { Effect, Stream } from "effect"
 import { contentId } from "#core"
 import { mapStage, streamStage } from "#dag"
+import { PUBLISH_KEYS } from "./columns.ts"
 import { questionKey } from "./seed-stages.ts"
 import { RlRow, SftRow, VerifiedTask, lineageOf } from "./rows.ts"
 
@@ -63,6 +64,7 @@ export const sftStage = (input: string) =>
   mapStage<VerifiedTask>({
     name: "sft",
     version: 1,
+    keyColumns: PUBLISH_KEYS,
     inputs: [input],
     schema: SftRow,
     config: {},
@@ -85,6 +87,7 @@ export const rlStage = (input: string) =>
   mapStage<VerifiedTask>({
     name: "rl",
     version: 1,
+    keyColumns: PUBLISH_KEYS,
     inputs: [input],
     schema: RlRow,
     config: {},

@@ -91,3 +91,6 @@ export const errorMessage = (e: unknown): string => (e instanceof Error ? e.mess
 
 /** A SQL string literal: single quotes doubled, so paths with quotes cannot break out. */
 export const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`
+
+/** A quoted SQL identifier: double quotes doubled, so any column or view name is safe. */
+export const sqlIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`

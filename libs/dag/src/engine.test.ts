@@ -177,4 +177,37 @@ describe("runPipeline", () => {
     expect([...fa.keys()]).toEqual([...fb.keys()])
     for (const [name, bytes] of fa) expect(bytes.equals(fb.get(name)!), name).toBe(true)
   })
+
+  it("writes declared key columns beside row, each as json_extract_string reads it from the row", async () => {
+    const rows = [
+      { id: "plain", task_id: "t1", n: 5 },
+      { id: "line\nbreak", task_id: "quote'\"s", n: 1.5e300 },
+      { id: "ünï 🧮", task_id: "t3", n: { nested: [1, "x"] } },
+      { id: "no-task", n: null }
+    ]
+    const keyed = (keyColumns?: ReadonlyArray<string>) =>
+      streamStage({ name: "out", version: 1, inputs: [], schema: Schema.Unknown, config: {}, ...(keyColumns ? { keyColumns } : {}), run: () => Stream.fromIterable(rows) })
+    const dataDir = await tempDir()
+    const plain = await run({ pipeline: "keys", stages: [keyed()], seed: 1, dataDir, runId: "k" })
+    expect(plain.summary.stages[0]!.cache).toBe("miss")
+    // Declaring key columns changes the files, so the stage is not reused from the run without them.
+    const withKeys = await run({ pipeline: "keys", stages: [keyed(["id", "task_id", "n", "constructor"])], seed: 1, dataDir, runId: "k" })
+    expect(withKeys.summary.stages[0]!.cache).toBe("miss")
+    const got = await Effect.runPromise(
+      Effect.gen(function* () {
+        const db = yield* DuckDb
+        return yield* db.all(
+          `SELECT "id", task_id, n, "constructor", json_extract_string(row, ['$.id', '$.task_id', '$.n', '$.constructor']) AS expected
+           FROM read_parquet('${join(withKeys.runDir, "out", "part-00000.parquet")}')`
+        )
+      }).pipe(Effect.provide(DuckDb.layer()))
+    )
+    expect(got.map((r) => [r["id"], r["task_id"], r["n"], r["constructor"]])).toEqual([
+      ["plain", "t1", "5", null],
+      ["line\nbreak", "quote'\"s", "1.5e300", null],
+      ["ünï 🧮", "t3", '{"nested":[1,"x"]}', null],
+      ["no-task", null, null, null]
+    ])
+    for (const r of got) expect([r["id"], r["task_id"], r["n"], r["constructor"]]).toEqual(r["expected"])
+  })
 })

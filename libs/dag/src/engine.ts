@@ -5,7 +5,7 @@ import { DuckDb, type DuckDbError } from "./duckdb.ts"
 import { StageFailed, StageSkipped, type LockTimeout, type MaterialiseError, type PlanError } from "./errors.ts"
 import { acquireLock, tookOverMessage } from "./lock.ts"
 import { ensureDir, fileSize, readJsonIfExists, removePath, writeFileAtomic } from "./files.ts"
-import { finishedParts, partName, readParts, writePart, type PartStats, type Reject } from "./parts.ts"
+import { finishedParts, keyColumnsOf, partName, readParts, writePart, type KeyColumn, type PartStats, type Reject } from "./parts.ts"
 import { plan } from "./plan.ts"
 import { compileRowGuard } from "./row-guard.ts"
 import { Progress } from "./progress.ts"
@@ -204,7 +204,9 @@ const executeStage = (stage: Stage, inputs: ReadonlyMap<string, StageOutput>, pa
     const started = Date.now()
     const inputKeys = Object.fromEntries(stage.inputs.map((i) => [i, inputs.get(i)!.key]))
     // The seed is part of every key: any stage may draw from ctx.rng, and a reused draw would be wrong.
-    const key = hashValue({ name: stage.name, version: stage.version, seed: paths.seed, config: stage.config ?? null, inputs: inputKeys })
+    // Key columns change the part files, so they are part of the key (only when declared: other stages keep theirs).
+    const keyColumns = stage.keyColumns === undefined || stage.keyColumns.length === 0 ? {} : { keyColumns: stage.keyColumns }
+    const key = hashValue({ name: stage.name, version: stage.version, seed: paths.seed, config: stage.config ?? null, inputs: inputKeys, ...keyColumns })
     const dir = join(paths.runDir, stage.name)
     const cacheEntry = join(paths.cacheDir, `${key}.json`)
 
@@ -346,16 +348,17 @@ const countReasons = (rejects: ReadonlyArray<Reject>): Record<string, number> =>
   return sortedCounts(out)
 }
 
+/** Checks each row against the stage's schema and gives its encoded (plain JSON) form. */
 const encoderFor = (stage: Stage) => {
   const schema = stage.schema as Schema.Codec<unknown, unknown>
   const encode = Schema.encodeUnknownSync(schema)
   // A row the compiled guard accepts encodes to itself, so it is written as it is; anything else goes
   // through the full encoder, which either accepts it or words the error.
   const guard = SchemaAST.toEncoded(schema.ast) === schema.ast ? compileRowGuard(schema.ast) : undefined
-  return (row: unknown, batch: number): string => {
+  return (row: unknown, batch: number): unknown => {
     try {
-      if (guard !== undefined && guard(row)) return JSON.stringify(row)
-      return JSON.stringify(encode(row))
+      if (guard !== undefined && guard(row)) return row
+      return encode(row)
     } catch (e) {
       throw new StageFailed({
         stage: stage.name,
@@ -368,12 +371,14 @@ const encoderFor = (stage: Stage) => {
 }
 
 /**
- * A batch's output, encoded: one newline-joined JSON text and its figures. The row objects are dropped
- * once encoded, so the parts waiting to be written hold only their text (this is what keeps memory flat).
+ * A batch's output, encoded: one newline-joined JSON text, its key columns and its figures. The row
+ * objects are dropped once encoded, so the parts waiting to be written hold only their text (this is
+ * what keeps memory flat).
  */
 interface EncodedPart {
   readonly stats: PartStats
   readonly text: string
+  readonly keys: ReadonlyArray<KeyColumn>
   readonly rejects: ReadonlyArray<Reject>
 }
 
@@ -381,7 +386,8 @@ interface EncodedPart {
 const WRITE_CONCURRENCY = 2
 
 const encodePart = (
-  encode: (row: unknown, batch: number) => string,
+  encode: (row: unknown, batch: number) => unknown,
+  keyColumns: ReadonlyArray<string>,
   rows: ReadonlyArray<unknown>,
   index: number,
   rowsIn: number,
@@ -389,10 +395,10 @@ const encodePart = (
 ): Effect.Effect<EncodedPart, StageFailed> =>
   Effect.try({
     try: () => {
-      const json = new Array<string>(rows.length)
-      for (let i = 0; i < rows.length; i++) json[i] = encode(rows[i], index)
+      const encoded = new Array<unknown>(rows.length)
+      for (let i = 0; i < rows.length; i++) encoded[i] = encode(rows[i], index)
       const stats: PartStats = { index, rows_in: rowsIn, rows: rows.length, rejects: countReasons(t.rejects), counters: sortedCounts(t.counters) }
-      return { stats, text: json.join("\n"), rejects: t.rejects }
+      return { stats, text: encoded.map((row) => JSON.stringify(row)).join("\n"), keys: keyColumnsOf(encoded, keyColumns), rejects: t.rejects }
     },
     catch: (e) => e as StageFailed
   })
@@ -403,7 +409,7 @@ const writeParts = (stage: string, dir: string) =>
     const progress = yield* Progress
     return (part: EncodedPart | PartStats) =>
       "text" in part
-        ? writePart(dir, part.stats, part.text, part.rejects).pipe(
+        ? writePart(dir, part.stats, part.text, part.rejects, part.keys).pipe(
             Effect.tap(() => Effect.sync(() => progress.advance(stage, part.stats.rows_in, part.stats.rows))),
             Effect.as(part.stats)
           )
@@ -433,7 +439,7 @@ const runMapStage = (
             ? e
             : new StageFailed({ stage: stage.name, batch: index, ...(recordOf(e) === undefined ? {} : { record: recordOf(e)! }), message: messageOf(e) })
         ),
-        Effect.flatMap((out) => encodePart(encode, out, index, batch.length, t))
+        Effect.flatMap((out) => encodePart(encode, stage.keyColumns ?? [], out, index, batch.length, t))
       )
     }
     const db = yield* DuckDb
@@ -472,7 +478,7 @@ const runStreamStage = (stage: StreamStage<string, unknown, unknown>, dir: strin
     const partOf = (rows: ReadonlyArray<unknown>, index: number): Effect.Effect<EncodedPart | PartStats, StageFailed> => {
       const current = takeTallies()
       const before = finished.get(index)
-      return before === undefined ? encodePart(encode, rows, index, 0, current) : Effect.succeed(before)
+      return before === undefined ? encodePart(encode, stage.keyColumns ?? [], rows, index, 0, current) : Effect.succeed(before)
     }
     const stats = yield* stage.run(ctx).pipe(
       Stream.mapError((e) =>

@@ -2,7 +2,7 @@ import { Schema } from "effect"
 
 /** The stage graph is not runnable: a cycle, an input that names no stage, or two stages with one name. */
 export class PlanError extends Schema.TaggedError<PlanError>()("PlanError", {
-  reason: Schema.Literals(["cycle", "missing_input", "duplicate_name", "empty"]),
+  reason: Schema.Literals(["cycle", "missing_input", "duplicate_name", "empty", "key_columns"]),
   message: Schema.String
 }) {}
 

@@ -39,6 +39,16 @@ describe("plan", () => {
     expect(e.message).toContain('two stages are named "a"')
   })
 
+  it("rejects key columns that are unnamed, repeated or called row", async () => {
+    const keyed = (keyColumns: ReadonlyArray<string>) => ({ ...stage("out", []), keyColumns }) as Stage
+    expect((await planError([keyed(["id", "task_id", "id"])])).message).toBe(
+      'stage "out" declares key column "id" twice; key columns are distinct top-level field names'
+    )
+    expect((await planError([keyed(["row"])])).message).toContain('key column "row" ("row" holds the JSON row itself)')
+    expect((await planError([keyed([""])])).reason).toBe("key_columns")
+    expect((await Effect.runPromise(plan([keyed(["id", "task_id"])]))).order.length).toBe(1)
+  })
+
   it("rejects an empty pipeline", async () => {
     expect((await planError([])).reason).toBe("empty")
   })

@@ -23,6 +23,14 @@ export const plan = (stages: ReadonlyArray<Stage>): Effect.Effect<Plan, PlanErro
         })
       }
       byName.set(s.name, s)
+      const keys = s.keyColumns ?? []
+      const bad = keys.find((k, i) => k === "" || k === "row" || keys.indexOf(k) !== i)
+      if (bad !== undefined) {
+        return yield* new PlanError({
+          reason: "key_columns",
+          message: `stage "${s.name}" declares key column "${bad}" ${bad === "" ? "with no name" : bad === "row" ? "(\"row\" holds the JSON row itself)" : "twice"}; key columns are distinct top-level field names`
+        })
+      }
     }
     const dependents = new Map<string, Array<string>>(stages.map((s) => [s.name, []]))
     for (const s of stages) {

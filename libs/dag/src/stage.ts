@@ -33,6 +33,12 @@ interface StageBase<Name extends string, Row, Config> {
   /** Resolved configuration; part of the cache key, so everything that changes output must be here. */
   readonly config: Config
   readonly description?: string
+  /**
+   * Top-level fields also written as their own VARCHAR columns beside `row` in every part, for readers
+   * that need only them (the store reads `id`, `task_id` and the split column of published stages this
+   * way instead of parsing each row's JSON). Values read as json_extract_string gives them.
+   */
+  readonly keyColumns?: ReadonlyArray<string>
 }
 
 /**

@@ -2,12 +2,10 @@ import { randomBytes } from "node:crypto"
 import { rm } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect } from "effect"
-import { DuckDb, listDir, sqlString, type DuckDbError } from "#dag"
+import { acquireLock, DuckDb, listDir, sqlIdent, sqlString, type DuckDbError } from "#dag"
 import type { StoreError } from "./errors.ts"
 import { durableRename, io } from "./fsutil.ts"
 import { catalogPath, datasetDir, knownDatasets } from "./layout.ts"
-import { acquireLock } from "#dag"
-import { ident } from "./sql.ts"
 import { listVersions } from "./versions.ts"
 import { createViewSql, datasetViews } from "./views.ts"
 
@@ -38,7 +36,7 @@ export const refreshCatalog = (dataDir: string, lockTimeoutMs = 60_000): Effect.
       ]
       for (const name of yield* knownDatasets(dataDir)) {
         const { latest, versions } = yield* listVersions(dataDir, name)
-        statements.push(`CREATE SCHEMA ${ident(name)}`)
+        statements.push(`CREATE SCHEMA ${sqlIdent(name)}`)
         for (const view of datasetViews(datasetDir(dataDir, name), versions.map((v) => v.manifest), latest)) {
           statements.push(createViewSql(view, name))
         }

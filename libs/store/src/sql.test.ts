@@ -2,12 +2,12 @@ import { createHash } from "node:crypto"
 import { Effect } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { DuckDb, sqlString } from "#dag"
+import { DuckDb, sqlIdent, sqlString } from "#dag"
 import { truncateStrings } from "./card.ts"
 import { normaliseVersion, versionName } from "./layout.ts"
 import { contentHash, type ManifestContent } from "./manifest.ts"
 import { shardName } from "./shards.ts"
-import { ident, jsonStructure, shuffleKey, testSplitPredicate } from "./sql.ts"
+import { jsonStructure, shuffleKey, testSplitPredicate } from "./sql.ts"
 
 describe("names", () => {
   it("shards follow the Hugging Face <split>-NNNNN-of-NNNNN pattern", () => {
@@ -22,7 +22,7 @@ describe("names", () => {
   })
 
   it("quotes identifiers and builds from_json structures from DuckDB types", () => {
-    expect(ident('a"b')).toBe('"a""b"')
+    expect(sqlIdent('a"b')).toBe('"a""b"')
     expect(jsonStructure([{ name: "id", type: "VARCHAR" }, { name: "messages", type: "STRUCT(role VARCHAR, content VARCHAR)[]" }])).toBe(
       '{"id":"VARCHAR","messages":"STRUCT(role VARCHAR, content VARCHAR)[]"}'
     )

@@ -1,8 +1,5 @@
 import { sqlString } from "#dag"
 
-/** A quoted SQL identifier: double quotes doubled, so any column or view name is safe. */
-export const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`
-
 /** `[ 'a.parquet', 'b.parquet' ]` for read_parquet. */
 export const fileList = (files: ReadonlyArray<string>): string => `[${files.map(sqlString).join(", ")}]`
 

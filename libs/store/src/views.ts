@@ -1,7 +1,7 @@
 import { join } from "node:path"
-import { sqlString } from "#dag"
+import { sqlIdent, sqlString } from "#dag"
 import type { ConfigEntry, Manifest } from "./manifest.ts"
-import { fileList, ident } from "./sql.ts"
+import { fileList } from "./sql.ts"
 
 /** One config of one version as a query, with a `split` column taken from which files a row is in. */
 export const configSelect = (versionPath: string, entry: ConfigEntry): string =>
@@ -37,4 +37,4 @@ export const datasetViews = (datasetPath: string, versions: ReadonlyArray<Manife
 }
 
 export const createViewSql = (view: ViewDef, schema?: string, temp = false): string =>
-  `CREATE OR REPLACE ${temp ? "TEMP " : ""}VIEW ${schema === undefined ? "" : `${ident(schema)}.`}${ident(view.name)} AS ${view.sql}`
+  `CREATE OR REPLACE ${temp ? "TEMP " : ""}VIEW ${schema === undefined ? "" : `${sqlIdent(schema)}.`}${sqlIdent(view.name)} AS ${view.sql}`
