@@ -170,6 +170,23 @@ describe("publish", () => {
     const { created_at: _c, code_version: _d, ...y } = result.manifest
     expect(x).toEqual(y)
   })
+
+  it("gives the same shards when the keys come from the parts' key columns, or from some parts' and the JSON of others", async () => {
+    const other = await tempDir("publish-keyed")
+    const sftRows = Array.from({ length: 400 }, (_, i) => sftRow(i, { task: Math.floor(i / 4) }))
+    const keyed = await run(writeParts(join(other, "sft"), sftRows, 150, ["id", "task_id"]))
+    const mixed = [
+      ...(await run(writeParts(join(other, "pref-a"), Array.from({ length: 120 }, (_, i) => prefRow(i)).slice(0, 60), 50, ["task_id", "id", "prompt"]))),
+      ...(await run(writeParts(join(other, "pref-b"), Array.from({ length: 120 }, (_, i) => prefRow(i)).slice(60), 50)))
+    ]
+    const configs = [
+      { ...inputs.configs[0]!, files: keyed },
+      { ...inputs.configs[1]!, files: mixed }
+    ]
+    const again = await run(publish(request(other, configs, { shardRows: 64, seedFiles: [inputs.seed], testFraction: 0.2 })))
+    expect(shardBytes(again.dir)).toEqual(shardBytes(result.dir))
+    expect(again.manifest.content_hash).toBe(result.manifest.content_hash)
+  })
 })
 
 const readRowsWasm = (path: string): Array<Record<string, unknown>> => {
@@ -193,6 +210,17 @@ describe("publish rejects bad input with the config and what to do", () => {
   it("rows without task_id", async () => {
     const e = await one([sftRow(1), { ...sftRow(2), task_id: undefined }])
     expect(e.message).toContain('1 rows in the part files of config "sft" have no "task_id" (e.g. ids sft-000002)')
+  })
+
+  it("rows without a value in the split column, whether read from key columns or the JSON", async () => {
+    const dir = await tempDir("bad")
+    const rows = [0, 1, 2, 3].map((i) => ({ ...sftRow(i), family_id: i === 2 ? null : "fam-1" }))
+    const columns = [...sftColumns, { name: "family_id", type: "VARCHAR", description: "family" }]
+    for (const keys of [[], ["id", "task_id", "family_id"]]) {
+      const files = await run(writeParts(join(dir, `parts-${keys.length}`), rows, 100, keys))
+      const e = await run(publish(request(dir, [{ name: "sft", description: "", columns, files }], { splitBy: "family_id" })).pipe(Effect.flip))
+      expect(e.message).toBe('1 rows in the part files of config "sft" have no "family_id" (e.g. ids sft-000002); the train/test split is drawn by it')
+    }
   })
 
   it("a config without an id column", async () => {

@@ -1,22 +1,24 @@
 /**
  * Store benchmark (figures go in libs/store/README.md):
- *  1. publish 1M SFT-sized rows (a ~300-char question, a ~500-char answer) from engine part files, beside a
+ *  1. publish 1M SFT-sized rows (a ~300-char question, a ~500-char answer) from engine part files (the
+ *     JSON rows with the key columns id and task_id, as the engine writes a published stage), beside a
  *     raw DuckDB COPY of the same rows (the same JSON → typed conversion, one file, no split, shuffle,
  *     sharding, verification or checksums) in the same process;
  *  2. `query` aggregating by version over `sft_all` with 10 versions of 1M rows. Versions 2–10 are copies of
  *     version 1's folder with their own manifests (publishing 10 times would only re-measure step 1).
  *   node tools/bench/store.ts [rows] [rounds]
  */
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
-import { DuckDb, sqlString, writeJsonParquet, type RunSummary } from "#dag"
+import { DuckDb, keyColumnsOf, sqlString, writeJsonParquet, type RunSummary } from "#dag"
 import { fileList, jsonStructure, publish, queryDataset, refreshCatalog, versionName, type ColumnSpec, type Manifest, type PublishResult } from "#store"
 
 const rows = Number(process.argv[2] ?? 1_000_000)
 const rounds = Number(process.argv[3] ?? 3)
 const PART_ROWS = 50_000
+const KEY_COLUMNS = ["id", "task_id"]
 
 /** mulberry32: a small, good PRNG (the high bits matter: an LCG's low bits repeat too soon and would compress unrealistically). */
 const prng = (seed: number) => () => {
@@ -66,23 +68,22 @@ const program = Effect.gen(function* () {
   const t0 = performance.now()
   const files: Array<string> = []
   for (let p = 0; p * PART_ROWS < rows; p++) {
-    const json: Array<string> = []
+    const part: Array<unknown> = []
     for (let i = p * PART_ROWS; i < Math.min(rows, (p + 1) * PART_ROWS); i++) {
-      json.push(
-        JSON.stringify({
-          id: `sft-${i}`,
-          task_id: `task-${Math.floor(i / 4)}`,
-          messages: [
-            { role: "user", content: text(i, 300) },
-            { role: "assistant", content: text(i + 7_777_777, 500) }
-          ],
-          source: i % 3 === 0 ? "symbolic" : "seed"
-        })
-      )
+      part.push({
+        id: `sft-${i}`,
+        task_id: `task-${Math.floor(i / 4)}`,
+        messages: [
+          { role: "user", content: text(i, 300) },
+          { role: "assistant", content: text(i + 7_777_777, 500) }
+        ],
+        source: i % 3 === 0 ? "symbolic" : "seed"
+      })
     }
     const file = join(dir, "parts", `part-${String(p).padStart(5, "0")}.parquet`)
-    yield* Effect.promise(() => import("node:fs/promises").then((fs) => fs.mkdir(join(dir, "parts"), { recursive: true })))
-    yield* writeJsonParquet(file, json)
+    yield* Effect.promise(() => mkdir(join(dir, "parts"), { recursive: true }))
+    // As the engine writes a published stage's parts: the JSON rows and the key columns the store reads.
+    yield* writeJsonParquet(file, part.map((r) => JSON.stringify(r)), { keys: keyColumnsOf(part, KEY_COLUMNS) })
     files.push(file)
   }
   const tGen = performance.now() - t0

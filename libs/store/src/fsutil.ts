@@ -1,4 +1,4 @@
-import { open, rename, stat } from "node:fs/promises"
+import { rename, stat } from "node:fs/promises"
 import { dirname } from "node:path"
 import { Effect } from "effect"
 import { fsyncPath } from "#dag"
@@ -24,20 +24,13 @@ export const durableRename = (from: string, to: string) =>
     await fsyncPath(dirname(to))
   })
 
-/** Flushes every file under a folder and the folders themselves, deepest first. */
-export const syncTree = (root: string, files: ReadonlyArray<string>) =>
+/**
+ * Flushes `files` and every folder from theirs up to `root`, deepest first. `flushed` are files
+ * already flushed one by one (the shards): only their folders are.
+ */
+export const syncTree = (root: string, files: ReadonlyArray<string>, flushed: ReadonlyArray<string> = []) =>
   io(root, async () => {
-    const dirs = new Set<string>([root])
-    for (const f of files) {
-      await fsyncPath(f)
-      dirs.add(dirname(f))
-    }
-    for (const d of [...dirs].sort((a, b) => b.length - a.length)) {
-      const h = await open(d, "r")
-      try {
-        await h.sync()
-      } finally {
-        await h.close()
-      }
-    }
+    for (const f of files) await fsyncPath(f)
+    const dirs = new Set<string>([root, ...[...files, ...flushed].map((f) => dirname(f))])
+    for (const d of [...dirs].sort((a, b) => b.length - a.length)) await fsyncPath(d)
   })

@@ -2,7 +2,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { hashValue } from "#core"
-import { DuckDb, listDir, sqlString, writeFileAtomic, type RunSummary } from "#dag"
+import { acquireLock, DuckDb, listDir, sqlString, tookOverMessage, writeFileAtomic, type RunSummary } from "#dag"
 import { renderCard, type CardInput } from "./card.ts"
 import { refreshCatalog } from "./catalog.ts"
 import { fileDigest } from "./checksum.ts"
@@ -21,7 +21,6 @@ import {
   versionName,
   versionNumber
 } from "./layout.ts"
-import { acquireLock, tookOverMessage } from "#dag"
 import { contentHash, readManifest, stageEntries, type ConfigEntry, type Manifest, type ManifestContent, type ShardFile } from "./manifest.ts"
 import { SPLITS, writeConfigShards, type ConfigSpec, type WrittenConfig } from "./shards.ts"
 
@@ -312,12 +311,8 @@ export const publish = (req: PublishRequest): Effect.Effect<PublishResult, Store
         await writeFile(join(staging, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n")
         await writeFile(join(staging, "README.md"), renderCard(manifest, req.card, samples))
       })
-      const allPaths = [
-        ...Object.values(configs).flatMap((c) => Object.values(c.splits).flatMap((sp) => sp.files.map((f) => join(staging, f.path)))),
-        join(staging, "manifest.json"),
-        join(staging, "README.md")
-      ]
-      yield* syncTree(staging, allPaths)
+      const shards = Object.values(configs).flatMap((c) => Object.values(c.splits).flatMap((sp) => sp.files.map((f) => join(staging, f.path))))
+      yield* syncTree(staging, [join(staging, "manifest.json"), join(staging, "README.md")], shards)
       if (req.hooks?.beforeRename) yield* req.hooks.beforeRename(staging)
       const dir = versionDir(req.dataDir, req.name, version)
       yield* durableRename(staging, dir)

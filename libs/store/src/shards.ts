@@ -3,10 +3,10 @@ import { mkdir } from "node:fs/promises"
 import { join } from "node:path"
 import type { DuckDBConnection } from "@duckdb/node-api"
 import { Effect } from "effect"
-import { DuckDb, sqlString, type DuckDbError } from "#dag"
+import { DuckDb, fsyncPath, sqlIdent, sqlString, type DuckDbError } from "#dag"
 import { fileDigest } from "./checksum.ts"
 import { PublishInputError, StoreIoError } from "./errors.ts"
-import { fileList, ident, jsonStructure, shuffleKey, testSplitPredicate } from "./sql.ts"
+import { fileList, jsonStructure, shuffleKey, testSplitPredicate } from "./sql.ts"
 
 export interface ColumnSpec {
   readonly name: string
@@ -41,7 +41,8 @@ export interface WrittenConfig {
   readonly splits: Readonly<Record<string, { readonly rows: number; readonly files: ReadonlyArray<{ readonly path: string; readonly rows: number }> }>>
   /**
    * Each shard as read back right after it was written (by its absolute path): rows decoded from its
-   * `id` column, size and sha256. Done inside the shard's job, so it overlaps the other shard's write.
+   * `id` column, size and sha256. Done inside the shard's job, so it overlaps the other shard's write;
+   * the shard is also flushed to disk there.
    */
   readonly readBack: ReadonlyMap<string, { readonly rows: number; readonly bytes: number; readonly sha256: string }>
 }
@@ -85,9 +86,9 @@ export const writeConfigShards = (
         .use(`publish ${dataset}/${spec.name}`, async (c) => {
           await c.run(`ATTACH ':memory:' AS ${scratch}`)
           await stage(c, table, spec, layout)
-          const problem = await checkRows(c, table, spec)
+          const problem = await checkRows(c, table, spec, layout.splitBy)
           if (problem !== undefined) return { problem }
-          const counts = (await c.runAndReadAll(`SELECT __split AS split, count(*) AS n FROM ${table} GROUP BY ALL`)).getRowObjectsJS()
+          const counts = (await c.runAndReadAll(`SELECT CASE WHEN __train THEN 'train' ELSE 'test' END AS split, count(*) AS n FROM ${table} GROUP BY ALL`)).getRowObjectsJS()
           const ordered = String((await c.runAndReadAll("SELECT current_setting('preserve_insertion_order') AS v")).getRowObjectsJS()[0]!["v"]) === "true"
           const threads = Number((await c.runAndReadAll("SELECT current_setting('threads') AS v")).getRowObjectsJS()[0]!["v"])
           return { counts: new Map(counts.map((r) => [String(r["split"]), Number(r["n"])])), ordered, threads }
@@ -120,15 +121,24 @@ export const writeConfigShards = (
         jobs,
         (job) =>
           Effect.gen(function* () {
-            yield* db
-              .run(
-                `COPY (${typedRows(table, spec, `rowid >= ${job.lo} AND rowid < ${job.hi}${order}`)}) ` +
-                  `TO ${sqlString(job.path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${layout.rowGroupRows})`
-              )
+            const rows = yield* db
+              .use(`write ${job.file}`, async (c) => {
+                await c.run(
+                  `COPY (${typedRows(table, spec, `rowid >= ${job.lo} AND rowid < ${job.hi}${order}`)}) ` +
+                    `TO ${sqlString(job.path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${layout.rowGroupRows})`
+                )
+                return Number((await c.runAndReadAll(`SELECT count("id") AS n FROM read_parquet(${sqlString(job.path)})`)).getRowObjectsJS()[0]!["n"])
+              })
               .pipe(Effect.mapError(readable))
-            const counted = yield* db.all(`SELECT count("id") AS n FROM read_parquet(${sqlString(job.path)})`)
-            const digest = yield* Effect.tryPromise({ try: () => fileDigest(job.path), catch: (e) => new StoreIoError({ path: job.path, message: String(e) }) })
-            readBack.set(job.path, { rows: Number(counted[0]!["n"]), ...digest })
+            // Flushed here rather than with the rest of the version, so the wait overlaps the other shard's write.
+            const digest = yield* Effect.tryPromise({
+              try: async () => {
+                await fsyncPath(job.path)
+                return fileDigest(job.path)
+              },
+              catch: (e) => new StoreIoError({ path: job.path, message: String(e) })
+            })
+            readBack.set(job.path, { rows, ...digest })
           }),
         { concurrency: Math.max(1, Math.min(4, prepared.threads)), discard: true }
       )
@@ -138,45 +148,90 @@ export const writeConfigShards = (
   })
 
 /**
- * The staged table: each row's JSON text with the keys the layout needs (id, task_id, __split, and
- * __key, the shuffle key as a 64-bit number), stored in (split, key, id) order. The rows stay JSON text
- * here, so the sort moves one flat string per row; they become typed columns in each shard's COPY,
- * where the conversion runs in parallel with the other shards' writes.
+ * The staged table: each row's JSON text with what the layout needs (its id, whether it lacks a task
+ * id or split key, __train, and __key, the shuffle key as a 64-bit number), stored in (split, key, id)
+ * order, test rows first. The rows stay JSON text here, so the sort moves one flat string per row; they
+ * become typed columns in each shard's COPY, where the conversion runs in parallel with the other
+ * shards' writes. The keys come from the part files' key columns when every file has them (the engine
+ * writes them for stages that declare `keyColumns`), which skips a JSON parse of every row; otherwise
+ * they are parsed out of the JSON. Both give the same values, so the shards do not depend on which was used.
  */
 const stage = async (c: DuckDBConnection, table: string, spec: ConfigSpec, layout: ShardLayout): Promise<void> => {
-  const source = spec.files.length === 0 ? "(SELECT NULL::VARCHAR AS row WHERE false)" : `read_parquet(${fileList(spec.files)})`
-  // One JSON parse per row for all three keys (a list of paths), not one per key.
-  const paths = ["id", "task_id", layout.splitBy].map((name) => sqlString(`$.${JSON.stringify(name)}`)).join(", ")
+  const keys = ["id", "task_id", layout.splitBy]
+  const source =
+    spec.files.length === 0
+      ? `(SELECT NULL::VARCHAR AS row, NULL::VARCHAR AS "id", NULL::VARCHAR AS "task_id", NULL::VARCHAR AS __split_key WHERE false)`
+      : (await haveKeyColumns(c, spec.files, keys))
+        ? `(SELECT row, "id", "task_id", ${sqlIdent(layout.splitBy)} AS __split_key FROM read_parquet(${fileList(spec.files)}))`
+        : // One JSON parse per row for all three keys (a list of paths), not one per key.
+          `(SELECT row, k[1] AS "id", k[2] AS "task_id", k[3] AS __split_key
+            FROM (SELECT row, json_extract_string(row, [${keys.map((name) => sqlString(`$.${JSON.stringify(name)}`)).join(", ")}]) AS k
+                  FROM read_parquet(${fileList(spec.files)})))`
+  // Narrow sort keys (a boolean, a number, then the id for ties) and only one string besides the row.
   await c.run(
     `CREATE TABLE ${table} AS
-     SELECT row, "id", "task_id",
-            CASE WHEN ${testSplitPredicate("__split_key", layout.testFraction)} THEN 'test' ELSE 'train' END AS __split,
+     SELECT row, "id", "task_id" IS NULL AS __no_task, __split_key IS NULL AS __no_split,
+            NOT coalesce(${testSplitPredicate("__split_key", layout.testFraction)}, false) AS __train,
             ${shuffleKey(layout.seed, '"id"')} AS __key
-     FROM (SELECT row, k[1] AS "id", k[2] AS "task_id", k[3] AS __split_key
-           FROM (SELECT row, json_extract_string(row, [${paths}]) AS k FROM ${source}))
-     ORDER BY __split, __key, "id"`
+     FROM ${source}
+     ORDER BY __train, __key, "id"`
   )
+}
+
+/**
+ * Whether every file has each of `keys` as a top-level VARCHAR column. Read from the Parquet footers
+ * (parquet_schema, which unlike parquet_metadata also describes files with no rows); the schema is a
+ * tree in depth-first order, so the top-level columns are the root's children, each followed by its
+ * own descendants.
+ */
+export const haveKeyColumns = async (c: DuckDBConnection, files: ReadonlyArray<string>, keys: ReadonlyArray<string>): Promise<boolean> => {
+  const elements = (
+    await c.runAndReadAll(`SELECT file_name, name, duckdb_type, num_children FROM parquet_schema(${fileList(files)}) ORDER BY file_name, column_id`)
+  ).getRowObjectsJS()
+  const byFile = Map.groupBy(elements, (e) => String(e["file_name"]))
+  if (byFile.size !== new Set(files).size) return false
+  for (const schema of byFile.values()) {
+    const varchar = new Set<string>()
+    let i = 1
+    const skipSubtree = (): void => {
+      const children = Number(schema[i++]?.["num_children"] ?? 0)
+      for (let k = 0; k < children; k++) skipSubtree()
+    }
+    for (let k = 0; k < Number(schema[0]?.["num_children"] ?? 0) && i < schema.length; k++) {
+      if (schema[i]!["duckdb_type"] === "VARCHAR") varchar.add(String(schema[i]!["name"]))
+      skipSubtree()
+    }
+    if (!keys.every((key) => varchar.has(key))) return false
+  }
+  return true
 }
 
 /** The SELECT that turns staged JSON rows into the config's typed columns, in declared order. */
 const typedRows = (table: string, spec: ConfigSpec, where: string): string => {
-  const cols = spec.columns.map((col) => `s.${ident(col.name)} AS ${ident(col.name)}`).join(", ")
+  const cols = spec.columns.map((col) => `s.${sqlIdent(col.name)} AS ${sqlIdent(col.name)}`).join(", ")
   return `SELECT ${cols} FROM (SELECT from_json(row, ${sqlString(jsonStructure(spec.columns))}) AS s FROM ${table} WHERE ${where})`
 }
 
-/** Rows the store cannot publish: no id, no task_id, or an id used twice (diff and dedup key on it). */
-const checkRows = async (c: DuckDBConnection, table: string, spec: ConfigSpec): Promise<string | undefined> => {
+/**
+ * Rows the store cannot publish: no id, no task_id, no value in the split column, or an id used twice
+ * (diff and dedup key on it).
+ */
+const checkRows = async (c: DuckDBConnection, table: string, spec: ConfigSpec, splitBy: string): Promise<string | undefined> => {
   const r = (
     await c.runAndReadAll(
-      `SELECT count(*) FILTER (WHERE "id" IS NULL) AS no_id, count(*) FILTER (WHERE "task_id" IS NULL) AS no_task,
-              count("id") - count(DISTINCT "id") AS dup FROM ${table}`
+      `SELECT count(*) FILTER (WHERE "id" IS NULL) AS no_id, count(*) FILTER (WHERE __no_task) AS no_task,
+              count(*) FILTER (WHERE __no_split) AS no_split, count("id") - count(DISTINCT "id") AS dup FROM ${table}`
     )
   ).getRowObjectsJS()[0]!
   const where = `in the part files of config "${spec.name}"`
+  const sampleWhere = async (condition: string) =>
+    (await c.runAndReadAll(`SELECT "id" FROM ${table} WHERE ${condition} ORDER BY "id" LIMIT 3`)).getRowObjectsJS().map((x) => x["id"])
   if (Number(r["no_id"]) > 0) return `${r["no_id"]} rows ${where} have no string "id"; every published row needs a unique id`
   if (Number(r["no_task"]) > 0) {
-    const sample = (await c.runAndReadAll(`SELECT "id" FROM ${table} WHERE "task_id" IS NULL LIMIT 3`)).getRowObjectsJS().map((x) => x["id"])
-    return `${r["no_task"]} rows ${where} have no "task_id" (e.g. ids ${sample.join(", ")}); the train/test split needs it`
+    return `${r["no_task"]} rows ${where} have no "task_id" (e.g. ids ${(await sampleWhere("__no_task")).join(", ")}); every published row needs the task it came from`
+  }
+  if (Number(r["no_split"]) > 0) {
+    return `${r["no_split"]} rows ${where} have no "${splitBy}" (e.g. ids ${(await sampleWhere("__no_split")).join(", ")}); the train/test split is drawn by it`
   }
   if (Number(r["dup"]) > 0) {
     const sample = (await c.runAndReadAll(`SELECT "id" FROM ${table} GROUP BY "id" HAVING count(*) > 1 ORDER BY "id" LIMIT 3`))
