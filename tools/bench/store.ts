@@ -16,7 +16,7 @@ import { DuckDb, keyColumnsOf, sqlString, writeJsonParquet, type RunSummary } fr
 import { fileList, jsonStructure, publish, queryDataset, refreshCatalog, versionName, type ColumnSpec, type Manifest, type PublishResult } from "#store"
 
 const rows = Number(process.argv[2] ?? 1_000_000)
-const rounds = Number(process.argv[3] ?? 3)
+const rounds = Number(process.argv[3] ?? 5)
 const PART_ROWS = 50_000
 const KEY_COLUMNS = ["id", "task_id"]
 
