@@ -2,11 +2,8 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs
 import { join } from "node:path"
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest"
 import { lockVersion, publish } from "#store"
+import { runCli } from "../tools/cli/main.ts"
 import { fakeSummary, request, run, sftColumns, sftRow, prefColumns, prefRow, tempDir, writeParts } from "./store-fixture.ts"
-
-// The store commands do not use the pipelines; stubbing the registry keeps these tests independent of
-// whether the pipeline code (another part of the project) is importable at this moment.
-const { runCli } = await import("../tools/cli/main.ts")
 
 /** Runs the CLI, capturing what it prints. */
 const cli = async (...args: Array<string>) => {

@@ -1,11 +1,11 @@
 import { mkdtemp, mkdir } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { DuckDb, keyColumnsOf, writeJsonParquet, type RunSummary } from "#dag"
 import type { ConfigSpec, PublishRequest } from "#store"
 
-/** Shared by the store tests and tools/bench/store.ts: source rows as the engine would leave them. */
+/** Source rows as the engine would leave them, for the store tests. */
 export interface SftRow {
   readonly id: string
   readonly task_id: string
@@ -109,5 +109,3 @@ export const request = (dataDir: string, configs: ReadonlyArray<ConfigSpec>, ext
 
 export const run = <A, E>(effect: Effect.Effect<A, E, DuckDb>, threads?: number): Promise<A> =>
   Effect.runPromise(effect.pipe(Effect.provide(DuckDb.layer(threads === undefined ? {} : { threads })), Effect.scoped) as Effect.Effect<A, E>)
-
-export const layer = (): Layer.Layer<DuckDb, unknown> => DuckDb.layer()

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto"
 import { readFileSync, readdirSync } from "node:fs"
+import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { DuckDBInstance } from "@duckdb/node-api"
 import { tableFromIPC, Vector } from "apache-arrow"
@@ -226,6 +227,18 @@ describe("publish rejects bad input with the config and what to do", () => {
   it("a config without an id column", async () => {
     const e = await one([sftRow(1)], sftColumns.filter((c) => c.name !== "id"))
     expect(e.message).toBe('config "sft" has no "id" column; every config needs "id" and "task_id"')
+  })
+
+  it("a LATEST that holds no version name", async () => {
+    const dir = await tempDir("bad")
+    const files = await run(writeParts(join(dir, "parts"), [sftRow(1)], 100))
+    await mkdir(join(dir, "datasets", "math"), { recursive: true })
+    await writeFile(join(dir, "datasets", "math", "LATEST"), "latest-please\n")
+    const e = await run(publish(request(dir, [{ name: "sft", description: "", columns: sftColumns, files }])).pipe(Effect.flip))
+    expect(e).toBeInstanceOf(PublishInputError)
+    expect(e.message).toBe(
+      `${join(dir, "datasets", "math", "LATEST")} holds "latest-please", which is not a version name (vNNNN); write the current version's name into it, or delete it if no version was published`
+    )
   })
 
   it("a part file that is gone", async () => {

@@ -11,21 +11,22 @@ import { CorrectionRow, PreferenceRow, RiseRecord, StepPreferenceRow, VerifiedTa
  * so the tasks stage sees one family at a time. Each family asks for 1.5× its share of `size` (plus 2)
  * so that duplicates and failed draws still leave enough.
  */
-export const variantsStage = (input: string, size: number) =>
-  mapStage<VerifiedTask>({
+export const variantsStage = (input: string, size: number) => {
+  const config = { size, oversample: 1.5, extra: 2, maxAttempts: 50 }
+  return mapStage({
     name: "variants",
     version: 1,
     inputs: [input],
     schema: VerifiedTask,
-    config: { size, oversample: 1.5, extra: 2, maxAttempts: 50 },
+    config,
     batchSize: 4,
     description: "seeds and their symbolic variants (GSM-Symbolic)",
-    process: (batch, ctx) =>
+    process: (batch: ReadonlyArray<VerifiedTask>, ctx) =>
       Effect.sync(() => {
         const families = Math.max(ctx.inputRows(input), 1)
-        const count = Math.ceil((size / families) * 1.5) + 2
+        const count = Math.ceil((size / families) * config.oversample) + config.extra
         return batch.flatMap((seed) => {
-          const result = variantsOf({ question: seed.question, reference: seed.reference ?? "", answer: seed.answer ?? "" }, { count, rng: ctx.rng(seed.id), maxAttempts: 50 })
+          const result = variantsOf({ question: seed.question, reference: seed.reference ?? "", answer: seed.answer ?? "" }, { count, rng: ctx.rng(seed.id), maxAttempts: config.maxAttempts })
           for (const r of result.rejects) {
             if (r.reason === "unverified") ctx.count("verify/symbolic/failed")
             ctx.reject(`variant:${r.reason}`, { id: seed.id, detail: r.message })
@@ -49,27 +50,29 @@ export const variantsStage = (input: string, size: number) =>
         })
       })
   })
+}
 
 /**
  * RISE (Xu et al. 2024, "Subtle Errors Matter"), offline: one subtle edit in one step of a verified
  * solution (a value, related values, a substitution, a deleted term, an operator, swapped terms), carried
  * through the later steps to a wrong final answer. One full pair and one step pair per task.
  */
-export const riseStage = (input: string) =>
-  mapStage<VerifiedTask>({
+export const riseStage = (input: string) => {
+  const config = { types: RISE_ERROR_TYPES }
+  return mapStage({
     name: "rise",
     version: 1,
     inputs: [input],
     schema: RiseRecord,
-    config: { types: RISE_ERROR_TYPES },
+    config,
     batchSize: 250,
     description: "RISE error injections: full-solution and step pairs",
-    process: (batch, ctx) =>
+    process: (batch: ReadonlyArray<VerifiedTask>, ctx) =>
       Effect.sync(() =>
         batch.flatMap((task): Array<RiseRecord> => {
-          const injection = injectError(task.question, task.reference ?? "", ctx.rng(task.id))
+          const injection = injectError(task.question, task.reference ?? "", ctx.rng(task.id), { types: config.types })
           if (!injection.ok) {
-            ctx.reject(`no_injection:${reasonCode(injection.reason)}`, { id: task.id, detail: injection.reason })
+            ctx.reject(`no_injection:${injection.code}`, { id: task.id, detail: injection.reason })
             return []
           }
           const { full, step } = risePairs(task.question, injection)
@@ -95,10 +98,11 @@ export const riseStage = (input: string) =>
         })
       )
   })
+}
 
 /** The full-solution pairs of the RISE stage, as published (`preference`). */
 export const preferenceStage = (input: string) =>
-  mapStage<RiseRecord>({
+  mapStage({
     name: "preference",
     version: 1,
     keyColumns: PUBLISH_KEYS,
@@ -106,12 +110,12 @@ export const preferenceStage = (input: string) =>
     schema: PreferenceRow,
     config: {},
     batchSize: 1000,
-    process: (batch) => Effect.sync(() => batch.map(({ step_initial_reason_steps: _a, step_chosen: _b, step_rejected: _c, ...row }) => row))
+    process: (batch: ReadonlyArray<RiseRecord>) => Effect.sync(() => batch.map(({ step_initial_reason_steps: _a, step_chosen: _b, step_rejected: _c, ...row }) => row))
   })
 
 /** The step pairs of the RISE stage, as published (`step_preference`, Step-DPO layout). */
 export const stepPreferenceStage = (input: string) =>
-  mapStage<RiseRecord>({
+  mapStage({
     name: "step_preference",
     version: 1,
     keyColumns: PUBLISH_KEYS,
@@ -119,7 +123,7 @@ export const stepPreferenceStage = (input: string) =>
     schema: StepPreferenceRow,
     config: {},
     batchSize: 1000,
-    process: (batch) =>
+    process: (batch: ReadonlyArray<RiseRecord>) =>
       Effect.sync(() =>
         batch.map(
           (r): StepPreferenceRow => ({
@@ -141,22 +145,23 @@ export const stepPreferenceStage = (input: string) =>
  * wrong answer, cut after the wrong step, a transition phrase, then Fix & Continue or Fresh & Restart,
  * kept only when the trace ends on the correct answer.
  */
-export const lemmaStage = (input: string) =>
-  mapStage<VerifiedTask>({
+export const lemmaStage = (input: string) => {
+  const config = { types: PROGRAMMATIC_LEMMA_TYPES, restartProbability: 0.5 }
+  return mapStage({
     name: "lemma",
     version: 1,
     keyColumns: PUBLISH_KEYS,
     inputs: [input],
     schema: CorrectionRow,
-    config: { types: PROGRAMMATIC_LEMMA_TYPES, restartProbability: 0.5 },
+    config,
     batchSize: 250,
     description: "LEMMA mistake-and-correction traces",
-    process: (batch, ctx) =>
+    process: (batch: ReadonlyArray<VerifiedTask>, ctx) =>
       Effect.sync(() =>
         batch.flatMap((task): Array<CorrectionRow> => {
-          const trace = lemmaTrace(task.question, task.reference ?? "", ctx.rng(task.id), { restartProbability: 0.5 })
+          const trace = lemmaTrace(task.question, task.reference ?? "", ctx.rng(task.id), config)
           if (!trace.ok) {
-            ctx.reject(`no_injection:${reasonCode(trace.reason)}`, { id: task.id, detail: trace.reason })
+            ctx.reject(`no_injection:${trace.code}`, { id: task.id, detail: trace.reason })
             return []
           }
           ctx.count(`error_type/${trace.error_type}`)
@@ -174,6 +179,4 @@ export const lemmaStage = (input: string) =>
         })
       )
   })
-
-/** The leading code of a reason ("no_site: ..." → "no_site"), so rejects group by kind, not by message. */
-const reasonCode = (reason: string): string => /^[a-z_]+/.exec(reason)?.[0] ?? "other"
+}

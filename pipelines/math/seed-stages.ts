@@ -1,6 +1,6 @@
 import { Effect, Result, Schema, Stream } from "effect"
-import { contentId, normaliseText, type Task } from "#core"
-import { mapStage, streamStage } from "#dag"
+import type { Task } from "#core"
+import { errorMessage, mapStage, streamStage } from "#dag"
 import { BadSeedRow, DEFAULT_BAD_ROW_HINT, WHOLE_ROW, decodeGsm8k, isMalformed, readRawRows, verifySolution } from "#math"
 import { fileDigest } from "#store"
 import { VerifiedTask } from "./rows.ts"
@@ -60,19 +60,20 @@ export const seedsStage = (config: SeedStageConfig) =>
  * Keeps the tasks whose reference solution verifies (every annotation's arithmetic, the numbers written
  * after them, and the final answer), rejecting the others with the verifier's reason code.
  */
-export const verifiedStage = (input: string, name = "verified") =>
-  mapStage<VerifiedTask>({
-    name,
+export const verifiedStage = (input: string) => {
+  const config = { rounding: "gsm8k" } as const
+  return mapStage({
+    name: "verified",
     version: 1,
     inputs: [input],
     schema: VerifiedTask,
-    config: { rounding: "gsm8k" },
+    config,
     batchSize: 500,
     description: "tasks whose reference solution verifies",
-    process: (batch, ctx) =>
+    process: (batch: ReadonlyArray<VerifiedTask>, ctx) =>
       Effect.sync(() =>
         batch.flatMap((task) => {
-          const result = verifySolution(task.reference ?? "", { expected: task.answer ?? "" })
+          const result = verifySolution(task.reference ?? "", { expected: task.answer ?? "", rounding: config.rounding })
           if (!result.correct) {
             ctx.count(`verify/${task.origin}/failed`)
             ctx.reject(`unverified:${result.code ?? "unknown"}`, { id: task.id, detail: { reason: result.reason, step: result.first_error_step } })
@@ -83,6 +84,7 @@ export const verifiedStage = (input: string, name = "verified") =>
         })
       )
   })
+}
 
 /** Content hash of a file, for stage configs. */
 export const fileSha256 = (path: string) =>
@@ -91,7 +93,7 @@ export const fileSha256 = (path: string) =>
     catch: (e) =>
       new SeedFileMissing({
         file: path,
-        message: `cannot read the seed file ${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : e instanceof Error ? e.message : String(e)}; check the --seeds path`
+        message: `cannot read the seed file ${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : errorMessage(e)}; check the --seeds path`
       })
   })
 
@@ -100,4 +102,3 @@ export class SeedFileMissing extends Schema.TaggedError<SeedFileMissing>()("Seed
   message: Schema.String
 }) {}
 
-export const questionKey = (question: string): string => contentId("q", normaliseText(question))

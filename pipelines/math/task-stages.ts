@@ -2,7 +2,6 @@ import { Effect, Stream } from "effect"
 import { contentId } from "#core"
 import { mapStage, streamStage } from "#dag"
 import { PUBLISH_KEYS } from "./columns.ts"
-import { questionKey } from "./seed-stages.ts"
 import { RlRow, SftRow, VerifiedTask, lineageOf } from "./rows.ts"
 
 /**
@@ -40,12 +39,12 @@ export const tasksStage = (input: { readonly variants: string; readonly seeds: s
             carry = 0
             kept = 0
           }
-          const key = questionKey(task.question)
-          if (seen.has(key)) {
+          // A task's id is the hash of its normalised question, so equal ids are equal questions.
+          if (seen.has(task.id)) {
             ctx.reject("duplicate_question", { id: task.id, detail: { family: root } })
             return false
           }
-          seen.add(key)
+          seen.add(task.id)
           if (kept >= quota || total >= size) {
             ctx.count("tasks/surplus_variants")
             return false
@@ -61,7 +60,7 @@ export const tasksStage = (input: { readonly variants: string; readonly seeds: s
 
 /** SFT rows (TRL conversational): the question, and the verified reference solution as the answer turn. */
 export const sftStage = (input: string) =>
-  mapStage<VerifiedTask>({
+  mapStage({
     name: "sft",
     version: 1,
     keyColumns: PUBLISH_KEYS,
@@ -70,7 +69,7 @@ export const sftStage = (input: string) =>
     config: {},
     batchSize: 1000,
     description: "question → verified solution conversations",
-    process: (batch) =>
+    process: (batch: ReadonlyArray<VerifiedTask>) =>
       Effect.sync(() =>
         batch.map((task): SftRow => ({
           ...lineageOf(task, contentId("sft", { task: task.id, text: task.reference })),
@@ -84,7 +83,7 @@ export const sftStage = (input: string) =>
 
 /** RL rows (GRPO-style, verifiable reward): the prompt and the reference answer a reward function checks. */
 export const rlStage = (input: string) =>
-  mapStage<VerifiedTask>({
+  mapStage({
     name: "rl",
     version: 1,
     keyColumns: PUBLISH_KEYS,
@@ -93,5 +92,5 @@ export const rlStage = (input: string) =>
     config: {},
     batchSize: 1000,
     description: "prompts with the answer a reward function checks",
-    process: (batch) => Effect.sync(() => batch.map((task): RlRow => ({ ...lineageOf(task, contentId("rl", task.id)), prompt: task.question })))
+    process: (batch: ReadonlyArray<VerifiedTask>) => Effect.sync(() => batch.map((task): RlRow => ({ ...lineageOf(task, contentId("rl", task.id)), prompt: task.question })))
   })

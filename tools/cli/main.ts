@@ -1,7 +1,8 @@
 import { Cause, Effect, Exit, Layer } from "effect"
 import { Command } from "effect/cli"
 import { isCliError } from "effect/cli/CliError"
-import { NodeServices } from "@effect/platform-node"
+// The subpath, not the package index: the index also loads Redis and WebSocket modules (~0.4 s at start-up).
+import * as NodeServices from "@effect/platform-node/NodeServices"
 import { DuckDb } from "#dag"
 import { buildCommand } from "./commands/build.ts"
 import { verifyCommand } from "./commands/verify.ts"

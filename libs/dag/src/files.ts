@@ -4,7 +4,8 @@ import { Effect } from "effect"
 import { MaterialiseError } from "./errors.ts"
 import { errorMessage } from "./duckdb.ts"
 
-const fail = (path: string) => (e: unknown) => new MaterialiseError({ path, message: errorMessage(e) })
+/** Maps a file-system failure on `path` to the engine's error. */
+export const fileError = (path: string) => (e: unknown) => new MaterialiseError({ path, message: errorMessage(e) })
 
 /** fsync a file or folder, so a rename that follows cannot be seen before the data is on disk. */
 export const fsyncPath = async (path: string): Promise<void> => {
@@ -27,7 +28,7 @@ export const commitFile = (tmpPath: string, finalPath: string, options: { readon
       await rename(tmpPath, finalPath)
       if (options.syncDir !== false) await fsyncPath(dirname(finalPath))
     },
-    catch: fail(finalPath)
+    catch: fileError(finalPath)
   })
 
 let tmpCounter = 0
@@ -37,14 +38,14 @@ export const writeFileAtomic = (path: string, text: string): Effect.Effect<void,
   Effect.gen(function* () {
     // pid and a per-process counter: two writers of one path (two processes, or two fibers) never share a temp file.
     const tmp = join(dirname(path), `.${basename(path)}.${process.pid}-${++tmpCounter}.tmp`)
-    yield* Effect.tryPromise({ try: () => writeFile(tmp, text), catch: fail(path) })
+    yield* Effect.tryPromise({ try: () => writeFile(tmp, text), catch: fileError(path) })
     yield* commitFile(tmp, path)
   })
 
-export const ensureDir = (path: string) => Effect.tryPromise({ try: () => mkdir(path, { recursive: true }), catch: fail(path) })
+export const ensureDir = (path: string) => Effect.tryPromise({ try: () => mkdir(path, { recursive: true }), catch: fileError(path) })
 
 export const removePath = (path: string) =>
-  Effect.tryPromise({ try: () => rm(path, { recursive: true, force: true }), catch: fail(path) })
+  Effect.tryPromise({ try: () => rm(path, { recursive: true, force: true }), catch: fileError(path) })
 
 export const readJsonIfExists = <A>(path: string): Effect.Effect<A | undefined, MaterialiseError> =>
   Effect.tryPromise({
@@ -56,7 +57,7 @@ export const readJsonIfExists = <A>(path: string): Effect.Effect<A | undefined, 
         throw e
       }
     },
-    catch: fail(path)
+    catch: fileError(path)
   })
 
 export const listDir = (path: string): Effect.Effect<ReadonlyArray<string>, MaterialiseError> =>
@@ -69,7 +70,7 @@ export const listDir = (path: string): Effect.Effect<ReadonlyArray<string>, Mate
         throw e
       }
     },
-    catch: fail(path)
+    catch: fileError(path)
   })
 
-export const fileSize = (path: string) => Effect.tryPromise({ try: async () => (await stat(path)).size, catch: fail(path) })
+export const fileSize = (path: string) => Effect.tryPromise({ try: async () => (await stat(path)).size, catch: fileError(path) })

@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto"
 import { link, readFile, stat, unlink, writeFile } from "node:fs/promises"
 import { hostname } from "node:os"
 import { Effect, Scope } from "effect"
-import { LockTimeout, MaterialiseError } from "./errors.ts"
+import { LockTimeout, type MaterialiseError } from "./errors.ts"
+import { fileError } from "./files.ts"
 
 /** What a lock file holds: enough for a person (or the next publisher) to tell whether its owner still runs. */
 export interface LockInfo {
@@ -25,8 +26,6 @@ export interface LockOptions {
   readonly timeoutMs: number
   readonly pollMs?: number
 }
-
-const io = (path: string) => (e: unknown) => new MaterialiseError({ path, message: e instanceof Error ? e.message : String(e) })
 
 const code = (e: unknown) => (e as NodeJS.ErrnoException).code
 
@@ -145,7 +144,7 @@ export const acquireLock = (path: string, options: LockOptions): Effect.Effect<H
       const started = Date.now()
       const poll = options.pollMs ?? 100
       for (;;) {
-        const r = yield* Effect.tryPromise({ try: () => tryAcquire(path, info), catch: io(path) })
+        const r = yield* Effect.tryPromise({ try: () => tryAcquire(path, info), catch: fileError(path) })
         if (r.held) return { path, info, ...(r.tookOver ? { tookOver: r.tookOver } : {}) } satisfies HeldLock
         const waited = Date.now() - started
         if (waited >= options.timeoutMs) {

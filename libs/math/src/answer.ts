@@ -6,7 +6,7 @@
  */
 import * as R from "./rational.ts"
 import type { Rational } from "./rational.ts"
-import type { Span } from "./arithmetic.ts"
+import { trimSpan, type Span } from "./arithmetic.ts"
 
 export interface NormalisedAnswer {
   /** The text as found, trimmed. */
@@ -150,14 +150,6 @@ const lastMatch = (re: RegExp, text: string): RegExpExecArray | undefined => {
   return last
 }
 
-const trimmedSpan = (text: string, start: number, end: number): Span => {
-  let s = start
-  let e = end
-  while (s < e && /\s/.test(text[s] ?? "")) s++
-  while (e > s && /\s/.test(text[e - 1] ?? "")) e--
-  return { start: s, end: e }
-}
-
 /**
  * The final answer of a solution: the last `#### X` line (GSM8K), else the last `\boxed{X}` (RISE), else
  * the last "The answer is: X" (LEMMA). Tolerant of "#### $1,200" where GSM8K's regex would stop at "$".
@@ -166,13 +158,13 @@ export const extractFinalAnswer = (text: string): ExtractedAnswer | undefined =>
   const hash = lastMatch(/####[ \t]*([^\n]*)/g, text)
   if (hash && (hash[1] ?? "").trim() !== "") {
     const start = hash.index + hash[0].length - (hash[1] ?? "").length
-    const span = trimmedSpan(text, start, hash.index + hash[0].length)
+    const span = trimSpan(text, { start, end: hash.index + hash[0].length })
     const raw = text.slice(span.start, span.end)
     return { raw, answer: normaliseAnswer(raw), source: "hash", span }
   }
   const boxed = lastBoxed(text)
   if (boxed && boxed.raw.trim() !== "") {
-    const span = trimmedSpan(text, boxed.span.start, boxed.span.end)
+    const span = trimSpan(text, boxed.span)
     const raw = text.slice(span.start, span.end)
     return { raw, answer: normaliseAnswer(raw), source: "boxed", span }
   }
@@ -182,7 +174,7 @@ export const extractFinalAnswer = (text: string): ExtractedAnswer | undefined =>
     const start = is.index + is[0].length - body.length
     // Drop the sentence's closing period but not a decimal point ("is 2.5." → "2.5").
     const cut = body.replace(/\.\s*$/, "")
-    const span = trimmedSpan(text, start, start + cut.length)
+    const span = trimSpan(text, { start, end: start + cut.length })
     const raw = text.slice(span.start, span.end)
     return { raw, answer: normaliseAnswer(raw), source: "answer_is", span }
   }

@@ -452,6 +452,23 @@ export const getAt = (expr: Expr, path: Path): Expr | undefined => {
   return e
 }
 
+/** Parent bin node of the node at `path`, and which side the node is on. */
+export const parentOf = (ast: Expr, path: Path): { node: BinNode; side: "left" | "right" } | undefined => {
+  if (path.length === 0) return undefined
+  const parent = getAt(ast, path.slice(0, -1))
+  const side = path[path.length - 1]
+  return parent?.kind === "bin" && (side === "left" || side === "right") ? { node: parent, side } : undefined
+}
+
+/** `span` without the whitespace at either end. */
+export const trimSpan = (text: string, span: Span): Span => {
+  let s = span.start
+  let e = span.end
+  while (s < e && /\s/.test(text[s] ?? "")) s++
+  while (e > s && /\s/.test(text[e - 1] ?? "")) e--
+  return { start: s, end: e }
+}
+
 /** A copy of `expr` with the node at `path` replaced; undefined if the path does not exist. */
 export const replaceAt = (expr: Expr, path: Path, replacement: Expr): Expr | undefined => {
   if (path.length === 0) return replacement

@@ -9,7 +9,7 @@
  */
 import * as R from "./rational.ts"
 import type { Rational } from "./rational.ts"
-import type { Span } from "./arithmetic.ts"
+import { trimSpan, type Span } from "./arithmetic.ts"
 import { extractFinalAnswer } from "./answer.ts"
 import type { ExtractedAnswer } from "./answer.ts"
 import type { Step } from "#core"
@@ -107,14 +107,6 @@ export const findAnnotations = (text: string, from = 0, to = text.length): Annot
   return out
 }
 
-const trimSpan = (text: string, start: number, end: number): Span => {
-  let s = start
-  let e = end
-  while (s < e && /\s/.test(text[s] ?? "")) s++
-  while (e > s && /\s/.test(text[e - 1] ?? "")) e--
-  return { start: s, end: e }
-}
-
 /** Ranges of `text` with the `####` lines cut out (they carry the final answer, not a step). */
 const withoutHashLines = (text: string, start: number, end: number): Span[] => {
   const pieces: Span[] = []
@@ -144,7 +136,7 @@ export const parseSolution = (input: string): ParsedSolution => {
       const start = m.index + m[0].length
       const end = markers[i + 1]?.index ?? text.length
       // Inside a marked step the text may run over several lines; only `####` lines are cut out.
-      const pieces = withoutHashLines(text, start, end).map((p) => trimSpan(text, p.start, p.end)).filter((p) => p.end > p.start)
+      const pieces = withoutHashLines(text, start, end).map((p) => trimSpan(text, p)).filter((p) => p.end > p.start)
       const firstPiece = pieces[0]
       const lastPiece = pieces[pieces.length - 1]
       if (firstPiece && lastPiece) raw.push({ start: firstPiece.start, end: lastPiece.end })
@@ -152,7 +144,7 @@ export const parseSolution = (input: string): ParsedSolution => {
   } else {
     let at = 0
     for (const line of text.split("\n")) {
-      const span = trimSpan(text, at, at + line.length)
+      const span = trimSpan(text, { start: at, end: at + line.length })
       at += line.length + 1
       if (span.end === span.start || /^####/.test(text.slice(span.start, span.end))) continue
       raw.push(span)

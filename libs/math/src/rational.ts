@@ -16,7 +16,7 @@ export type RationalResult = { readonly ok: true; readonly value: Rational } | {
 
 const abs = (n: bigint): bigint => (n < 0n ? -n : n)
 
-const gcd = (a: bigint, b: bigint): bigint => {
+export const gcd = (a: bigint, b: bigint): bigint => {
   let x = abs(a)
   let y = abs(b)
   while (y !== 0n) [x, y] = [y, x % y]
@@ -35,6 +35,7 @@ const make = (num: bigint, den: bigint): Rational => {
 
 export const ZERO: Rational = { num: 0n, den: 1n }
 export const ONE: Rational = { num: 1n, den: 1n }
+export const HUNDRED: Rational = { num: 100n, den: 1n }
 
 export const fromBigInt = (n: bigint): Rational => ({ num: n, den: 1n })
 
@@ -43,11 +44,6 @@ export const ratio = (num: bigint, den: bigint): RationalResult =>
   den === 0n ? { ok: false, error: "division by zero" } : { ok: true, value: make(num, den) }
 
 /** A JS number as the exact rational of its shortest decimal form (0.1 → 1/10, not the binary float). */
-export const fromNumber = (n: number): RationalResult => {
-  if (!Number.isFinite(n)) return { ok: false, error: `not a finite number: ${n}` }
-  return parseRational(String(n))
-}
-
 export const add = (a: Rational, b: Rational): Rational => make(a.num * b.den + b.num * a.den, a.den * b.den)
 export const sub = (a: Rational, b: Rational): Rational => make(a.num * b.den - b.num * a.den, a.den * b.den)
 export const mul = (a: Rational, b: Rational): Rational => make(a.num * b.num, a.den * b.den)
@@ -109,6 +105,9 @@ const fixed = (a: Rational, places: number): string => {
  * Canonical text: the shortest exact decimal when one exists ("12", "-0.5", "0.125"), else "p/q" ("1/3",
  * "-7/6"). `parseRational` reads every output back to the same value.
  */
+/** "1234567" → "1,234,567": the comma grouping of an integer's digits. */
+export const groupThousands = (digits: string): string => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",")
+
 export const toString = (a: Rational): string => {
   const places = decimalPlaces(a)
   return places === undefined ? `${a.num}/${a.den}` : fixed(a, places)

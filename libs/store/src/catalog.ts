@@ -2,10 +2,9 @@ import { randomBytes } from "node:crypto"
 import { rm } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect } from "effect"
-import { acquireLock, DuckDb, listDir, sqlIdent, sqlString, type DuckDbError } from "#dag"
+import { acquireLock, commitFile, DuckDb, listDir, removePath, sqlIdent, sqlString } from "#dag"
 import type { StoreError } from "./errors.ts"
-import { durableRename, io } from "./fsutil.ts"
-import { catalogPath, datasetDir, knownDatasets } from "./layout.ts"
+import { catalogPath, datasetDir, DEFAULT_LOCK_TIMEOUT_MS, knownDatasets } from "./layout.ts"
 import { listVersions } from "./versions.ts"
 import { createViewSql, datasetViews } from "./views.ts"
 
@@ -21,7 +20,7 @@ import { createViewSql, datasetViews } from "./views.ts"
  * made, and a DuckDB client holding the old file open does not block a publish. A lock serialises
  * rebuilds by publishers of different datasets.
  */
-export const refreshCatalog = (dataDir: string, lockTimeoutMs = 60_000): Effect.Effect<string, StoreError, DuckDb> =>
+export const refreshCatalog = (dataDir: string, lockTimeoutMs = DEFAULT_LOCK_TIMEOUT_MS): Effect.Effect<string, StoreError, DuckDb> =>
   Effect.scoped(
     Effect.gen(function* () {
       const db = yield* DuckDb
@@ -29,7 +28,7 @@ export const refreshCatalog = (dataDir: string, lockTimeoutMs = 60_000): Effect.
       yield* acquireLock(join(dataDir, ".catalog.lock"), { purpose: "catalog refresh", timeoutMs: lockTimeoutMs })
       // Under the lock, any temp catalog is a leftover of a refresh that was killed.
       for (const entry of yield* listDir(dataDir)) {
-        if (entry.startsWith(".catalog-") && entry.includes(".duckdb")) yield* io(join(dataDir, entry), () => rm(join(dataDir, entry), { force: true }))
+        if (entry.startsWith(".catalog-") && entry.includes(".duckdb")) yield* removePath(join(dataDir, entry))
       }
       const statements: Array<string> = [
         "CREATE TABLE main.versions (dataset VARCHAR, version VARCHAR, latest BOOLEAN, created_at VARCHAR, parent VARCHAR, content_hash VARCHAR, config VARCHAR, rows BIGINT)"
@@ -64,11 +63,11 @@ export const refreshCatalog = (dataDir: string, lockTimeoutMs = 60_000): Effect.
             await c.run(`DETACH ${alias}`).catch(() => undefined)
           }
         })
-        .pipe(Effect.tapError(() => io(tmp, () => rm(tmp, { force: true }))))
+        .pipe(Effect.tapError(() => removePath(tmp)))
       // A WAL left by a writer of the old file would be replayed onto the new one: it has to go first.
-      yield* io(target, () => rm(`${target}.wal`, { force: true }))
-      yield* io(tmp, () => rm(`${tmp}.wal`, { force: true }))
-      yield* durableRename(tmp, target)
+      yield* removePath(`${target}.wal`)
+      yield* removePath(`${tmp}.wal`)
+      yield* commitFile(tmp, target)
       return target
     })
-  ) as Effect.Effect<string, StoreError | DuckDbError, DuckDb>
+  )

@@ -15,8 +15,6 @@ export class PublishInputError extends Schema.TaggedError<PublishInputError>()("
   message: Schema.String
 }) {}
 
-/** Another live publisher holds the dataset's lock and did not let go in time. */
-
 /** The staged or published files do not match what was written or what the manifest says. */
 export class ValidationFailed extends Schema.TaggedError<ValidationFailed>()("ValidationFailed", {
   dataset: Schema.String,

@@ -1,10 +1,10 @@
-import { rename, stat } from "node:fs/promises"
+import { stat } from "node:fs/promises"
 import { dirname } from "node:path"
 import { Effect } from "effect"
-import { fsyncPath } from "#dag"
+import { errorMessage, fsyncPath } from "#dag"
 import { StoreIoError } from "./errors.ts"
 
-export const ioError = (path: string) => (e: unknown) => new StoreIoError({ path, message: e instanceof Error ? e.message : String(e) })
+export const ioError = (path: string) => (e: unknown) => new StoreIoError({ path, message: errorMessage(e) })
 
 export const io = <A>(path: string, f: () => Promise<A>): Effect.Effect<A, StoreIoError> => Effect.tryPromise({ try: f, catch: ioError(path) })
 
@@ -13,16 +13,6 @@ export const exists = (path: string): Effect.Effect<boolean> =>
     () => true,
     () => false
   ))
-
-/** fsync a file or folder (folders too: a rename is durable only once its folder is flushed). */
-export const syncPath = (path: string) => io(path, () => fsyncPath(path))
-
-/** Renames and flushes the destination's folder, so the rename survives a crash. */
-export const durableRename = (from: string, to: string) =>
-  io(to, async () => {
-    await rename(from, to)
-    await fsyncPath(dirname(to))
-  })
 
 /**
  * Flushes `files` and every folder from theirs up to `root`, deepest first. `flushed` are files

@@ -1,13 +1,12 @@
-import { rm, writeFile } from "node:fs/promises"
+import { writeFile } from "node:fs/promises"
 import { hostname } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
-import { DuckDb } from "#dag"
+import { acquireLock, commitFile, DuckDb, removePath, tookOverMessage } from "#dag"
 import { refreshCatalog } from "./catalog.ts"
 import type { StoreError } from "./errors.ts"
-import { durableRename, io } from "./fsutil.ts"
-import { datasetDir, lockPath, pinPath, resolveVersion, versionDir } from "./layout.ts"
-import { acquireLock, tookOverMessage } from "#dag"
+import { io } from "./fsutil.ts"
+import { datasetDir, DEFAULT_LOCK_TIMEOUT_MS, lockPath, pinPath, resolveVersion, versionDir } from "./layout.ts"
 import { listVersions } from "./versions.ts"
 
 export interface GcResult {
@@ -22,7 +21,7 @@ export interface GcResult {
  * publish lock so it never races a publisher; each version is renamed aside before it is deleted, so a
  * crash mid-delete never leaves something that looks like a version.
  */
-export const gcVersions = (dataDir: string, name: string, keep: number, lockTimeoutMs = 60_000): Effect.Effect<GcResult, StoreError, DuckDb> =>
+export const gcVersions = (dataDir: string, name: string, keep: number, lockTimeoutMs = DEFAULT_LOCK_TIMEOUT_MS): Effect.Effect<GcResult, StoreError, DuckDb> =>
   Effect.scoped(
     Effect.gen(function* () {
       const held = yield* acquireLock(lockPath(dataDir, name), { purpose: `gc of dataset "${name}"`, timeoutMs: lockTimeoutMs })
@@ -30,7 +29,8 @@ export const gcVersions = (dataDir: string, name: string, keep: number, lockTime
       const took = tookOverMessage(held)
       if (took !== undefined) notes.push(took)
       const { versions } = yield* listVersions(dataDir, name)
-      const newest = new Set(versions.slice(-Math.max(0, keep)).map((v) => v.version))
+      // Not slice(-keep): slice(-0) would keep every version.
+      const newest = new Set(versions.slice(Math.max(0, versions.length - Math.max(0, keep))).map((v) => v.version))
       const removed: Array<string> = []
       const kept: Array<{ version: string; why: string }> = []
       for (const v of versions) {
@@ -40,8 +40,8 @@ export const gcVersions = (dataDir: string, name: string, keep: number, lockTime
           continue
         }
         const trash = join(datasetDir(dataDir, name), `.trash-${v.version}-${process.pid}`)
-        yield* durableRename(versionDir(dataDir, name, v.version), trash)
-        yield* io(trash, () => rm(trash, { recursive: true, force: true }))
+        yield* commitFile(versionDir(dataDir, name, v.version), trash)
+        yield* removePath(trash)
         removed.push(v.version)
       }
       if (removed.length > 0) {
@@ -65,5 +65,5 @@ export const lockVersion = (dataDir: string, name: string, version: string, reas
 export const unlockVersion = (dataDir: string, name: string, version: string) =>
   Effect.gen(function* () {
     const v = yield* resolveVersion(dataDir, name, version)
-    yield* io(pinPath(dataDir, name, v), () => rm(pinPath(dataDir, name, v), { force: true }))
+    yield* removePath(pinPath(dataDir, name, v))
   })

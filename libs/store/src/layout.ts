@@ -3,6 +3,7 @@ import { join } from "node:path"
 import { Effect } from "effect"
 import { listDir } from "#dag"
 import { StoreIoError, UnknownDataset, UnknownVersion } from "./errors.ts"
+import { ioError } from "./fsutil.ts"
 
 /**
  * Where things live:
@@ -21,6 +22,9 @@ export const latestPath = (dataDir: string, name: string) => join(datasetDir(dat
 export const lockPath = (dataDir: string, name: string) => join(datasetDir(dataDir, name), ".lock")
 export const pinPath = (dataDir: string, name: string, version: string) => join(datasetDir(dataDir, name), `${version}.lock`)
 
+/** How long a publish, gc or catalog refresh waits for another live holder of its lock. */
+export const DEFAULT_LOCK_TIMEOUT_MS = 60_000
+
 export const DATASET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
 export const CONFIG_NAME = /^[a-z][a-z0-9_]*$/
 const VERSION = /^v(\d{4,})$/
@@ -38,7 +42,6 @@ export const normaliseVersion = (input: string): string | undefined => {
   return m ? versionName(Number(m[1])) : undefined
 }
 
-const io = (path: string) => (e: unknown) => new StoreIoError({ path, message: e instanceof Error ? e.message : String(e) })
 
 /** The name in LATEST, or undefined when the dataset has never been published. */
 export const readLatest = (dataDir: string, name: string): Effect.Effect<string | undefined, StoreIoError> =>
@@ -52,7 +55,7 @@ export const readLatest = (dataDir: string, name: string): Effect.Effect<string 
         throw e
       }
     },
-    catch: io(latestPath(dataDir, name))
+    catch: ioError(latestPath(dataDir, name))
   })
 
 /** Version folders on disk, oldest first (including any that a crash left newer than LATEST). */

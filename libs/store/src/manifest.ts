@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { hashValue } from "#core"
-import type { RunSummary } from "#dag"
+import { errorMessage, type RunSummary } from "#dag"
 import { StoreIoError, UnknownVersion } from "./errors.ts"
 import { versionDir } from "./layout.ts"
 
@@ -123,13 +123,13 @@ export const readManifest = (dataDir: string, name: string, version: string): Ef
     catch: (e) =>
       (e as NodeJS.ErrnoException).code === "ENOENT"
         ? new UnknownVersion({ dataset: name, version, message: `${path} does not exist: version ${version} of "${name}" is missing or incomplete` })
-        : new StoreIoError({ path, message: e instanceof Error ? e.message : String(e) })
+        : new StoreIoError({ path, message: errorMessage(e) })
   }).pipe(
     Effect.flatMap((text) =>
       Effect.try({
         try: () => JSON.parse(text) as Manifest,
         catch: (e) =>
-          new StoreIoError({ path, message: `not valid JSON (${e instanceof Error ? e.message : String(e)}); the version is damaged: restore it or remove it` })
+          new StoreIoError({ path, message: `not valid JSON (${errorMessage(e)}); the version is damaged: restore it or remove it` })
       })
     )
   )

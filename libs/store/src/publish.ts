@@ -1,23 +1,23 @@
-import { mkdir, rm, writeFile } from "node:fs/promises"
+import { writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { hashValue } from "#core"
-import { acquireLock, DuckDb, listDir, sqlString, tookOverMessage, writeFileAtomic, type RunSummary } from "#dag"
+import { acquireLock, commitFile, DuckDb, ensureDir, listDir, removePath, sqlString, tookOverMessage, writeFileAtomic, type RunSummary } from "#dag"
 import { renderCard, type CardInput } from "./card.ts"
 import { refreshCatalog } from "./catalog.ts"
 import { fileDigest } from "./checksum.ts"
 import { PublishInputError, ValidationFailed, type StoreError } from "./errors.ts"
-import { durableRename, exists, io, syncTree } from "./fsutil.ts"
+import { exists, io, syncTree } from "./fsutil.ts"
 import {
   catalogPath,
   CONFIG_NAME,
   DATASET_NAME,
   datasetDir,
+  DEFAULT_LOCK_TIMEOUT_MS,
   latestPath,
   lockPath,
   readLatest,
   versionDir,
-  versionFolders,
   versionName,
   versionNumber
 } from "./layout.ts"
@@ -74,8 +74,8 @@ export interface PublishResult {
 }
 
 /**
- * 20,480 rows per shard (two row groups): a 1M-row SFT set makes ~49 shards of a few MB to a few tens of
- * MB, enough for dozens of data-parallel ranks to each stream whole shards of their own
+ * 20,480 rows per shard (two row groups): a 1M-row SFT set makes 50 shards (47 train, 3 test) of a few MB
+ * to a few tens of MB, so dozens of data-parallel ranks can each stream shards of their own
  * (`datasets.distributed.split_dataset_by_node` assigns whole shards when the count divides evenly),
  * while each file stays big enough that opening it costs little next to reading it.
  */
@@ -125,25 +125,34 @@ const checkRequest = (req: PublishRequest) =>
     }
   })
 
-/** Removes what an interrupted publish left: staging folders, a LATEST temp file, versions newer than LATEST. */
+/**
+ * Removes what an interrupted publish left (staging folders, a LATEST temp file, versions newer than
+ * LATEST) in one pass over the dataset folder, and gives the number the new version takes: the one
+ * after LATEST, since nothing newer is left.
+ */
 const cleanLeftovers = (dataDir: string, name: string, latest: string | undefined) =>
   Effect.gen(function* () {
     const dir = datasetDir(dataDir, name)
+    const limit = latest === undefined ? 0 : versionNumber(latest)
+    if (limit === undefined) {
+      return yield* new PublishInputError({
+        dataset: name,
+        file: latestPath(dataDir, name),
+        message: `${latestPath(dataDir, name)} holds "${latest}", which is not a version name (vNNNN); write the current version's name into it, or delete it if no version was published`
+      })
+    }
     const notes: Array<string> = []
     for (const entry of yield* listDir(dir)) {
+      const path = join(dir, entry)
       if (entry.startsWith(".staging-") || entry.startsWith(".trash-") || /^\.LATEST\..*\.tmp$/.test(entry)) {
-        yield* io(join(dir, entry), () => rm(join(dir, entry), { recursive: true, force: true }))
-        if (entry.startsWith(".staging-")) notes.push(`removed ${join(dir, entry)}, left by a publish that stopped before finishing`)
+        yield* removePath(path)
+        if (entry.startsWith(".staging-")) notes.push(`removed ${path}, left by a publish that stopped before finishing`)
+      } else if ((versionNumber(entry) ?? 0) > limit) {
+        yield* removePath(path)
+        notes.push(`removed ${path}: a publish stopped after writing it but before LATEST moved to it, so it was never published`)
       }
     }
-    const limit = latest === undefined ? 0 : versionNumber(latest)!
-    for (const v of yield* versionFolders(dataDir, name)) {
-      if (versionNumber(v)! > limit) {
-        yield* io(versionDir(dataDir, name, v), () => rm(versionDir(dataDir, name, v), { recursive: true, force: true }))
-        notes.push(`removed ${versionDir(dataDir, name, v)}: a publish stopped after writing it but before LATEST moved to it, so it was never published`)
-      }
-    }
-    return notes
+    return { notes, version: versionName(limit + 1) }
   })
 
 /**
@@ -212,18 +221,18 @@ export const publish = (req: PublishRequest): Effect.Effect<PublishResult, Store
     Effect.gen(function* () {
       yield* checkRequest(req)
       const dsDir = datasetDir(req.dataDir, req.name)
-      yield* io(dsDir, () => mkdir(dsDir, { recursive: true }))
+      yield* ensureDir(dsDir)
       const held = yield* acquireLock(lockPath(req.dataDir, req.name), {
         purpose: `publishing dataset "${req.name}"`,
-        timeoutMs: req.lockTimeoutMs ?? 60_000
+        timeoutMs: req.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS
       })
       const notes: Array<string> = []
       const took = tookOverMessage(held)
       if (took !== undefined) notes.push(took)
       const latest = yield* readLatest(req.dataDir, req.name)
-      notes.push(...(yield* cleanLeftovers(req.dataDir, req.name, latest)))
-      const folders = yield* versionFolders(req.dataDir, req.name)
-      const version = versionName(Math.max(0, latest === undefined ? 0 : versionNumber(latest)!, ...folders.map((v) => versionNumber(v)!)) + 1)
+      const cleaned = yield* cleanLeftovers(req.dataDir, req.name, latest)
+      notes.push(...cleaned.notes)
+      const version = cleaned.version
 
       const layout = {
         seed: req.seed,
@@ -233,7 +242,7 @@ export const publish = (req: PublishRequest): Effect.Effect<PublishResult, Store
         rowGroupRows: Math.ceil((req.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS) / VECTOR) * VECTOR
       }
       const staging = join(dsDir, `.staging-${version}-${process.pid}`)
-      yield* io(staging, () => mkdir(staging, { recursive: true }))
+      yield* ensureDir(staging)
       const configs: Record<string, ConfigEntry> = {}
       for (const spec of req.configs) {
         const written = yield* writeConfigShards(req.name, staging, spec, layout)
@@ -264,8 +273,8 @@ export const publish = (req: PublishRequest): Effect.Effect<PublishResult, Store
       if (latest !== undefined) {
         const previous = yield* readManifest(req.dataDir, req.name, latest)
         if (previous.content_hash === hash) {
-          yield* io(staging, () => rm(staging, { recursive: true, force: true }))
-          if (!(yield* exists(catalogPath(req.dataDir)))) yield* refreshCatalog(req.dataDir, req.lockTimeoutMs ?? 60_000).pipe(Effect.ignore)
+          yield* removePath(staging)
+          if (!(yield* exists(catalogPath(req.dataDir)))) yield* refreshCatalog(req.dataDir, req.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS).pipe(Effect.ignore)
           return {
             status: "unchanged" as const,
             version: latest,
@@ -315,10 +324,10 @@ export const publish = (req: PublishRequest): Effect.Effect<PublishResult, Store
       yield* syncTree(staging, [join(staging, "manifest.json"), join(staging, "README.md")], shards)
       if (req.hooks?.beforeRename) yield* req.hooks.beforeRename(staging)
       const dir = versionDir(req.dataDir, req.name, version)
-      yield* durableRename(staging, dir)
+      yield* commitFile(staging, dir)
       if (req.hooks?.beforeLatest) yield* req.hooks.beforeLatest(dir)
       yield* writeFileAtomic(latestPath(req.dataDir, req.name), version + "\n")
-      yield* refreshCatalog(req.dataDir, req.lockTimeoutMs ?? 60_000).pipe(
+      yield* refreshCatalog(req.dataDir, req.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS).pipe(
         Effect.catch((e) =>
           Effect.sync(() => {
             notes.push(`the catalog was not updated (${e.message}); the version is published all the same: run \`autodidact versions ${req.name}\` or publish again to refresh it`)

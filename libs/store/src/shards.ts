@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto"
-import { mkdir } from "node:fs/promises"
 import { join } from "node:path"
 import type { DuckDBConnection } from "@duckdb/node-api"
 import { Effect } from "effect"
-import { DuckDb, fsyncPath, sqlIdent, sqlString, type DuckDbError } from "#dag"
+import { DuckDb, ensureDir, errorMessage, fsyncPath, sqlIdent, sqlString, type DuckDbError, type MaterialiseError } from "#dag"
 import { fileDigest } from "./checksum.ts"
 import { PublishInputError, StoreIoError } from "./errors.ts"
 import { fileList, jsonStructure, shuffleKey, testSplitPredicate } from "./sql.ts"
@@ -58,7 +57,7 @@ export const shardName = (split: string, index: number, count: number): string =
  * writes the shards under `<stagingDir>/<config>/`. All of it runs inside DuckDB: the rows go into one
  * table, sorted (test rows first, then train, each in shuffle order), in a private in-memory database
  * that DuckDB spills to disk when large; rows never pass through JavaScript. Each shard is then a range
- * of that table's row ids, so shards are cut without a window function and written two at a time
+ * of that table's row ids, so shards are cut without a window function and written up to four at a time
  * (a small range scan would otherwise keep one thread busy and the other idle).
  */
 export const writeConfigShards = (
@@ -66,11 +65,11 @@ export const writeConfigShards = (
   stagingDir: string,
   spec: ConfigSpec,
   layout: ShardLayout
-): Effect.Effect<WrittenConfig, PublishInputError | StoreIoError | DuckDbError, DuckDb> =>
+): Effect.Effect<WrittenConfig, PublishInputError | StoreIoError | MaterialiseError | DuckDbError, DuckDb> =>
   Effect.gen(function* () {
     const db = yield* DuckDb
     const dir = join(stagingDir, spec.name)
-    yield* Effect.tryPromise({ try: () => mkdir(dir, { recursive: true }), catch: (e) => new StoreIoError({ path: dir, message: String(e) }) })
+    yield* ensureDir(dir)
     const scratch = `store_scratch_${randomBytes(6).toString("hex")}`
     const table = `${scratch}.main.staged`
     const inputError = (message: string) => new PublishInputError({ dataset, config: spec.name, message })
@@ -136,7 +135,7 @@ export const writeConfigShards = (
                 await fsyncPath(job.path)
                 return fileDigest(job.path)
               },
-              catch: (e) => new StoreIoError({ path: job.path, message: String(e) })
+              catch: (e) => new StoreIoError({ path: job.path, message: errorMessage(e) })
             })
             readBack.set(job.path, { rows, ...digest })
           }),

@@ -62,7 +62,7 @@ export const buildCommand = Command.make(
 ).pipe(
   Command.withDescription(
     `Build a dataset with a pipeline (${names()}). The run lives in <out>/runs/<run-id>/ and resumes where it stopped ` +
-      `if killed; the dataset is published as a new version in <out>/datasets/<name>/.`
+      `if killed; the dataset is published as a new version in <out>/datasets/<name>/ (or reported unchanged when identical to LATEST).`
   )
 )
 

@@ -1,13 +1,8 @@
 import { Effect } from "effect"
 import { Command, Flag, Argument } from "effect/cli"
 import { diffVersions, type DatasetDiff } from "#store"
-import { UsageError } from "../errors.ts"
+import { unknownToUsage } from "../errors.ts"
 import { emit } from "../output.ts"
-
-const toUsage = {
-  UnknownDataset: (e: { message: string }) => Effect.fail(new UsageError({ message: e.message })),
-  UnknownVersion: (e: { message: string }) => Effect.fail(new UsageError({ message: e.message }))
-}
 
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n))
 
@@ -42,5 +37,5 @@ export const diffCommand = Command.make(
     Effect.gen(function* () {
       const d = yield* diffVersions(dataDir, name, a, b)
       yield* emit(json, d, () => formatDiff(d))
-    }).pipe(Effect.catchTags(toUsage))
+    }).pipe(Effect.catchTags(unknownToUsage))
 ).pipe(Command.withDescription("Compare two versions: rows added, removed and changed per config (by row id), and the change in every figure."))

@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import { Command, Flag, Argument } from "effect/cli"
 import { gcVersions } from "#store"
-import { UsageError } from "../errors.ts"
+import { UsageError, unknownToUsage } from "../errors.ts"
 import { emit } from "../output.ts"
 
 export const gcCommand = Command.make(
@@ -23,5 +23,5 @@ export const gcCommand = Command.make(
           ...r.notes.map((n) => `note: ${n}`)
         ].join("\n")
       )
-    }).pipe(Effect.catchTags({ UnknownDataset: (e) => Effect.fail(new UsageError({ message: e.message })) }))
+    }).pipe(Effect.catchTags(unknownToUsage))
 ).pipe(Command.withDescription("Remove old versions of a dataset, keeping the newest N, LATEST and any locked version (<dataset>/vNNNN.lock)."))

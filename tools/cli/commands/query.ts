@@ -1,13 +1,8 @@
 import { Effect, Option } from "effect"
 import { Command, Flag, Argument } from "effect/cli"
 import { queryDataset, type QueryResult } from "#store"
-import { UsageError } from "../errors.ts"
+import { unknownToUsage } from "../errors.ts"
 import { emit } from "../output.ts"
-
-const toUsage = {
-  UnknownDataset: (e: { message: string }) => Effect.fail(new UsageError({ message: e.message })),
-  UnknownVersion: (e: { message: string }) => Effect.fail(new UsageError({ message: e.message }))
-}
 
 const text = (v: unknown): string => (v === null || v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v))
 
@@ -53,7 +48,7 @@ export const queryCommand = Command.make(
       const chosen = json ? "json" : format
       if (chosen === "json") return yield* emit(true, result.rows, () => "")
       yield* emit(false, result, () => (chosen === "csv" ? formatCsv(result) : formatTable(result)))
-    }).pipe(Effect.catchTags(toUsage))
+    }).pipe(Effect.catchTags(unknownToUsage))
 ).pipe(
   Command.withDescription(
     'Run SQL (DuckDB) over a dataset, e.g. autodidact query math "SELECT split, count(*) FROM sft GROUP BY split". ' +

@@ -1,13 +1,8 @@
 import { Effect, Option } from "effect"
 import { Command, Flag, Argument } from "effect/cli"
 import { requireValid, validateVersion } from "#store"
-import { UsageError } from "../errors.ts"
+import { unknownToUsage } from "../errors.ts"
 import { emit } from "../output.ts"
-
-const toUsage = {
-  UnknownDataset: (e: { message: string }) => Effect.fail(new UsageError({ message: e.message })),
-  UnknownVersion: (e: { message: string }) => Effect.fail(new UsageError({ message: e.message }))
-}
 
 export const validateCommand = Command.make(
   "validate",
@@ -26,5 +21,5 @@ export const validateCommand = Command.make(
           : [`${name} ${report.version}: ${report.problems.length} problem(s)`, ...report.problems.map((p) => `  ${p.file}: ${p.problem}`)].join("\n")
       )
       yield* requireValid(report, dataDir)
-    }).pipe(Effect.catchTags(toUsage))
+    }).pipe(Effect.catchTags(unknownToUsage))
 ).pipe(Command.withDescription("Check a version against its manifest: sha256 and size of every shard, row counts, column schema, the card's shard list. Exit 1 names the failing file."))

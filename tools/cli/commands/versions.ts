@@ -1,17 +1,15 @@
 import { Effect } from "effect"
 import { Command, Flag, Argument } from "effect/cli"
 import { listVersions } from "#store"
-import { UsageError } from "../errors.ts"
+import { unknownToUsage } from "../errors.ts"
 import { emit } from "../output.ts"
-
-const toUsage = { UnknownDataset: (e: { message: string }) => Effect.fail(new UsageError({ message: e.message })) }
 
 export const versionsCommand = Command.make(
   "versions",
   {
     name: Argument.String("name").pipe(Argument.withDescription("dataset name, e.g. math")),
     dataDir: Flag.String("data-dir").pipe(Flag.withDescription("data folder holding datasets/ and catalog.duckdb"), Flag.withDefault("data")),
-    json: Flag.Boolean("json").pipe(Flag.withDescription("print [{version, latest, locked, created_at, parent, content_hash, rows}]"), Flag.withDefault(false))
+    json: Flag.Boolean("json").pipe(Flag.withDescription("print {dataset, latest, versions: [{version, latest, locked, created_at, parent, content_hash, rows}]}, oldest first"), Flag.withDefault(false))
   },
   ({ name, dataDir, json }) =>
     Effect.gen(function* () {
@@ -26,5 +24,5 @@ export const versionsCommand = Command.make(
         }
         return lines.join("\n")
       })
-    }).pipe(Effect.catchTags(toUsage))
+    }).pipe(Effect.catchTags(unknownToUsage))
 ).pipe(Command.withDescription("List a dataset's published versions, newest first, with rows per config; * marks LATEST."))

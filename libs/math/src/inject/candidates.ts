@@ -5,10 +5,10 @@
  */
 import * as R from "../rational.ts"
 import type { Rational } from "../rational.ts"
-import { literals, operators, getAt } from "../arithmetic.ts"
+import { getAt, literals, operators, parentOf } from "../arithmetic.ts"
 import type { Expr, Path, PathStep } from "../arithmetic.ts"
 import { digitSlips, formatLike, numberTokens } from "./format.ts"
-import { deleteSpan, literalIndicesOf, parentOf } from "./expr-edit.ts"
+import { deleteSpan, literalIndicesOf } from "./expr-edit.ts"
 import type { ArithOp, ExprOp } from "./expr-edit.ts"
 import { sitesOf } from "./model.ts"
 import type { AnnotationSite, SolutionModel } from "./model.ts"

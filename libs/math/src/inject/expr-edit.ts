@@ -6,7 +6,7 @@
  */
 import * as R from "../rational.ts"
 import type { Rational } from "../rational.ts"
-import { getAt, literals, operators, replaceSpans } from "../arithmetic.ts"
+import { getAt, literals, operators, parentOf, replaceSpans } from "../arithmetic.ts"
 import type { BinNode, Expr, Path, Span } from "../arithmetic.ts"
 import { formatLike } from "./format.ts"
 import type { ExprSite } from "./model.ts"
@@ -34,14 +34,6 @@ const opText = (old: string, op: ArithOp): string => {
 
 /** Whether the text writes spaces around its operators ("42 + 35"), so an added term matches. */
 const spaced = (text: string): boolean => /\s[+\-*/×÷\u2212]\s/.test(text)
-
-/** Parent bin node of the node at `path`, and which side the node is on. */
-export const parentOf = (ast: Expr, path: Path): { node: BinNode; side: "left" | "right" } | undefined => {
-  if (path.length === 0) return undefined
-  const parent = getAt(ast, path.slice(0, -1))
-  const side = path[path.length - 1]
-  return parent?.kind === "bin" && (side === "left" || side === "right") ? { node: parent, side } : undefined
-}
 
 /** The span a "delete" removes, or undefined when the literal cannot be dropped cleanly. */
 export const deleteSpan = (ast: Expr, index: number): Span | undefined => {

@@ -7,8 +7,6 @@ import * as R from "../rational.ts"
 import type { Rational } from "../rational.ts"
 import type { Span } from "../arithmetic.ts"
 
-const groupThousands = (digits: string): string => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",")
-
 /**
  * `value` written like `like` ("1,500", "$18.00", "25%", ".5"); undefined when `value` has no finite
  * decimal form (1/3): the caller must round first or reject the edit.
@@ -28,7 +26,7 @@ export const formatLike = (value: Rational, like: string): string | undefined =>
   const digits = scaled.toString().padStart(out + 1, "0")
   let intPart = out === 0 ? digits : digits.slice(0, digits.length - out)
   const fracPart = out === 0 ? "" : digits.slice(digits.length - out)
-  if (core.includes(",")) intPart = groupThousands(intPart)
+  if (core.includes(",")) intPart = R.groupThousands(intPart)
   if (core.startsWith(".") && intPart === "0" && fracPart !== "") intPart = ""
   const body = fracPart === "" ? intPart : `${intPart}.${fracPart}`
   return `${prefix}${R.sign(value) < 0 ? "-" : ""}${body}${pct}`

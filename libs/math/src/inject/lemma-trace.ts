@@ -85,11 +85,11 @@ export const buildLemmaTrace = (
   options: LemmaTraceOptions = {}
 ): LemmaTrace | NoInjection => {
   const reference = extractFinalAnswer(injection.reference)
-  if (!reference) return { ok: false, reason: "the reference solution has no final answer" }
+  if (!reference) return { ok: false, code: "no_final_answer", reason: "the reference solution has no final answer" }
   const answer = reference.raw.replace(/^\s*\\?\$/, "").trim()
   const wrong = parseSolution(injection.wrong)
   const errorAt = wrong.steps[injection.error_step - 1]
-  if (!errorAt) return { ok: false, reason: `the wrong solution has no step ${injection.error_step}` }
+  if (!errorAt) return { ok: false, code: "no_error_step", reason: `the wrong solution has no step ${injection.error_step}` }
   const prefix = injection.wrong.slice(0, errorAt.span.end)
   const transition = rng.pick(TRANSITION_PHRASES)
   const strategy = options.strategy ?? (rng.chance(options.restartProbability ?? 0.5) ? "fresh_and_restart" : "fix_and_continue")
@@ -112,7 +112,7 @@ export const buildLemmaTrace = (
   if (options.stripAnnotations) trace = trace.replace(/<<[^<>\n]*>>/g, "")
   const final = extractFinalAnswer(trace)
   if (!final || final.source !== "answer_is" || !answersEqual(final.answer, reference.answer)) {
-    return { ok: false, reason: "the trace does not end on the reference answer" }
+    return { ok: false, code: "trace_off_answer", reason: "the trace does not end on the reference answer" }
   }
   return {
     ok: true,

@@ -39,6 +39,7 @@ describe("LEMMA taxonomy", () => {
     const f = fixture("lemonade")
     expect(injectLemmaError(f.question, f.solution, rngFor(1, "l", "x"), { type: "confusing_concept" })).toEqual({
       ok: false,
+      code: "needs_model",
       reason: "error type confusing_concept is not realised programmatically (needs a model)"
     })
   })

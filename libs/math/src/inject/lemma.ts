@@ -105,10 +105,10 @@ export const injectLemmaError = (
   const kinds = options.type !== undefined ? [options.type] : (options.types ?? PROGRAMMATIC_LEMMA_TYPES)
   const unsupported = kinds.filter((k) => GENERATORS[k] === undefined)
   if (unsupported.length === kinds.length) {
-    return { ok: false, reason: `error type ${unsupported.join("/")} is not realised programmatically (needs a model)` }
+    return { ok: false, code: "needs_model", reason: `error type ${unsupported.join("/")} is not realised programmatically (needs a model)` }
   }
   const built = modelOfVerified(question, solution)
-  if (!built.ok) return { ok: false, reason: built.reason }
+  if (!built.ok) return built
   const model = built.model
   const found = searchPlans(
     model,

@@ -6,13 +6,14 @@
  */
 import * as R from "../rational.ts"
 import type { Rational } from "../rational.ts"
-import { evaluate, parseExpression } from "../arithmetic.ts"
+import { evaluate, parseExpression, trimSpan } from "../arithmetic.ts"
 import type { Expr, Span } from "../arithmetic.ts"
 import { parseSolution } from "../parse.ts"
 import type { Annotation, ParsedSolution } from "../parse.ts"
 import type { ExtractedAnswer } from "../answer.ts"
 import { statedMatches, verifySolution } from "../verify.ts"
 import { questionDigits, questionNumbers, readNumber } from "./format.ts"
+import type { NoInjection } from "./rise.ts"
 
 /** An arithmetic expression inside the solution text; the AST's spans are relative to `text`. */
 export interface ExprSite {
@@ -54,7 +55,7 @@ export interface SolutionModel {
   readonly questionDigitValues: readonly Rational[]
 }
 
-export type ModelResult = { readonly ok: true; readonly model: SolutionModel } | { readonly ok: false; readonly reason: string }
+export type ModelResult = { readonly ok: true; readonly model: SolutionModel } | NoInjection
 
 /** Shape of an expression with values instead of texts: prose "8.25 + 2.80" matches annotation "8.25+2.8". */
 const signature = (e: Expr): string => {
@@ -96,45 +97,37 @@ const findProse = (text: string, stepStart: number, annotation: Annotation, shap
   return undefined
 }
 
-const trimmed = (text: string, span: Span): Span => {
-  let s = span.start
-  let e = span.end
-  while (s < e && /\s/.test(text[s] ?? "")) s++
-  while (e > s && /\s/.test(text[e - 1] ?? "")) e--
-  return { start: s, end: e }
-}
-
 /** Builds the editable view, or says why the solution cannot be edited safely. */
 export const buildModel = (question: string, solution: string): ModelResult => {
   const parsed = parseSolution(solution)
   const text = parsed.text
   const final = parsed.finalAnswer
-  if (!final || final.answer.value === undefined) return { ok: false, reason: "the solution has no numeric final answer" }
+  if (!final || final.answer.value === undefined) return { ok: false, code: "no_final_answer", reason: "the solution has no numeric final answer" }
   const sites: AnnotationSite[] = []
   for (const step of parsed.steps) {
     for (const a of step.annotations) {
       const where = `step ${step.index}, annotation <<${a.body}>>`
       if (a.result === undefined || a.resultSpan === undefined || a.intermediate.length > 0) {
-        return { ok: false, reason: `${where}: needs exactly one "=" to be edited` }
+        return { ok: false, code: "uneditable_annotation", reason: `${where}: needs exactly one "=" to be edited` }
       }
-      const exprSpan = trimmed(text, a.exprSpan)
+      const exprSpan = trimSpan(text, a.exprSpan)
       const exprText = text.slice(exprSpan.start, exprSpan.end)
       const p = parseExpression(exprText)
-      if (!p.ok) return { ok: false, reason: `${where}: ${p.error}` }
+      if (!p.ok) return { ok: false, code: "uneditable_annotation", reason: `${where}: ${p.error}` }
       const v = evaluate(p.ast)
-      if (!v.ok) return { ok: false, reason: `${where}: ${v.error}` }
-      const resultSpan = trimmed(text, a.resultSpan)
+      if (!v.ok) return { ok: false, code: "uneditable_annotation", reason: `${where}: ${v.error}` }
+      const resultSpan = trimSpan(text, a.resultSpan)
       const resultText = text.slice(resultSpan.start, resultSpan.end)
       const stated = readNumber(resultText)
-      if (stated === undefined || resultText.includes("%")) return { ok: false, reason: `${where}: result "${resultText}" is not a plain number` }
+      if (stated === undefined || resultText.includes("%")) return { ok: false, code: "uneditable_annotation", reason: `${where}: result "${resultText}" is not a plain number` }
       const check = statedMatches(v.value, resultText)
-      if (!check.ok || !check.match) return { ok: false, reason: `${where}: the annotation's arithmetic does not hold` }
+      if (!check.ok || !check.match) return { ok: false, code: "uneditable_annotation", reason: `${where}: the annotation's arithmetic does not hold` }
       let writtenScale = R.ONE
       if (a.written) {
         if (R.equals(a.written.value, stated)) writtenScale = R.ONE
         else if (a.written.percent && R.equals(a.written.value, R.mul(stated, R.fromBigInt(100n)))) writtenScale = R.fromBigInt(100n)
-        else return { ok: false, reason: `${where}: the number written after it (${a.written.text}) is not its result` }
-        if (a.written.text.includes("/")) return { ok: false, reason: `${where}: written result ${a.written.text} is a fraction` }
+        else return { ok: false, code: "uneditable_annotation", reason: `${where}: the number written after it (${a.written.text}) is not its result` }
+        if (a.written.text.includes("/")) return { ok: false, code: "uneditable_annotation", reason: `${where}: written result ${a.written.text} is a fraction` }
       }
       const prose = findProse(text, step.span.start, a, signature(p.ast))
       sites.push({
@@ -151,7 +144,7 @@ export const buildModel = (question: string, solution: string): ModelResult => {
       })
     }
   }
-  if (sites.length === 0) return { ok: false, reason: "the solution has no calculator annotations to edit" }
+  if (sites.length === 0) return { ok: false, code: "no_annotations", reason: "the solution has no calculator annotations to edit" }
   return {
     ok: true,
     model: {
@@ -171,7 +164,7 @@ export const buildModel = (question: string, solution: string): ModelResult => {
 /** The model of a reference solution, refusing one that does not verify: errors are injected only into correct work. */
 export const modelOfVerified = (question: string, solution: string): ModelResult => {
   const check = verifySolution(solution)
-  if (!check.correct) return { ok: false, reason: `the reference solution does not verify: ${check.reason ?? ""}` }
+  if (!check.correct) return { ok: false, code: "unverified", reason: `the reference solution does not verify: ${check.reason ?? ""}` }
   return buildModel(question, solution)
 }
 

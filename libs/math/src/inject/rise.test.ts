@@ -182,6 +182,6 @@ describe("RISE properties", () => {
 
   it("refuses a solution that does not verify, saying why", () => {
     const r = injectError("q", "She has 2 + 2 = <<2+2=5>>5 apples.\n#### 5", rngFor(1, "rise", "bad"))
-    expect(r).toEqual({ ok: false, reason: expect.stringMatching(/does not verify: annotation_mismatch/) })
+    expect(r).toEqual({ ok: false, code: "unverified", reason: expect.stringMatching(/does not verify: annotation_mismatch/) })
   })
 })

@@ -74,8 +74,20 @@ export interface RiseInjection {
   readonly rejected_answer: string
 }
 
+/** Why no error was injected: a short code that rejects are grouped by, and a sentence for people. */
+export type NoInjectionCode =
+  | "unverified"
+  | "no_final_answer"
+  | "uneditable_annotation"
+  | "no_annotations"
+  | "no_applicable_edit"
+  | "needs_model"
+  | "no_error_step"
+  | "trace_off_answer"
+
 export interface NoInjection {
   readonly ok: false
+  readonly code: NoInjectionCode
   readonly reason: string
 }
 
@@ -133,7 +145,7 @@ export const searchPlans = <T extends string, A>(
     }
   }
   const top = [...reasons.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([r, n]) => `${r} (${n}×)`)
-  return { ok: false, reason: `no applicable ${kinds.join("/")} edit${top.length ? `: ${top.join("; ")}` : ""}` }
+  return { ok: false, code: "no_applicable_edit", reason: `no applicable ${kinds.join("/")} edit${top.length ? `: ${top.join("; ")}` : ""}` }
 }
 
 /**
@@ -147,7 +159,7 @@ export const injectError = (
   options: InjectOptions<RiseErrorType> = {}
 ): RiseInjection | NoInjection => {
   const built = modelOfVerified(question, solution)
-  if (!built.ok) return { ok: false, reason: built.reason }
+  if (!built.ok) return built
   const model = built.model
   const found = searchPlans(
     model,

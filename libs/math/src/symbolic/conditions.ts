@@ -16,6 +16,7 @@
  *                      a "10 kilometers" course), and numbers compared in a step without a calculation
  *                      ("Since $51 is at least $50") keep theirs.
  */
+import { canonicalJson } from "#core"
 import * as R from "../rational.ts"
 import type { Rational } from "../rational.ts"
 import type { Span } from "../arithmetic.ts"
@@ -34,12 +35,10 @@ export interface ConditionInput {
   readonly keepUnitOrder: boolean
 }
 
-const ONE = R.fromBigInt(1n)
-const HUNDRED = R.fromBigInt(100n)
 
 const placesLimit = (v: Rational): number => Math.max(R.decimalPlaces(v) ?? 2, 2)
 
-const sameRef = (a: SymbolicRef, b: SymbolicRef): boolean => JSON.stringify(a, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) === JSON.stringify(b, (_k, v) => (typeof v === "bigint" ? v.toString() : v))
+const sameRef = (a: SymbolicRef, b: SymbolicRef): boolean => canonicalJson(a) === canonicalJson(b)
 
 export const inferConditions = (input: ConditionInput): SymbolicCondition[] => {
   const out: SymbolicCondition[] = []
@@ -47,7 +46,7 @@ export const inferConditions = (input: ConditionInput): SymbolicCondition[] => {
 
   // Step results keep their kind.
   annotations.forEach((a, index) => {
-    const ref: SymbolicRef = { kind: "result", index, scale: ONE }
+    const ref: SymbolicRef = { kind: "result", index, scale: R.ONE }
     if (R.isInteger(a.value)) out.push({ kind: "integer", ref, why: `step ${a.step} was a whole number` })
     else out.push({ kind: "places", ref, max: placesLimit(a.value), why: `step ${a.step} was a finite decimal${a.money ? " of money" : ""}` })
     out.push({ kind: "sign", ref, sign: R.sign(a.value), why: `step ${a.step} was ${R.sign(a.value) > 0 ? "positive" : R.sign(a.value) < 0 ? "negative" : "zero"}` })
@@ -58,15 +57,15 @@ export const inferConditions = (input: ConditionInput): SymbolicCondition[] => {
 
   // Variables keep what the question's wording needs.
   for (const v of variables) {
-    const ref: SymbolicRef = { kind: "var", id: v.id, scale: ONE }
+    const ref: SymbolicRef = { kind: "var", id: v.id, scale: R.ONE }
     const own = atoms.filter((a) => v.occurrences.some((o) => o.span.start === a.span.start))
     if (v.derivedFrom !== undefined) {
       if (R.isInteger(v.value)) out.push({ kind: "integer", ref, why: `${v.id} follows a step result and was a whole number` })
       else out.push({ kind: "places", ref, max: placesLimit(v.value), why: `${v.id} follows a step result and was a finite decimal` })
       out.push({ kind: "sign", ref, sign: R.sign(v.value), why: `${v.id} follows a step result` })
     }
-    if (own.some((a) => a.context === "percent") && R.compare(v.value, HUNDRED) <= 0) {
-      out.push({ kind: "range", ref, max: HUNDRED, strictMax: R.compare(v.value, HUNDRED) < 0, why: `${v.id} is a percent` })
+    if (own.some((a) => a.context === "percent") && R.compare(v.value, R.HUNDRED) <= 0) {
+      out.push({ kind: "range", ref, max: R.HUNDRED, strictMax: R.compare(v.value, R.HUNDRED) < 0, why: `${v.id} is a percent` })
     }
     if (own.some((a) => a.context === "denominator")) out.push({ kind: "range", ref, min: R.fromBigInt(2n), why: `${v.id} is a denominator` })
     for (const a of own) if (a.cap !== undefined) out.push({ kind: "range", ref, max: a.cap, why: `${v.id} is capped by its wording` })
@@ -76,13 +75,13 @@ export const inferConditions = (input: ConditionInput): SymbolicCondition[] => {
   // templated again, and a reader could no longer tell which quantity a step uses.
   variables.forEach((a, i) => {
     variables.forEach((b, j) => {
-      if (j > i) out.push({ kind: "differ", a: { kind: "var", id: a.id, scale: ONE }, b: { kind: "var", id: b.id, scale: ONE }, why: "different numbers stay different" })
+      if (j > i) out.push({ kind: "differ", a: { kind: "var", id: a.id, scale: R.ONE }, b: { kind: "var", id: b.id, scale: R.ONE }, why: "different numbers stay different" })
     })
   })
 
   const atomRef = (i: number): SymbolicRef => {
     const id = input.varOfAtom(i)
-    return id !== undefined ? { kind: "var", id, scale: ONE } : { kind: "const", value: atoms[i]!.value }
+    return id !== undefined ? { kind: "var", id, scale: R.ONE } : { kind: "const", value: atoms[i]!.value }
   }
   const pushOrder = (a: SymbolicRef, b: SymbolicRef, av: Rational, bv: Rational, why: string): void => {
     const cmp = R.compare(av, bv)
@@ -99,10 +98,7 @@ export const inferConditions = (input: ConditionInput): SymbolicCondition[] => {
     const d = atomRef(atom.partner)
     if (n.kind === "const" && d.kind === "const") return
     pushOrder(n, d, atom.value, den.value, `${atom.text}/${den.text} is a ${R.compare(atom.value, den.value) < 0 ? "proper" : "improper"} fraction`)
-    let x = atom.value.num
-    let y = den.value.num
-    while (y !== 0n) [x, y] = [y, x % y]
-    if (x === 1n) out.push({ kind: "coprime", a: n, b: d, why: `${atom.text}/${den.text} is in lowest terms` })
+    if (R.gcd(atom.value.num, den.value.num) === 1n) out.push({ kind: "coprime", a: n, b: d, why: `${atom.text}/${den.text} is in lowest terms` })
   })
 
   // Same-unit question numbers keep their order.

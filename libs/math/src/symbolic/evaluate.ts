@@ -118,10 +118,7 @@ export const brokenCondition = (conditions: ReadonlyArray<SymbolicCondition>, ev
         const a = ev.ref(c.a)
         const b = ev.ref(c.b)
         if (!R.isInteger(a) || !R.isInteger(b)) return `${show(c.a)}/${show(c.b)} must be a fraction of integers (${c.why})`
-        let x = a.num < 0n ? -a.num : a.num
-        let y = b.num < 0n ? -b.num : b.num
-        while (y !== 0n) [x, y] = [y, x % y]
-        if (x !== 1n) return `${show(c.a)}/${show(c.b)} must stay in lowest terms (${c.why})`
+        if (R.gcd(a.num, b.num) !== 1n) return `${show(c.a)}/${show(c.b)} must stay in lowest terms (${c.why})`
         break
       }
     }

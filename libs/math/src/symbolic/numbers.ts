@@ -129,8 +129,6 @@ export const scanProseNumbers = (text: string): ProseNumber[] => {
   return out
 }
 
-const groupThousands = (digits: string): string => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",")
-
 /**
  * `value` printed in `style`: thousands separators when `commas` (after resolving "auto" with
  * `autoCommas`), padded to `minDecimals`. Undefined when the value has no finite decimal form.
@@ -146,7 +144,7 @@ export const formatNumber = (value: Rational, style: NumberStyle, autoCommas = t
   const neg = text.startsWith("-")
   const body = neg ? text.slice(1) : text
   const [intPart = "", decPart] = body.split(".")
-  return `${neg ? "-" : ""}${groupThousands(intPart)}${decPart !== undefined ? `.${decPart}` : ""}`
+  return `${neg ? "-" : ""}${R.groupThousands(intPart)}${decPart !== undefined ? `.${decPart}` : ""}`
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import * as R from "../rational.ts"
 import type { Rational } from "../rational.ts"
-import { literals, parseExpression } from "../arithmetic.ts"
+import { literals, parentOf, parseExpression } from "../arithmetic.ts"
 import type { Expr, Literal, Span } from "../arithmetic.ts"
 import { verifySolution } from "../verify.ts"
 import { commaConvention, scanProseNumbers } from "./numbers.ts"
@@ -37,8 +37,6 @@ export interface SeedTask {
   readonly answer?: string
 }
 
-const ONE = R.fromBigInt(1n)
-const HUNDRED = R.fromBigInt(100n)
 const PERCENT = { num: 1n, den: 100n } as const
 const NUMBER_TEXT = /\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+/
 
@@ -59,9 +57,9 @@ const numberIn = (text: string, span: Span, value: Rational): { span: Span; styl
   if (!parsed.ok) return undefined
   const at = { start: span.start + m.index, end: span.start + m.index + m[0].length }
   const style = plainStyle(m[0])
-  if (R.equals(parsed.value, value) && /^\$?$/.test(rest)) return { span: at, style, scale: ONE }
-  if (rest === "%" && R.equals(parsed.value, R.mul(value, HUNDRED))) return { span: at, style, scale: HUNDRED }
-  if (rest === "%" && R.equals(parsed.value, value)) return { span: at, style, scale: ONE }
+  if (R.equals(parsed.value, value) && /^\$?$/.test(rest)) return { span: at, style, scale: R.ONE }
+  if (rest === "%" && R.equals(parsed.value, R.mul(value, R.HUNDRED))) return { span: at, style, scale: R.HUNDRED }
+  if (rest === "%" && R.equals(parsed.value, value)) return { span: at, style, scale: R.ONE }
   return undefined
 }
 
@@ -91,7 +89,7 @@ export const templateOf = (task: SeedTask, options: TemplateOptions = {}): Templ
     g.atoms.push(i)
     // One value, one variable: the solution cannot tell equal numbers apart, so they change together.
     // A value that some wording pins (an ordinal, "5 weekdays") or that grammar pins (1 → singular) stays.
-    if (atom.fixed !== undefined || R.equals(atom.value, ONE) || R.isZero(atom.value)) g.frozen = true
+    if (atom.fixed !== undefined || R.equals(atom.value, R.ONE) || R.isZero(atom.value)) g.frozen = true
     groups.set(key, g)
   })
   const hasPercent = atoms.some((a) => a.context === "percent")
@@ -108,7 +106,7 @@ export const templateOf = (task: SeedTask, options: TemplateOptions = {}): Templ
   /** A question variable for literal value v: the number itself, a percent as a decimal, a fraction's value. */
   const questionRef = (v: Rational): SymbolicRef | undefined => {
     const g = groupOf(v)
-    if (g && !g.frozen) return { kind: "var", id: g.key, scale: ONE }
+    if (g && !g.frozen) return { kind: "var", id: g.key, scale: R.ONE }
     if (g?.frozen) return undefined
     for (const atom of atoms) {
       if (atom.context !== "percent") continue
@@ -178,16 +176,16 @@ export const templateOf = (task: SeedTask, options: TemplateOptions = {}): Templ
       const results = annotations.map((x, k) => ({ x, k })).filter(({ x }) => R.equals(x.value, v)).map(({ k }) => k).reverse()
       // 100 dividing a percent ("120 * 25 / 100") is the percent constant even if the question has a 100.
       const isPercentDivisor = (lit: Literal): boolean =>
-        hasPercent && R.equals(lit.value, HUNDRED) && lit.path[lit.path.length - 1] === "right" && parentOp(p.ast, lit) === "/"
+        hasPercent && R.equals(lit.value, R.HUNDRED) && lit.path[lit.path.length - 1] === "right" && parentOf(p.ast, lit.path)?.node.op === "/"
       const q = idxs.every((i) => isPercentDivisor(lits[i]!)) ? undefined : questionRef(v)
-      const asResult = (k: number): SymbolicRef => ({ kind: "result", index: k, scale: ONE })
+      const asResult = (k: number): SymbolicRef => ({ kind: "result", index: k, scale: R.ONE })
       if (q !== undefined && results.length > 0) {
         const latest = results[0]!
-        if (q.kind === "var" && R.equals(q.scale, ONE) && !derived.has(q.id) && idxs.length === 1 && latest === index - 1) {
+        if (q.kind === "var" && R.equals(q.scale, R.ONE) && !derived.has(q.id) && idxs.length === 1 && latest === index - 1) {
           // A single copy right after the step that computed it continues the chain ("5 - 2 = 3" then
           // "12 + 3 * 3.75"); the question's equal number ("3 packages") is a coincidence and stays as it is.
           for (const i of idxs) bindings[i] = asResult(latest)
-        } else if (q.kind === "var" && R.equals(q.scale, ONE)) {
+        } else if (q.kind === "var" && R.equals(q.scale, R.ONE)) {
           if (derived.has(q.id) || !(deps[latest] ?? new Set()).has(q.id)) {
             // The question's number equals an earlier result and the step could mean either: tie them.
             if (!derived.has(q.id)) derived.set(q.id, latest)
@@ -283,7 +281,7 @@ export const templateOf = (task: SeedTask, options: TemplateOptions = {}): Templ
   const stepOf = (at: number): number => parsed.steps.find((s) => at >= s.span.start && at < s.span.end)?.index ?? 0
   const varOfValue = (v: Rational): SymbolicRef | undefined => {
     const g = groupOf(v)
-    return g && ids.has(g.key) ? { kind: "var", id: ids.get(g.key)!, scale: ONE } : undefined
+    return g && ids.has(g.key) ? { kind: "var", id: ids.get(g.key)!, scale: R.ONE } : undefined
   }
   const proseRefs = new Map<number, SymbolicRef>()
   prose.forEach((n, i) => {
@@ -293,8 +291,8 @@ export const templateOf = (task: SeedTask, options: TemplateOptions = {}): Templ
     const sameStep = candidates.filter(({ x }) => x.step === step).at(-1)
     // Same-step result first, then the question's variable, then the latest earlier result.
     const ref: SymbolicRef | undefined = sameStep
-      ? { kind: "result", index: sameStep.k, scale: ONE }
-      : (varOfValue(n.value) ?? (candidates.length > 0 ? { kind: "result", index: candidates.at(-1)!.k, scale: ONE } : undefined))
+      ? { kind: "result", index: sameStep.k, scale: R.ONE }
+      : (varOfValue(n.value) ?? (candidates.length > 0 ? { kind: "result", index: candidates.at(-1)!.k, scale: R.ONE } : undefined))
     if (ref === undefined) return
     proseRefs.set(i, ref)
     mentions.push({ span: n.span, ref, style: n.style, step, inExpression: false })
@@ -306,7 +304,7 @@ export const templateOf = (task: SeedTask, options: TemplateOptions = {}): Templ
   if (faValue === undefined) return fail("final_answer_unbound", `the final answer "${fa.raw}" is not a number`)
   const faNumber = numberIn(reference, fa.span, faValue)
   const lastEqual = finalAnnotations.map((x, k) => ({ x, k })).filter(({ x }) => R.equals(x.value, faValue)).at(-1)
-  const finalRef: SymbolicRef | undefined = lastEqual ? { kind: "result", index: lastEqual.k, scale: ONE } : varOfValue(faValue)
+  const finalRef: SymbolicRef | undefined = lastEqual ? { kind: "result", index: lastEqual.k, scale: R.ONE } : varOfValue(faValue)
   if (finalRef === undefined || faNumber === undefined) {
     return fail("final_answer_unbound", `the final answer ${fa.raw} is neither an annotation's result nor a number from the question`)
   }
@@ -341,20 +339,4 @@ export const templateOf = (task: SeedTask, options: TemplateOptions = {}): Templ
       referenceCommas: commaConvention(prose.filter((_n, i) => !handled.has(i)))
     }
   }
-}
-
-/** Operator of the bin node that holds the literal (its parent), if any. */
-const parentOp = (ast: Expr, lit: Literal): string | undefined => {
-  let e = ast
-  let op: string | undefined
-  for (const step of lit.path) {
-    if (e.kind === "bin" && (step === "left" || step === "right")) {
-      op = e.op
-      e = e[step]
-    } else if (e.kind !== "num" && e.kind !== "bin") {
-      op = undefined
-      e = e.expr
-    } else return undefined
-  }
-  return op
 }
