@@ -1,9 +1,10 @@
 /**
- * Store benchmark (figures go in libs/store/README.md):
+ * Store benchmark (figures go in the top-level README, "Benchmarks"):
  *  1. publish 1M SFT-sized rows (a ~300-char question, a ~500-char answer) from engine part files (the
  *     JSON rows with the key columns id and task_id, as the engine writes a published stage), beside a
  *     raw DuckDB COPY of the same rows (the same JSON → typed conversion, one file, no split, shuffle,
- *     sharding, verification or checksums) in the same process;
+ *     sharding, verification or checksums) in the same process.
+ *     The target (publish at ≥ 70% of raw) is read off the median of the rounds' paired ratios.
  *  2. `query` aggregating by version over `sft_all` with 10 versions of 1M rows. Versions 2–10 are copies of
  *     version 1's folder with their own manifests (publishing 10 times would only re-measure step 1).
  *   node tools/bench/store.ts [rows] [rounds]
@@ -113,6 +114,9 @@ const program = Effect.gen(function* () {
   const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
   const tRaw = median(rawMs)
   const tPublish = median(publishMs)
+  // The headline ratio pairs each publish with the raw COPY just before it, so a slow or fast spell of the
+  // VM moves both sides; a ratio of the two medians can pair a fast raw round with a slow publish round.
+  const paired = rawMs.map((raw, i) => raw / publishMs[i]!)
 
   // Versions 2..10: copies of version 1 with their own manifests, then one catalog refresh.
   const dsDir = join(dataDir, "datasets", "bench")
@@ -146,7 +150,8 @@ const program = Effect.gen(function* () {
     "|---|---:|---:|",
     `| raw DuckDB COPY (JSON → typed, 1 file), median of ${rounds} (${rawMs.map(seconds).join(", ")}) | ${seconds(tRaw)} | ${rate(rows, tRaw)} |`,
     `| publish (split, shuffle, ${published!.manifest.configs["sft"]!.splits["train"]!.files.length + published!.manifest.configs["sft"]!.splits["test"]!.files.length} shards, verify, sha256, card, catalog), median of ${rounds} (${publishMs.map(seconds).join(", ")}) | ${seconds(tPublish)} | ${rate(rows, tPublish)} |`,
-    `| publish / raw | ${((tRaw / tPublish) * 100).toFixed(0)}% | target ≥ 70% |`,
+    `| publish / raw, median of the ${rounds} rounds' ratios (${paired.map((r) => `${(r * 100).toFixed(0)}%`).join(", ")}) | ${(median(paired) * 100).toFixed(0)}% | target ≥ 70% |`,
+    `| publish / raw, ratio of the medians | ${((tRaw / tPublish) * 100).toFixed(0)}% | |`,
     ...timed.map(([q, ms], i) => `| query over 10 versions: \`${q}\` | ${seconds(ms)} | ${i < 2 ? "target < 2 s" : "reads all 5 GB of answer text: no target"} |`)
   ]
   console.log(lines.join("\n"))
