@@ -1,21 +1,19 @@
 /**
  * A publisher in its own process, for the crash and race tests (tests/store-crash.test.ts):
- *   node tests/store-child.ts '<json: {dataDir, files, seed, hook?, marker?, lockTimeoutMs?}>'
+ *   node tests/store-child.ts '<json: {dataDir, files, hook?, marker?}>'
  * With a hook it writes `marker` at that point and then hangs, so the test can SIGKILL it exactly there.
  * Otherwise it prints the publish result as JSON.
  */
 import { writeFileSync } from "node:fs"
 import { Effect } from "effect"
 import { publish } from "#store"
-import { request, run, sftColumns } from "./store-fixture.ts"
+import { request, run, sftConfig } from "./store-fixture.ts"
 
 const args = JSON.parse(process.argv[2]!) as {
   dataDir: string
   files: Array<string>
-  seed: number
   hook?: "beforeRename" | "beforeLatest"
   marker?: string
-  lockTimeoutMs?: number
 }
 
 const hang = (point: string) => (dir: string) =>
@@ -27,10 +25,8 @@ const hang = (point: string) => (dir: string) =>
 
 const result = await run(
   publish(
-    request(args.dataDir, [{ name: "sft", description: "SFT rows", columns: sftColumns, files: args.files }], {
-      seed: args.seed,
+    request(args.dataDir, [sftConfig(args.files)], {
       shardRows: 50,
-      ...(args.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: args.lockTimeoutMs }),
       ...(args.hook === undefined ? {} : { hooks: { [args.hook]: hang(args.hook) } })
     })
   )

@@ -3,7 +3,7 @@ import { join } from "node:path"
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest"
 import { lockVersion, publish } from "#store"
 import { runCli } from "../tools/cli/main.ts"
-import { fakeSummary, request, run, sftColumns, sftRow, prefColumns, prefRow, tempDir, writeParts } from "./store-fixture.ts"
+import { fakeSummary, request, run, sftConfig, sftRow, prefColumns, prefRow, tempDir, writeParts } from "./store-fixture.ts"
 
 /** Runs the CLI, capturing what it prints. */
 const cli = async (...args: Array<string>) => {
@@ -40,11 +40,10 @@ beforeAll(async () => {
   const sft2 = await run(writeParts(join(dataDir, "p/sft2"), sft2rows))
   const sft3 = await run(writeParts(join(dataDir, "p/sft3"), [...sft2rows, sftRow(200)]))
   const pref = await run(writeParts(join(dataDir, "p/pref"), Array.from({ length: 40 }, (_, i) => prefRow(i))))
-  const sft = (files: Array<string>) => ({ name: "sft", description: "SFT", columns: sftColumns, files })
   const preference = { name: "preference", description: "pairs", columns: prefColumns, files: pref }
-  await run(publish(request(dataDir, [sft(sft1), preference], { runSummary: fakeSummary([{ name: "solve", rows_out: 100 }]) })))
-  await run(publish(request(dataDir, [sft(sft2), preference], { runSummary: fakeSummary([{ name: "solve", rows_out: 110, rejects: { wrong: 3 } }]) })))
-  await run(publish(request(dataDir, [sft(sft3)], { runSummary: fakeSummary([{ name: "solve", rows_out: 111 }]) })))
+  await run(publish(request(dataDir, [sftConfig(sft1), preference], { runSummary: fakeSummary([{ name: "solve", rows_out: 100 }]) })))
+  await run(publish(request(dataDir, [sftConfig(sft2), preference], { runSummary: fakeSummary([{ name: "solve", rows_out: 110, rejects: { wrong: 3 } }]) })))
+  await run(publish(request(dataDir, [sftConfig(sft3)], { runSummary: fakeSummary([{ name: "solve", rows_out: 111 }]) })))
 })
 
 describe("autodidact versions", () => {
@@ -187,5 +186,11 @@ describe("autodidact validate and gc", () => {
     expect(JSON.parse(q.stdout)).toEqual([{ version: "v0001" }, { version: "v0003" }])
     const zero = await cli("gc", "math", "--keep", "0", "--data-dir", dataDir)
     expect(zero.code).toBe(2)
+  })
+
+  it("gc of an unknown dataset is a usage error (exit 2) naming what exists, as the other commands", async () => {
+    const r = await cli("gc", "nope", "--keep", "1", "--data-dir", dataDir)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('no published dataset "nope"')
   })
 })

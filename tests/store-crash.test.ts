@@ -5,7 +5,7 @@ import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { LockTimeout } from "#dag"
 import { publish, validateVersion } from "#store"
-import { request, run, sftColumns, sftRow, tempDir, writeParts } from "./store-fixture.ts"
+import { request, run, sftConfig, sftRow, tempDir, writeParts } from "./store-fixture.ts"
 
 const NODE = join(process.cwd(), "node_modules/.bin/node")
 
@@ -30,13 +30,21 @@ const waitFor = async (path: string, child: { output: Promise<unknown> }, ms = 6
   }
 }
 
+/** Starts a publisher of `files` that stops at `hook` (writing a marker there) and waits until it has. */
+const stoppedAt = async (dataDir: string, files: ReadonlyArray<string>, hook: "beforeRename" | "beforeLatest") => {
+  const marker = join(dataDir, "marker.json")
+  const c = startChild({ dataDir, files, hook, marker })
+  await waitFor(marker, c)
+  return { ...c, marker }
+}
+
 /** A dataset with v0001 published, plus part files for a different second version. */
 const setup = async () => {
   const dataDir = await tempDir("crash")
   const files1 = await run(writeParts(join(dataDir, "parts1"), Array.from({ length: 200 }, (_, i) => sftRow(i)), 100))
   const files2 = await run(writeParts(join(dataDir, "parts2"), Array.from({ length: 250 }, (_, i) => sftRow(i)), 100))
   const files3 = await run(writeParts(join(dataDir, "parts3"), Array.from({ length: 300 }, (_, i) => sftRow(i)), 100))
-  const spec = (files: Array<string>) => [{ name: "sft", description: "SFT rows", columns: sftColumns, files }]
+  const spec = (files: Array<string>) => [sftConfig(files)]
   const first = await run(publish(request(dataDir, spec(files1), { shardRows: 50 })))
   expect(first.version).toBe("v0001")
   return { dataDir, files1, files2, files3, spec, ds: join(dataDir, "datasets", "math") }
@@ -47,9 +55,7 @@ const latest = (ds: string) => readFileSync(join(ds, "LATEST"), "utf8").trim()
 describe("a publisher killed part-way", () => {
   it("between staging and rename: v0001 stays LATEST and valid; the next publish cleans the staging folder and takes over the lock", async () => {
     const { dataDir, files2, spec, ds } = await setup()
-    const marker = join(dataDir, "marker.json")
-    const c = startChild({ dataDir, files: files2, seed: 7, hook: "beforeRename", marker })
-    await waitFor(marker, c)
+    const c = await stoppedAt(dataDir, files2, "beforeRename")
     c.child.kill("SIGKILL")
     expect((await c.output).code).toBe(null) // killed by the signal, not exited
     const staged = readdirSync(ds).filter((n) => n.startsWith(".staging-"))
@@ -72,15 +78,14 @@ describe("a publisher killed part-way", () => {
 
   it("between rename and LATEST: v0001 stays LATEST; the never-published version is removed and the number reused", async () => {
     const { dataDir, files2, spec, ds } = await setup()
-    const marker = join(dataDir, "marker.json")
-    const c = startChild({ dataDir, files: files2, seed: 7, hook: "beforeLatest", marker })
-    await waitFor(marker, c)
+    const c = await stoppedAt(dataDir, files2, "beforeLatest")
     c.child.kill("SIGKILL")
     expect((await c.output).code).toBe(null)
     expect(existsSync(join(ds, "v0002", "manifest.json"))).toBe(true)
     expect(latest(ds)).toBe("v0001")
-    expect((await run(validateVersion(dataDir, "math"))).version).toBe("v0001")
-    expect((await run(validateVersion(dataDir, "math"))).problems).toEqual([])
+    const before = await run(validateVersion(dataDir, "math"))
+    expect(before.version).toBe("v0001")
+    expect(before.problems).toEqual([])
 
     const next = await run(publish(request(dataDir, spec(files2), { shardRows: 50 })))
     expect(next.version).toBe("v0002")
@@ -93,8 +98,8 @@ describe("a publisher killed part-way", () => {
 describe("concurrent publishers", () => {
   it("two racing processes both publish: one waits for the other's lock, giving v0002 and v0003", async () => {
     const { dataDir, files2, files3, ds } = await setup()
-    const a = startChild({ dataDir, files: files2, seed: 7 })
-    const b = startChild({ dataDir, files: files3, seed: 7 })
+    const a = startChild({ dataDir, files: files2 })
+    const b = startChild({ dataDir, files: files3 })
     const [ra, rb] = await Promise.all([a.output, b.output])
     expect(ra.code, ra.stderr).toBe(0)
     expect(rb.code, rb.stderr).toBe(0)
@@ -112,11 +117,9 @@ describe("concurrent publishers", () => {
 
   it("a live lock makes the second publisher wait, then fail naming the holder", async () => {
     const { dataDir, files2, files3, spec, ds } = await setup()
-    const marker = join(dataDir, "marker.json")
-    const c = startChild({ dataDir, files: files2, seed: 7, hook: "beforeLatest", marker })
+    const c = await stoppedAt(dataDir, files2, "beforeLatest")
     try {
-      await waitFor(marker, c)
-      const pid = JSON.parse(readFileSync(marker, "utf8")).pid
+      const pid = JSON.parse(readFileSync(c.marker, "utf8")).pid
       const error = await run(publish(request(dataDir, spec(files3), { shardRows: 50, lockTimeoutMs: 300 })).pipe(Effect.flip))
       expect(error).toBeInstanceOf(LockTimeout)
       expect(error.message).toContain(`held by pid ${pid}`)

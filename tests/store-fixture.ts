@@ -30,6 +30,9 @@ export const sftColumns: ConfigSpec["columns"] = [
   { name: "source", type: "VARCHAR", description: "where the task came from" }
 ]
 
+/** The `sft` config over the given part files, as most store tests publish it. */
+export const sftConfig = (files: ReadonlyArray<string>): ConfigSpec => ({ name: "sft", description: "SFT rows", columns: sftColumns, files })
+
 export const prefColumns: ConfigSpec["columns"] = [
   { name: "id", type: "VARCHAR", description: "row id" },
   { name: "task_id", type: "VARCHAR", description: "task" },

@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import { Schema, Struct } from "effect"
 import { Message, Task } from "#core"
 
 /**
@@ -75,24 +75,19 @@ export const CorrectionRow = Schema.Struct({
 export type CorrectionRow = typeof CorrectionRow.Type
 
 type LineageFields = Schema.Struct.Type<typeof Lineage>
+const LINEAGE_KEYS = Struct.keys(Lineage)
 
 /** The lineage columns of a row that has them (a derived row keeps its source's lineage). */
-export const lineageFields = (r: LineageFields): LineageFields => ({
-  id: r.id,
-  task_id: r.task_id,
-  family_id: r.family_id,
-  answer: r.answer,
-  origin: r.origin,
-  parent_ids: r.parent_ids,
-  seed_file: r.seed_file,
-  seed_line: r.seed_line
-})
+export const lineageFields = (r: LineageFields): LineageFields => Struct.pick(r, LINEAGE_KEYS)
+
+/** The seed family a task belongs to: the seed it was varied from, or itself for a seed. */
+export const familyOf = (task: VerifiedTask): string => task.parent_ids[0] ?? task.id
 
 /** The lineage columns every published row carries, from its task. */
-export const lineageOf = (task: VerifiedTask, id: string) => ({
+export const lineageOf = (task: VerifiedTask, id: string): LineageFields => ({
   id,
   task_id: task.id,
-  family_id: task.parent_ids[0] ?? task.id,
+  family_id: familyOf(task),
   answer: task.answer ?? "",
   origin: task.origin,
   parent_ids: task.parent_ids,

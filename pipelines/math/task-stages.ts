@@ -2,7 +2,7 @@ import { Effect, Stream } from "effect"
 import { contentId } from "#core"
 import { mapStage, streamStage } from "#dag"
 import { PUBLISH_KEYS } from "./columns.ts"
-import { RlRow, SftRow, VerifiedTask, lineageOf } from "./rows.ts"
+import { RlRow, SftRow, VerifiedTask, familyOf, lineageOf } from "./rows.ts"
 
 /**
  * Picks the dataset's tasks from the seeds and their variants: exact duplicates (normalised question)
@@ -30,7 +30,7 @@ export const tasksStage = (input: { readonly variants: string; readonly seeds: s
       const shareOf = (i: number) => Math.floor(size / families) + (i < size % families ? 1 : 0)
       return (ctx.input(input.variants) as Stream.Stream<VerifiedTask, unknown>).pipe(
         Stream.filter((task) => {
-          const root = task.parent_ids[0] ?? task.id
+          const root = familyOf(task)
           if (root !== current) {
             if (family >= 0) carry += quota - kept
             family += 1

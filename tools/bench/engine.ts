@@ -13,7 +13,7 @@ import { Effect, Layer, Schema, Stream } from "effect"
 import { DuckDb, Progress, mapStage, runPipeline, streamStage } from "#dag"
 
 const rows = Number(process.argv[2] ?? 1_000_000)
-const repeats = Number(process.argv[3] ?? 3)
+const repeats = Number(process.argv[3] ?? 5)
 const perPart = Number(process.argv[4] ?? 20_000)
 const Row = Schema.Struct({ id: Schema.String, n: Schema.Number, text: Schema.String })
 type Row = typeof Row.Type

@@ -90,7 +90,7 @@ const program = Effect.gen(function* () {
   const tGen = performance.now() - t0
 
   // Raw and publish alternate for `rounds` rounds (each publish into a fresh data folder, else the second
-  // would be "unchanged"), and the medians are compared: single timings here vary by ±20% or more.
+  // would be "unchanged"); single timings here vary by ±20% or more, so medians are reported.
   const rawMs: Array<number> = []
   const publishMs: Array<number> = []
   let published: PublishResult | undefined

@@ -262,8 +262,6 @@ export const parseExpression = (src: string): ParseResult => {
 
 // ---------------------------------------------------------------- evaluation
 
-const HUNDRED = R.fromBigInt(100n)
-
 /** Exact value of an AST; division by zero, huge powers and oversized values come back as errors. */
 export const evaluate = (expr: Expr): EvalResult => {
   const fail = (error: string, span?: Span): EvalResult =>
@@ -283,7 +281,7 @@ export const evaluate = (expr: Expr): EvalResult => {
       case "pct": {
         const v = go(e.expr)
         if (!v.ok) return v
-        const q = R.div(v.value, HUNDRED)
+        const q = R.div(v.value, R.HUNDRED)
         return q.ok ? { ok: true, value: q.value } : fail(q.error, e.span)
       }
       case "bin": {

@@ -43,7 +43,6 @@ export const fromBigInt = (n: bigint): Rational => ({ num: n, den: 1n })
 export const ratio = (num: bigint, den: bigint): RationalResult =>
   den === 0n ? { ok: false, error: "division by zero" } : { ok: true, value: make(num, den) }
 
-/** A JS number as the exact rational of its shortest decimal form (0.1 → 1/10, not the binary float). */
 export const add = (a: Rational, b: Rational): Rational => make(a.num * b.den + b.num * a.den, a.den * b.den)
 export const sub = (a: Rational, b: Rational): Rational => make(a.num * b.den - b.num * a.den, a.den * b.den)
 export const mul = (a: Rational, b: Rational): Rational => make(a.num * b.num, a.den * b.den)
@@ -101,13 +100,13 @@ const fixed = (a: Rational, places: number): string => {
   return a.num < 0n ? `-${body}` : body
 }
 
+/** "1234567" → "1,234,567": the comma grouping of an integer's digits. */
+export const groupThousands = (digits: string): string => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",")
+
 /**
  * Canonical text: the shortest exact decimal when one exists ("12", "-0.5", "0.125"), else "p/q" ("1/3",
  * "-7/6"). `parseRational` reads every output back to the same value.
  */
-/** "1234567" → "1,234,567": the comma grouping of an integer's digits. */
-export const groupThousands = (digits: string): string => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",")
-
 export const toString = (a: Rational): string => {
   const places = decimalPlaces(a)
   return places === undefined ? `${a.num}/${a.den}` : fixed(a, places)

@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto"
-import { rm } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { acquireLock, commitFile, DuckDb, listDir, removePath, sqlIdent, sqlString } from "#dag"

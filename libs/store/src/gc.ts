@@ -6,7 +6,7 @@ import { acquireLock, commitFile, DuckDb, removePath, tookOverMessage } from "#d
 import { refreshCatalog } from "./catalog.ts"
 import type { StoreError } from "./errors.ts"
 import { io } from "./fsutil.ts"
-import { datasetDir, DEFAULT_LOCK_TIMEOUT_MS, lockPath, pinPath, resolveVersion, versionDir } from "./layout.ts"
+import { datasetDir, DEFAULT_LOCK_TIMEOUT_MS, lockPath, pinPath, publishedVersions, resolveVersion, versionDir } from "./layout.ts"
 import { listVersions } from "./versions.ts"
 
 export interface GcResult {
@@ -24,6 +24,8 @@ export interface GcResult {
 export const gcVersions = (dataDir: string, name: string, keep: number, lockTimeoutMs = DEFAULT_LOCK_TIMEOUT_MS): Effect.Effect<GcResult, StoreError, DuckDb> =>
   Effect.scoped(
     Effect.gen(function* () {
+      // Before the lock, whose file would need the dataset's folder: an unknown name is UnknownDataset.
+      yield* publishedVersions(dataDir, name)
       const held = yield* acquireLock(lockPath(dataDir, name), { purpose: `gc of dataset "${name}"`, timeoutMs: lockTimeoutMs })
       const notes: Array<string> = []
       const took = tookOverMessage(held)

@@ -9,7 +9,6 @@ import { fileDigest } from "./checksum.ts"
 import { PublishInputError, ValidationFailed, type StoreError } from "./errors.ts"
 import { exists, io, syncTree } from "./fsutil.ts"
 import {
-  catalogPath,
   CONFIG_NAME,
   DATASET_NAME,
   datasetDir,
@@ -21,7 +20,7 @@ import {
   versionName,
   versionNumber
 } from "./layout.ts"
-import { contentHash, readManifest, stageEntries, type ConfigEntry, type Manifest, type ManifestContent, type ShardFile } from "./manifest.ts"
+import { allFiles, contentHash, readManifest, stageEntries, type ConfigEntry, type Manifest, type ManifestContent, type ShardFile } from "./manifest.ts"
 import { SPLITS, writeConfigShards, type ConfigSpec, type WrittenConfig } from "./shards.ts"
 
 export interface PublishRequest {
@@ -182,7 +181,7 @@ const verifyConfig = (dataset: string, version: string, staging: string, spec: C
       const out: Array<ShardFile> = []
       for (const f of s.files) {
         const path = join(staging, f.path)
-        const back = written.readBack.get(path)
+        const back = written.readBack.get(f.path)
         const got = back?.rows ?? 0
         if (back === undefined || got !== f.rows) {
           return yield* new ValidationFailed({
@@ -274,7 +273,8 @@ export const publish = (req: PublishRequest): Effect.Effect<PublishResult, Store
         const previous = yield* readManifest(req.dataDir, req.name, latest)
         if (previous.content_hash === hash) {
           yield* removePath(staging)
-          if (!(yield* exists(catalogPath(req.dataDir)))) yield* refreshCatalog(req.dataDir, req.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS).pipe(Effect.ignore)
+          // Rebuilt here too, so publishing again mends a catalog an earlier publish could not update.
+          yield* refreshCatalog(req.dataDir, req.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS).pipe(Effect.ignore)
           return {
             status: "unchanged" as const,
             version: latest,
@@ -286,21 +286,16 @@ export const publish = (req: PublishRequest): Effect.Effect<PublishResult, Store
         }
       }
       const s = req.runSummary
+      const { manifest_version, dataset, ...described } = content
       const manifest: Manifest = {
-        manifest_version: 1,
-        dataset: req.name,
+        manifest_version,
+        dataset,
         version,
         parent: latest ?? null,
         created_at: req.createdAt ?? new Date().toISOString(),
         content_hash: hash,
         code_version: req.codeVersion ?? null,
-        pipeline: content.pipeline,
-        config: content.config,
-        config_hash: content.config_hash,
-        seed: content.seed,
-        seed_files: content.seed_files,
-        layout: content.layout,
-        configs,
+        ...described,
         run: {
           run_id: s.run_id,
           status: s.status,
@@ -320,7 +315,7 @@ export const publish = (req: PublishRequest): Effect.Effect<PublishResult, Store
         await writeFile(join(staging, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n")
         await writeFile(join(staging, "README.md"), renderCard(manifest, req.card, samples))
       })
-      const shards = Object.values(configs).flatMap((c) => Object.values(c.splits).flatMap((sp) => sp.files.map((f) => join(staging, f.path))))
+      const shards = allFiles(manifest).map((f) => join(staging, f.path))
       yield* syncTree(staging, [join(staging, "manifest.json"), join(staging, "README.md")], shards)
       if (req.hooks?.beforeRename) yield* req.hooks.beforeRename(staging)
       const dir = versionDir(req.dataDir, req.name, version)

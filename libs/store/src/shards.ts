@@ -39,7 +39,7 @@ export interface WrittenConfig {
   readonly rows: number
   readonly splits: Readonly<Record<string, { readonly rows: number; readonly files: ReadonlyArray<{ readonly path: string; readonly rows: number }> }>>
   /**
-   * Each shard as read back right after it was written (by its absolute path): rows decoded from its
+   * Each shard as read back right after it was written (by its path in the version folder): rows decoded from its
    * `id` column, size and sha256. Done inside the shard's job, so it overlaps the other shard's write;
    * the shard is also flushed to disk there.
    */
@@ -88,14 +88,19 @@ export const writeConfigShards = (
           const problem = await checkRows(c, table, spec, layout.splitBy)
           if (problem !== undefined) return { problem }
           const counts = (await c.runAndReadAll(`SELECT CASE WHEN __train THEN 'train' ELSE 'test' END AS split, count(*) AS n FROM ${table} GROUP BY ALL`)).getRowObjectsJS()
-          const ordered = String((await c.runAndReadAll("SELECT current_setting('preserve_insertion_order') AS v")).getRowObjectsJS()[0]!["v"]) === "true"
-          const threads = Number((await c.runAndReadAll("SELECT current_setting('threads') AS v")).getRowObjectsJS()[0]!["v"])
-          return { counts: new Map(counts.map((r) => [String(r["split"]), Number(r["n"])])), ordered, threads }
+          const settings = (
+            await c.runAndReadAll("SELECT current_setting('preserve_insertion_order') AS ordered, current_setting('threads') AS threads")
+          ).getRowObjectsJS()[0]!
+          return {
+            counts: new Map(counts.map((r) => [String(r["split"]), Number(r["n"])])),
+            ordered: String(settings["ordered"]) === "true",
+            threads: Number(settings["threads"])
+          }
         })
         .pipe(Effect.mapError(readable))
       if ("problem" in prepared) return yield* inputError(prepared.problem!)
       // Rows are stored test first, then train (by the sort), so each split is one row id range.
-      const jobs: Array<{ path: string; file: string; split: string; lo: number; hi: number }> = []
+      const jobs: Array<{ path: string; file: string; lo: number; hi: number }> = []
       const splits: Record<string, { rows: number; files: Array<{ path: string; rows: number }> }> = {}
       let offset = 0
       for (const split of [...SPLITS].sort()) {
@@ -106,8 +111,8 @@ export const writeConfigShards = (
           const name = shardName(split, i, count)
           const lo = offset + i * layout.shardRows
           const hi = Math.min(offset + n, lo + layout.shardRows)
-          jobs.push({ path: join(dir, name), file: `${spec.name}/${name}`, split, lo, hi: Math.max(lo, hi) })
-          files.push({ path: `${spec.name}/${name}`, rows: Math.max(0, hi - lo) })
+          jobs.push({ path: join(dir, name), file: `${spec.name}/${name}`, lo, hi })
+          files.push({ path: `${spec.name}/${name}`, rows: hi - lo })
         }
         splits[split] = { rows: n, files }
         offset += n
@@ -137,7 +142,7 @@ export const writeConfigShards = (
               },
               catch: (e) => new StoreIoError({ path: job.path, message: errorMessage(e) })
             })
-            readBack.set(job.path, { rows, ...digest })
+            readBack.set(job.file, { rows, ...digest })
           }),
         { concurrency: Math.max(1, Math.min(4, prepared.threads)), discard: true }
       )

@@ -6,8 +6,8 @@
  */
 import * as R from "../rational.ts"
 import type { Rational } from "../rational.ts"
-import { getAt, literals, operators, parentOf, replaceSpans } from "../arithmetic.ts"
-import type { BinNode, Expr, Path, Span } from "../arithmetic.ts"
+import { literals, operators, parentOf, replaceSpans } from "../arithmetic.ts"
+import type { Expr, Span } from "../arithmetic.ts"
 import { formatLike } from "./format.ts"
 import type { ExprSite } from "./model.ts"
 

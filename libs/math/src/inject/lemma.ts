@@ -103,9 +103,9 @@ export const injectLemmaError = (
   options: InjectOptions<LemmaErrorType> & { readonly type?: LemmaErrorType } = {}
 ): LemmaInjection | NoInjection => {
   const kinds = options.type !== undefined ? [options.type] : (options.types ?? PROGRAMMATIC_LEMMA_TYPES)
-  const unsupported = kinds.filter((k) => GENERATORS[k] === undefined)
-  if (unsupported.length === kinds.length) {
-    return { ok: false, code: "needs_model", reason: `error type ${unsupported.join("/")} is not realised programmatically (needs a model)` }
+  const supported = kinds.filter((k) => GENERATORS[k] !== undefined)
+  if (supported.length === 0) {
+    return { ok: false, code: "needs_model", reason: `error type ${kinds.join("/")} is not realised programmatically (needs a model)` }
   }
   const built = modelOfVerified(question, solution)
   if (!built.ok) return built
@@ -113,12 +113,11 @@ export const injectLemmaError = (
   const found = searchPlans(
     model,
     rng,
-    kinds.filter((k) => GENERATORS[k] !== undefined),
-    (kind, m, step) => GENERATORS[kind]?.(m, step) ?? [],
+    supported,
+    (kind, m, step) => GENERATORS[kind]!(m, step),
     (kind, plan) => {
       const r = applyPlan(model, plan)
       if (!r.ok) return r.reason
-      if (R.equals(r.applied.finalValue, model.finalValue)) return "the final answer did not change"
       const v = verifySolution(r.applied.text)
       const wrongSteps = parseSolution(r.applied.text).steps
       let errorStep = plan.step

@@ -125,7 +125,7 @@ export const buildModel = (question: string, solution: string): ModelResult => {
       let writtenScale = R.ONE
       if (a.written) {
         if (R.equals(a.written.value, stated)) writtenScale = R.ONE
-        else if (a.written.percent && R.equals(a.written.value, R.mul(stated, R.fromBigInt(100n)))) writtenScale = R.fromBigInt(100n)
+        else if (a.written.percent && R.equals(a.written.value, R.mul(stated, R.HUNDRED))) writtenScale = R.HUNDRED
         else return { ok: false, code: "uneditable_annotation", reason: `${where}: the number written after it (${a.written.text}) is not its result` }
         if (a.written.text.includes("/")) return { ok: false, code: "uneditable_annotation", reason: `${where}: written result ${a.written.text} is a fraction` }
       }
@@ -160,7 +160,6 @@ export const buildModel = (question: string, solution: string): ModelResult => {
   }
 }
 
-/** Sites of one step, in order. */
 /** The model of a reference solution, refusing one that does not verify: errors are injected only into correct work. */
 export const modelOfVerified = (question: string, solution: string): ModelResult => {
   const check = verifySolution(solution)
@@ -168,4 +167,5 @@ export const modelOfVerified = (question: string, solution: string): ModelResult
   return buildModel(question, solution)
 }
 
+/** Sites of one step, in order. */
 export const sitesOf = (model: SolutionModel, step: number): AnnotationSite[] => model.sites.filter((s) => s.step === step)

@@ -171,7 +171,6 @@ export const injectError = (
       if (!r.ok) return r.reason
       const v = verifySolution(r.applied.text)
       if (!v.correct) return `the edited solution does not verify: ${v.reason ?? ""}`
-      if (R.equals(r.applied.finalValue, model.finalValue)) return "the final answer did not change"
       if (firstDifferingStep(model.text, r.applied.text) !== plan.step) return "the edit did not change its step"
       return r.applied
     },

@@ -43,7 +43,7 @@ export class UnknownSeedFormat extends Schema.TaggedError<UnknownSeedFormat>()("
   override get message(): string {
     const found = this.fields.length === 0 ? "no fields" : `fields ${this.fields.map((f) => `"${f}"`).join(", ")}`
     return `${this.file}:${this.line}: cannot detect the seed format from ${found}; expected "question" and "answer" ` +
-      `(GSM8K) or "instruction" and "instances" (Self-Instruct); rename the fields or pass --format explicitly`
+      `(GSM8K) or "instruction" and "instances" (Self-Instruct); rename the fields, or give readSeeds its "format" option`
   }
 }
 

@@ -36,7 +36,7 @@ export const domainFor = (value: Rational, atoms: ReadonlyArray<ProseNumber>, op
     minK = Math.max(minK, Math.ceil((2 * Number(scale)) / Number(s)))
   }
   // A percent of at most 100 stays at most 100.
-  if (atoms.some((a) => a.context === "percent") && R.compare(value, R.fromBigInt(100n)) <= 0) {
+  if (atoms.some((a) => a.context === "percent") && R.compare(value, R.HUNDRED) <= 0) {
     maxK = Math.min(maxK, Math.floor((100 * Number(scale)) / Number(s)))
   }
   for (const a of atoms) {

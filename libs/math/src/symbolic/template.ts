@@ -7,7 +7,7 @@
 import * as R from "../rational.ts"
 import type { Rational } from "../rational.ts"
 import { literals, parentOf, parseExpression } from "../arithmetic.ts"
-import type { Expr, Literal, Span } from "../arithmetic.ts"
+import type { Literal, Span } from "../arithmetic.ts"
 import { verifySolution } from "../verify.ts"
 import { commaConvention, scanProseNumbers } from "./numbers.ts"
 import type { NumberStyle, ProseNumber } from "./numbers.ts"
@@ -144,6 +144,7 @@ export const templateOf = (task: SeedTask, options: TemplateOptions = {}): Templ
   }
   const annotations: SymbolicAnnotation[] = []
   const constants: Rational[] = []
+  const prose = scanProseNumbers(reference)
   for (const [index, { step, a }] of flat.entries()) {
     if (a.intermediate.length > 0) return fail("chained_annotation", `step ${step}: chained annotation <<${a.body}>> is not supported`)
     const p = parseExpression(a.expr)
@@ -159,7 +160,7 @@ export const templateOf = (task: SeedTask, options: TemplateOptions = {}): Templ
     if (a.written !== undefined) {
       const w = numberIn(reference, a.written.span, value)
       if (w === undefined) return fail("rounded_annotation", `step ${step}: the text after <<${a.body}>> says ${a.written.text}, not exactly ${R.toString(value)}`)
-      const s = scanProseNumbers(reference).find((n) => n.span.start === w.span.start)
+      const s = prose.find((n) => n.span.start === w.span.start)
       written = { ...w, style: s?.style ?? w.style }
     }
     const money = /\$\s*$/.test(reference.slice(Math.max(0, a.span.start - 3), a.span.start)) || (a.written !== undefined && reference[a.written.span.start - 1] === "$")
@@ -251,7 +252,6 @@ export const templateOf = (task: SeedTask, options: TemplateOptions = {}): Templ
   const finalAnnotations = annotations.map((a) => ({ ...a, bindings: a.bindings.map(remap) }))
 
   // ------------------------------------------------------------ numbers in the solution's words
-  const prose = scanProseNumbers(reference)
   const hashLine = /^[ \t]*####/m.exec(reference)
   const proseEnd = hashLine ? hashLine.index : reference.length
   const handled = new Set<number>()
