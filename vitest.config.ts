@@ -6,6 +6,7 @@ export default defineConfig({
     // DuckDB is a native addon: separate processes keep one test file's instance from another's.
     pool: "forks",
     reporters: ["default", "./tools/test/summary-reporter.ts"],
+    globalSetup: ["./tools/test/temp-root.ts"],
     testTimeout: 120_000,
     hookTimeout: 60_000
   }
