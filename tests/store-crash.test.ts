@@ -76,7 +76,7 @@ describe("a publisher killed part-way", () => {
     expect((await run(validateVersion(dataDir, "math"))).problems).toEqual([])
   })
 
-  it("between rename and LATEST: v0001 stays LATEST; the never-published version is removed and the number reused", async () => {
+  it("between rename and LATEST: v0001 stays LATEST; the complete v0002 is kept (never deleted) and the next publish takes v0003", async () => {
     const { dataDir, files2, spec, ds } = await setup()
     const c = await stoppedAt(dataDir, files2, "beforeLatest")
     c.child.kill("SIGKILL")
@@ -88,10 +88,12 @@ describe("a publisher killed part-way", () => {
     expect(before.problems).toEqual([])
 
     const next = await run(publish(request(dataDir, spec(files2), { shardRows: 50 })))
-    expect(next.version).toBe("v0002")
-    expect(next.notes.join("\n")).toMatch(/removed .*v0002: a publish stopped after writing it but before LATEST moved/)
-    expect(latest(ds)).toBe("v0002")
+    expect(next.version).toBe("v0003")
+    expect(next.manifest.parent).toBe("v0001")
+    expect(next.notes.join("\n")).not.toContain("removed")
+    expect(latest(ds)).toBe("v0003")
     expect((await run(validateVersion(dataDir, "math"))).problems).toEqual([])
+    expect((await run(validateVersion(dataDir, "math", "v0002"))).problems).toEqual([])
   })
 })
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto"
-import { readFileSync, readdirSync } from "node:fs"
+import { existsSync, readFileSync, readdirSync } from "node:fs"
 import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { DuckDBInstance } from "@duckdb/node-api"
@@ -8,7 +8,7 @@ import { Effect } from "effect"
 import * as pw from "parquet-wasm"
 import { beforeAll, describe, expect, it } from "vitest"
 import { parse } from "yaml"
-import { allFiles, publish, PublishInputError, type ConfigSpec, type PublishResult } from "#store"
+import { allFiles, listVersions, publish, PublishInputError, requireValid, rollback, validateVersion, type ConfigSpec, type PublishResult } from "#store"
 import { prefColumns, prefRow, request, run, sftColumns, sftRow, tempDir, writeParts } from "./store-fixture.ts"
 
 /** 400 SFT rows over 100 tasks (4 rows a task) and 120 preference rows. */
@@ -237,7 +237,7 @@ describe("publish rejects bad input with the config and what to do", () => {
     const e = await run(publish(request(dir, [{ name: "sft", description: "", columns: sftColumns, files }])).pipe(Effect.flip))
     expect(e).toBeInstanceOf(PublishInputError)
     expect(e.message).toBe(
-      `${join(dir, "datasets", "math", "LATEST")} holds "latest-please", which is not a version name (vNNNN); write the current version's name into it, or delete it if no version was published`
+      `${join(dir, "datasets", "math", "LATEST")} holds "latest-please", which is not a version name (vNNNN); write the current version's name into it (or use \`autodidact rollback math <version>\`), or delete it if no version was published`
     )
   })
 
@@ -247,4 +247,92 @@ describe("publish rejects bad input with the config and what to do", () => {
     expect(e).toBeInstanceOf(PublishInputError)
     expect((e as PublishInputError).file).toBe(join(dir, "nope.parquet"))
   })
+})
+
+describe("publishing never deletes a complete version, and repairs a damaged LATEST (issue #9, items 7 and 8)", () => {
+  /** A dataset with v0001 (rows 0..99) and v0002 (rows 0..119) published, and parts for a third content. */
+  const twoVersions = async () => {
+    const dataDir = await tempDir("rollback")
+    const parts = async (dir: string, n: number) => run(writeParts(join(dataDir, dir), Array.from({ length: n }, (_, i) => sftRow(i)), 50))
+    const [a, b, c] = [await parts("a", 100), await parts("b", 120), await parts("c", 140)]
+    const spec = (files: ReadonlyArray<string>) => [{ name: "sft", description: "SFT rows", columns: sftColumns, files }]
+    await run(publish(request(dataDir, spec(a), { shardRows: 40 })))
+    await run(publish(request(dataDir, spec(b), { shardRows: 40 })))
+    return { dataDir, a, b, c, spec, ds: join(dataDir, "datasets", "math") }
+  }
+
+  it("LATEST set back by hand, then a publish: the newer version stays, the new one takes the next free number with the LATEST it was built on as parent", async () => {
+    const { dataDir, c, spec, ds } = await twoVersions()
+    await writeFile(join(ds, "LATEST"), "v0001\n")
+    const next = await run(publish(request(dataDir, spec(c), { shardRows: 40 })))
+    expect(next.status).toBe("published")
+    expect(next.version).toBe("v0003")
+    expect(next.manifest.parent).toBe("v0001")
+    expect(next.notes.join("\n")).not.toContain("removed")
+    expect(readFileSync(join(ds, "LATEST"), "utf8")).toBe("v0003\n")
+    expect((await run(validateVersion(dataDir, "math", "v0002"))).problems).toEqual([])
+    const listed = await run(listVersions(dataDir, "math"))
+    expect(listed.versions.map((v) => [v.version, v.state, v.latest])).toEqual([
+      ["v0001", "complete", false],
+      ["v0002", "complete", false],
+      ["v0003", "complete", true]
+    ])
+  })
+
+  it("after a rollback, publishing LATEST's own content is unchanged, and another content never reuses a number", async () => {
+    const { dataDir, a, b, spec, ds } = await twoVersions()
+    const back = await run(rollback(dataDir, "math", "v1"))
+    expect([back.previous, back.latest]).toEqual(["v0002", "v0001"])
+    expect((await run(publish(request(dataDir, spec(a), { shardRows: 40 })))).status).toBe("unchanged")
+    const again = await run(publish(request(dataDir, spec(b), { shardRows: 40 })))
+    expect([again.version, again.manifest.parent]).toEqual(["v0003", "v0001"])
+    expect(readdirSync(ds).filter((n) => /^v\d+$/.test(n))).toEqual(["v0001", "v0002", "v0003"])
+  })
+
+  it("only leftovers are cleaned: staging folders go, a version folder without manifest.json is left in place and named in the notes", async () => {
+    const { dataDir, c, spec, ds } = await twoVersions()
+    await mkdir(join(ds, ".staging-v0003-999999", "sft"), { recursive: true })
+    await mkdir(join(ds, "v0007"))
+    const next = await run(publish(request(dataDir, spec(c), { shardRows: 40 })))
+    expect(next.version).toBe("v0008")
+    expect(existsSync(join(ds, ".staging-v0003-999999"))).toBe(false)
+    expect(existsSync(join(ds, "v0007"))).toBe(true)
+    expect(next.notes.join("\n")).toContain(`${join(ds, "v0007")} has no manifest.json`)
+    const listed = await run(listVersions(dataDir, "math"))
+    expect(listed.versions.map((v) => v.version)).toEqual(["v0001", "v0002", "v0008"])
+    expect(listed.leftovers.map((l) => l.folder)).toEqual(["v0007"])
+  })
+
+  for (const damage of ["truncate", "flip a byte"] as const) {
+    it(`a shard of LATEST damaged (${damage}): publishing the same content writes a fresh verified version; the damaged one stays and validates as damaged`, async () => {
+      const { dataDir, b, spec, ds } = await twoVersions()
+      const m = JSON.parse(readFileSync(join(ds, "v0002", "manifest.json"), "utf8")) as { configs: { sft: { splits: { train: { files: Array<{ path: string }> } } } } }
+      const shard = join(ds, "v0002", m.configs.sft.splits.train.files[0]!.path)
+      const bytes = readFileSync(shard)
+      if (damage === "truncate") await writeFile(shard, bytes.subarray(0, bytes.length - 100))
+      else {
+        const at = Math.floor(bytes.length / 2)
+        bytes[at] = bytes[at]! ^ 0xff
+        await writeFile(shard, bytes)
+      }
+      const report = await run(validateVersion(dataDir, "math"))
+      expect(report.problems.length).toBeGreaterThan(0)
+      const advice = (await run(requireValid(report, dataDir).pipe(Effect.flip))).message
+      expect(advice).toContain("autodidact build math --seed 7")
+      expect(advice).toContain("autodidact rollback math v0001")
+
+      const next = await run(publish(request(dataDir, spec(b), { shardRows: 40 })))
+      expect(next.status).toBe("published")
+      expect(next.version).toBe("v0003")
+      expect(next.manifest.parent).toBe("v0002")
+      expect(next.message).toContain("v0002 failed verification")
+      expect(readFileSync(join(ds, "LATEST"), "utf8")).toBe("v0003\n")
+      expect((await run(validateVersion(dataDir, "math"))).problems).toEqual([])
+      expect((await run(validateVersion(dataDir, "math", "v0002"))).problems[0]!.file).toBe(shard)
+      const listed = await run(listVersions(dataDir, "math"))
+      expect(listed.versions.find((v) => v.version === "v0002")!.state).toBe(damage === "truncate" ? "damaged" : "complete")
+      // and once repaired, the same content is unchanged again
+      expect((await run(publish(request(dataDir, spec(b), { shardRows: 40 })))).status).toBe("unchanged")
+    })
+  }
 })

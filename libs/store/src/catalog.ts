@@ -9,7 +9,8 @@ import { createViewSql, datasetViews } from "./views.ts"
 
 /**
  * Rebuilds `<dataDir>/catalog.duckdb` from what is on disk: a schema per dataset holding the views
- * `<config>` (LATEST), `<config>_<version>` and `<config>_all`, plus a table `main.versions`.
+ * `<config>` (LATEST), `<config>_<version>` and `<config>_all`, plus a table `main.versions`. Only
+ * complete versions are in it (every listed file there with its size): a damaged one is left out.
  *
  * Paths inside the views are written as `<dataDir>/datasets/...` exactly as dataDir was given: with the
  * default relative "data" the catalog works from the repository root (the folder `autodidact` runs in)
@@ -33,7 +34,9 @@ export const refreshCatalog = (dataDir: string, lockTimeoutMs = DEFAULT_LOCK_TIM
         "CREATE TABLE main.versions (dataset VARCHAR, version VARCHAR, latest BOOLEAN, created_at VARCHAR, parent VARCHAR, content_hash VARCHAR, config VARCHAR, rows BIGINT)"
       ]
       for (const name of yield* knownDatasets(dataDir)) {
-        const { latest, versions } = yield* listVersions(dataDir, name)
+        // A damaged version (a listed file missing or of the wrong size) would fail the whole rebuild.
+        const { latest, versions: all } = yield* listVersions(dataDir, name)
+        const versions = all.filter((v) => v.state === "complete")
         statements.push(`CREATE SCHEMA ${sqlIdent(name)}`)
         for (const view of datasetViews(datasetDir(dataDir, name), versions.map((v) => v.manifest), latest)) {
           statements.push(createViewSql(view, name))

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises"
+import { readFile, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { listDir } from "#dag"
@@ -65,7 +65,11 @@ export const versionFolders = (dataDir: string, name: string) =>
     Effect.mapError((e) => new StoreIoError({ path: e.path, message: e.message }))
   )
 
-/** The published versions (up to LATEST), oldest first; fails when the dataset does not exist. */
+/**
+ * The versions of a dataset, oldest first: every version folder holding a manifest.json, whatever its
+ * number (after a rollback, versions newer than LATEST are still versions). Fails when the dataset does
+ * not exist. A folder without manifest.json is not a version (see listVersions' `leftovers`).
+ */
 export const publishedVersions = (dataDir: string, name: string) =>
   Effect.gen(function* () {
     const latest = yield* readLatest(dataDir, name)
@@ -80,10 +84,19 @@ export const publishedVersions = (dataDir: string, name: string) =>
           `, or pass --data-dir`
       })
     }
-    const limit = versionNumber(latest) ?? Number.MAX_SAFE_INTEGER
     const folders = yield* versionFolders(dataDir, name)
-    return { latest, versions: folders.filter((v) => versionNumber(v)! <= limit) }
+    const versions: Array<string> = []
+    for (const v of folders) if (yield* hasManifest(dataDir, name, v)) versions.push(v)
+    return { latest, versions }
   })
+
+const hasManifest = (dataDir: string, name: string, version: string) =>
+  Effect.promise(() =>
+    stat(join(versionDir(dataDir, name, version), "manifest.json")).then(
+      (st) => st.isFile(),
+      () => false
+    )
+  )
 
 /** Datasets that have a LATEST file. */
 export const knownDatasets = (dataDir: string) =>

@@ -20,6 +20,7 @@ import {
   versionName,
   versionNumber
 } from "./layout.ts"
+import { checkSizes } from "./versions.ts"
 import { allFiles, contentHash, readManifest, stageEntries, type ConfigEntry, type Manifest, type ManifestContent, type ShardFile } from "./manifest.ts"
 import { SPLITS, writeConfigShards, type ConfigSpec, type WrittenConfig } from "./shards.ts"
 
@@ -125,9 +126,11 @@ const checkRequest = (req: PublishRequest) =>
   })
 
 /**
- * Removes what an interrupted publish left (staging folders, a LATEST temp file, versions newer than
- * LATEST) in one pass over the dataset folder, and gives the number the new version takes: the one
- * after LATEST, since nothing newer is left.
+ * Removes what an interrupted publish or gc left (staging and trash folders, a LATEST temp file) in one
+ * pass over the dataset folder, and gives the number the new version takes: one above every version
+ * folder there and LATEST, so no number is ever reused. Version folders are never removed: one newer
+ * than LATEST is a version a rollback stepped back from (or one a publish killed before moving LATEST
+ * finished), and one without manifest.json is left for a person to look at (named in the notes).
  */
 const cleanLeftovers = (dataDir: string, name: string, latest: string | undefined) =>
   Effect.gen(function* () {
@@ -137,21 +140,41 @@ const cleanLeftovers = (dataDir: string, name: string, latest: string | undefine
       return yield* new PublishInputError({
         dataset: name,
         file: latestPath(dataDir, name),
-        message: `${latestPath(dataDir, name)} holds "${latest}", which is not a version name (vNNNN); write the current version's name into it, or delete it if no version was published`
+        message: `${latestPath(dataDir, name)} holds "${latest}", which is not a version name (vNNNN); write the current version's name into it (or use \`autodidact rollback ${name} <version>\`), or delete it if no version was published`
       })
     }
     const notes: Array<string> = []
+    let highest = limit
     for (const entry of yield* listDir(dir)) {
       const path = join(dir, entry)
       if (entry.startsWith(".staging-") || entry.startsWith(".trash-") || /^\.LATEST\..*\.tmp$/.test(entry)) {
         yield* removePath(path)
         if (entry.startsWith(".staging-")) notes.push(`removed ${path}, left by a publish that stopped before finishing`)
-      } else if ((versionNumber(entry) ?? 0) > limit) {
-        yield* removePath(path)
-        notes.push(`removed ${path}: a publish stopped after writing it but before LATEST moved to it, so it was never published`)
+      } else if (versionNumber(entry) !== undefined) {
+        highest = Math.max(highest, versionNumber(entry)!)
+        if (!(yield* exists(join(path, "manifest.json")))) {
+          notes.push(`${path} has no manifest.json, so it is not a version; it was left in place (look at it and remove it by hand)`)
+        }
       }
     }
-    return { notes, version: versionName(limit + 1) }
+    return { notes, version: versionName(highest + 1) }
+  })
+
+/**
+ * Whether LATEST's files are what its manifest says: each listed file there with its size and sha256.
+ * Run only when a publish has the same content as LATEST, to decide between "unchanged" and writing a
+ * fresh copy; reading LATEST once costs less than the publish that got this far.
+ */
+const latestProblems = (dir: string, manifest: Manifest) =>
+  Effect.gen(function* () {
+    const problems = [...(yield* checkSizes(dir, manifest))]
+    if (problems.length > 0) return problems
+    for (const f of allFiles(manifest)) {
+      const path = join(dir, f.path)
+      const digest = yield* io(path, () => fileDigest(path))
+      if (digest.sha256 !== f.sha256) problems.push(`${f.path} does not match its sha256 in manifest.json`)
+    }
+    return problems
   })
 
 /**
@@ -269,9 +292,17 @@ export const publish = (req: PublishRequest): Effect.Effect<PublishResult, Store
         configs
       }
       const hash = contentHash(content)
+      // Set when LATEST fails verification: the same content is then written afresh rather than "unchanged".
+      let repairs: string | undefined
       if (latest !== undefined) {
-        const previous = yield* readManifest(req.dataDir, req.name, latest)
-        if (previous.content_hash === hash) {
+        const read = yield* readManifest(req.dataDir, req.name, latest).pipe(Effect.result)
+        const previous = read._tag === "Success" ? read.success : undefined
+        if (previous === undefined) repairs = `LATEST ${latest} failed verification (${read._tag === "Failure" ? read.failure.message : ""})`
+        else if (previous.content_hash === hash) {
+          const problems = yield* latestProblems(versionDir(req.dataDir, req.name, latest), previous)
+          if (problems.length > 0) repairs = `LATEST ${latest} failed verification (${problems.slice(0, 3).join("; ")}${problems.length > 3 ? "; ..." : ""})`
+        }
+        if (previous !== undefined && previous.content_hash === hash && repairs === undefined) {
           yield* removePath(staging)
           // Rebuilt here too, so publishing again mends a catalog an earlier publish could not update.
           yield* refreshCatalog(req.dataDir, req.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS).pipe(Effect.ignore)
@@ -337,7 +368,9 @@ export const publish = (req: PublishRequest): Effect.Effect<PublishResult, Store
         version,
         dir,
         manifest,
-        message: `published dataset "${req.name}" ${version}${latest ? ` (previous ${latest})` : ""}: ${rows} rows in ${dir}`,
+        message:
+          `published dataset "${req.name}" ${version}${latest ? ` (previous ${latest})` : ""}: ${rows} rows in ${dir}` +
+          (repairs === undefined ? "" : `\n${repairs}, so its content was written afresh as ${version}, verified, and LATEST moved to it; ${latest} is left as it is`),
         notes
       }
     })

@@ -7,7 +7,8 @@ import { fileDigest } from "./checksum.ts"
 import { ValidationFailed } from "./errors.ts"
 import { exists, io } from "./fsutil.ts"
 import { resolveVersion, versionDir } from "./layout.ts"
-import { allFiles, readManifest } from "./manifest.ts"
+import { allFiles, readManifest, type Manifest } from "./manifest.ts"
+import { listVersions } from "./versions.ts"
 
 export interface ValidationProblem {
   /** The file at fault (a shard, manifest.json or README.md). */
@@ -21,7 +22,33 @@ export interface ValidationReport {
   readonly files: number
   readonly rows: number
   readonly problems: ReadonlyArray<ValidationProblem>
+  /** When there are problems: the command that repairs them (a build writing a fresh copy, or a rollback). */
+  readonly advice?: string
 }
+
+/**
+ * What to do about a version that failed validation. For LATEST: run the build that made it again (with
+ * the same content, a publish onto a LATEST that fails verification writes a fresh verified version and
+ * moves LATEST to it), or roll back to the newest other complete version. Another version is history
+ * that nothing reads through LATEST.
+ */
+const repairAdvice = (dataDir: string, name: string, version: string, manifest: Manifest) =>
+  Effect.gen(function* () {
+    const { latest, versions } = yield* listVersions(dataDir, name)
+    if (version !== latest) {
+      return `${version} is not LATEST (${latest} is), so builds and the unsuffixed query views do not read it; restore it from a backup if you need it, or leave it to \`autodidact gc ${name}\``
+    }
+    const config = manifest.config as { size?: unknown } | null
+    const size = typeof config?.size === "number" ? ` --size ${config.size}` : ""
+    const out = dataDir === "data" ? "" : ` --out ${dataDir}`
+    const other = [...versions].reverse().find((v) => v.version !== version && v.state === "complete")
+    return (
+      `To repair, run \`autodidact build ${manifest.pipeline} --seed ${manifest.seed}${size}${out}\` again (the build that made it, with the same seed file): ` +
+      `a build whose content equals a LATEST that fails verification writes it afresh as a new, verified version and moves LATEST there` +
+      (other === undefined ? "" : `; or go back to ${other.version} with \`autodidact rollback ${name} ${other.version}\` (it is validated first)`) +
+      `. ${version} itself is left as it is`
+    )
+  })
 
 const listTree = async (root: string): Promise<Array<string>> => {
   const out: Array<string> = []
@@ -100,7 +127,8 @@ export const validateVersion = (dataDir: string, name: string, version?: string)
         for (const f of files) if (!inCard.has(f.path)) problems.push({ file: cardPath, problem: `YAML header does not list ${f.path}` })
       }
     }
-    return { dataset: name, version: v, files: files.length, rows, problems } satisfies ValidationReport
+    const advice = problems.length === 0 ? undefined : yield* repairAdvice(dataDir, name, v, manifest)
+    return { dataset: name, version: v, files: files.length, rows, problems, ...(advice === undefined ? {} : { advice }) } satisfies ValidationReport
   })
 
 /** Fails (naming the first bad file) when the report has problems. */
@@ -116,6 +144,6 @@ export const requireValid = (report: ValidationReport, dataDir: string) =>
           message:
             `dataset "${report.dataset}" ${report.version} failed validation (${report.problems.length} problem${report.problems.length === 1 ? "" : "s"}): ` +
             report.problems.map((p) => `${relative(dataDir, p.file) || p.file}: ${p.problem}`).join("; ") +
-            `. Restore the version from a backup, or publish again (a fresh version is written beside it)`
+            `. ${report.advice ?? "Restore the version from a backup, or build it again (a fresh version is written beside it)"}`
         })
       )

@@ -24,5 +24,5 @@ export const versionsCommand = Command.make(
         }
         return lines.join("\n")
       })
-    }).pipe(Effect.catchTags(unknownToUsage))
+    }).pipe(Effect.catchTag("UnknownDataset", unknownToUsage.UnknownDataset))
 ).pipe(Command.withDescription("List a dataset's published versions, newest first, with rows per config; * marks LATEST."))
