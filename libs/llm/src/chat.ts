@@ -1,0 +1,65 @@
+/** A chat completion as Autodidact asks for it: the model, the messages, and every parameter that changes output. */
+export interface ChatMessage {
+  readonly role: "system" | "user" | "assistant"
+  readonly content: string
+}
+
+export interface ChatParams {
+  readonly temperature?: number
+  readonly top_p?: number
+  readonly max_tokens?: number
+  readonly stop?: ReadonlyArray<string>
+  readonly seed?: number
+  readonly presence_penalty?: number
+  readonly frequency_penalty?: number
+  readonly logprobs?: boolean
+  readonly top_logprobs?: number
+  /** Structured output: a JSON Schema the answer must follow. */
+  readonly json_schema?: { readonly name: string; readonly schema: Record<string, unknown> }
+  /** Server-specific fields sent as they are (e.g. vLLM's `repetition_penalty`). */
+  readonly extra?: Readonly<Record<string, unknown>>
+}
+
+export interface ChatRequest {
+  readonly model: string
+  readonly messages: ReadonlyArray<ChatMessage>
+  readonly params?: ChatParams
+  /**
+   * Text the answer must start with (assistant prefill). Sent as a trailing assistant message, with the
+   * endpoint's continuation flags when it needs them; the returned text includes the prefill.
+   */
+  readonly prefill?: string
+  /** Samples wanted; sent as `n` where the endpoint honours it, else fanned out with derived seeds. */
+  readonly n?: number
+}
+
+export type FinishReason = "stop" | "length" | "content_filter" | "tool_calls" | "unknown"
+
+export interface ChatChoice {
+  readonly text: string
+  readonly finishReason: FinishReason
+}
+
+export interface Usage {
+  readonly promptTokens: number
+  readonly completionTokens: number
+}
+
+export interface ChatResponse {
+  readonly choices: ReadonlyArray<ChatChoice>
+  readonly usage: Usage
+  /** The response body as received, kept so a changed parser can re-read it. */
+  readonly raw: string
+}
+
+/** How an endpoint wants a prefill: vLLM and SGLang need flags; llama.cpp continues a trailing assistant message itself. */
+export type PrefillStyle = "continue_final_message" | "trailing_assistant"
+
+/** What an endpoint can do; found out by probing or configured. */
+export interface EndpointProfile {
+  readonly honoursN: boolean
+  readonly prefill: PrefillStyle
+  readonly structuredOutput: "response_format" | "none"
+}
+
+export const DEFAULT_PROFILE: EndpointProfile = { honoursN: true, prefill: "continue_final_message", structuredOutput: "response_format" }

@@ -1,0 +1,4 @@
+export * from "./chat.ts"
+export * from "./errors.ts"
+export * from "./provider.ts"
+export * from "./wire.ts"
