@@ -1,5 +1,6 @@
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs"
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { DuckDBInstance } from "@duckdb/node-api"
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest"
 import { lockVersion, publish } from "#store"
 import { runCli } from "../tools/cli/main.ts"
@@ -192,5 +193,93 @@ describe("autodidact validate and gc", () => {
     const r = await cli("gc", "nope", "--keep", "1", "--data-dir", dataDir)
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('no published dataset "nope"')
+  })
+})
+
+describe("autodidact rollback, and versions and gc around it (issue #9, item 7)", () => {
+  let dir: string
+  let parts: Array<ReadonlyArray<string>>
+  const ds = () => join(dir, "datasets/math")
+  beforeAll(async () => {
+    dir = await tempDir("cli-rollback")
+    parts = []
+    for (const n of [30, 40, 50, 60]) parts.push(await run(writeParts(join(dir, `p/sft${n}`), Array.from({ length: n }, (_, i) => sftRow(i)))))
+    for (const p of parts.slice(0, 3)) await run(publish(request(dir, [sftConfig(p)])))
+  })
+
+  it("moves LATEST to a validated version, says what it was and is, and refreshes the catalog", async () => {
+    const r = await cli("rollback", "math", "v1", "--data-dir", dir)
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain('dataset "math": LATEST was v0003, is now v0001')
+    expect(readFileSync(join(ds(), "LATEST"), "utf8")).toBe("v0001\n")
+    const db = await DuckDBInstance.create(join(dir, "catalog.duckdb"), { access_mode: "READ_ONLY" })
+    const c = await db.connect()
+    expect((await c.runAndReadAll("SELECT DISTINCT version, latest FROM main.versions ORDER BY version")).getRowObjectsJS()).toEqual([
+      { version: "v0001", latest: true },
+      { version: "v0002", latest: false },
+      { version: "v0003", latest: false }
+    ])
+    expect((await c.runAndReadAll("SELECT count(*)::INT AS n FROM math.sft")).getRowObjectsJS()).toEqual([{ n: 30 }])
+    c.closeSync()
+    db.closeSync()
+    const again = await cli("rollback", "math", "1", "--data-dir", dir, "--json")
+    expect(JSON.parse(again.stdout)).toMatchObject({ previous: "v0001", latest: "v0001", status: "unchanged" })
+  })
+
+  it("versions lists every version, newer than LATEST too, marking LATEST", async () => {
+    const r = await cli("versions", "math", "--data-dir", dir)
+    const lines = r.stdout.trim().split("\n")
+    expect(lines[0]).toBe("math: 3 versions, LATEST v0001")
+    expect(lines.slice(1).map((l) => l.slice(0, 7))).toEqual(["  v0003", "  v0002", "* v0001"])
+  })
+
+  it("an unknown dataset or version is a usage error (exit 2)", async () => {
+    const v = await cli("rollback", "math", "v7", "--data-dir", dir)
+    expect(v.code).toBe(2)
+    expect(v.stderr).toContain('dataset "math" has no version "v7"; versions: v0001, v0002, v0003')
+    expect((await cli("rollback", "nope", "v1", "--data-dir", dir)).code).toBe(2)
+    expect((await cli("rollback", "math", "latest", "--data-dir", dir)).code).toBe(2)
+  })
+
+  it("refuses a damaged version with the reason; versions marks it and names what is not a version", async () => {
+    const m = JSON.parse(readFileSync(join(ds(), "v0002/manifest.json"), "utf8"))
+    const shard = join(ds(), "v0002", m.configs.sft.splits.train.files[0].path)
+    writeFileSync(shard, readFileSync(shard).subarray(0, 100))
+    const r = await cli("rollback", "math", "v2", "--data-dir", dir)
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('refused to roll "math" back to v0002: it failed validation')
+    expect(r.stderr).toContain(`${shard}: size 100 bytes`)
+    expect(readFileSync(join(ds(), "LATEST"), "utf8")).toBe("v0001\n")
+
+    mkdirSync(join(ds(), ".staging-v0004-1"))
+    mkdirSync(join(ds(), "v0009"))
+    const v = await cli("versions", "math", "--data-dir", dir)
+    expect(v.stdout).toMatch(/^ {2}v0002 .*\(DAMAGED: sft\/train-00000-of-00001\.parquet has 100 bytes, manifest\.json says \d+\)$/m)
+    expect(v.stdout).toContain("not a version: .staging-v0004-1: a publish's staging folder")
+    expect(v.stdout).toContain("not a version: v0009: a version folder without manifest.json")
+    const j = JSON.parse((await cli("versions", "math", "--data-dir", dir, "--json")).stdout)
+    expect(j.versions.map((x: { version: string; state: string }) => `${x.version} ${x.state}`)).toEqual(["v0001 complete", "v0002 damaged", "v0003 complete"])
+    expect(j.leftovers.map((l: { folder: string }) => l.folder)).toEqual([".staging-v0004-1", "v0009"])
+  })
+
+  it("gc keeps LATEST and the newest, never counts leftovers as versions: staging goes, a folder without manifest stays", async () => {
+    const r = await cli("gc", "math", "--keep", "1", "--data-dir", dir, "--json")
+    expect(r.code, r.stderr).toBe(0)
+    const j = JSON.parse(r.stdout)
+    expect(j.removed).toEqual(["v0002"])
+    expect(j.kept).toEqual([
+      { version: "v0001", why: "LATEST" },
+      { version: "v0003", why: "one of the newest 1" }
+    ])
+    expect(j.cleaned).toEqual([".staging-v0004-1"])
+    expect(j.leftovers.map((l: { folder: string }) => l.folder)).toEqual(["v0009"])
+    expect(existsSync(join(ds(), "v0009"))).toBe(true)
+    expect(existsSync(join(ds(), ".staging-v0004-1"))).toBe(false)
+  })
+
+  it("rolling forward again works, and the next publish numbers above every folder with the LATEST it was built on as parent", async () => {
+    expect((await cli("rollback", "math", "v0003", "--data-dir", dir)).code).toBe(0)
+    const next = await run(publish(request(dir, [sftConfig(parts[3]!)])))
+    expect([next.version, next.manifest.parent]).toEqual(["v0010", "v0003"])
   })
 })

@@ -6,20 +6,28 @@ import { acquireLock, commitFile, DuckDb, removePath, tookOverMessage } from "#d
 import { refreshCatalog } from "./catalog.ts"
 import type { StoreError } from "./errors.ts"
 import { io } from "./fsutil.ts"
-import { datasetDir, DEFAULT_LOCK_TIMEOUT_MS, lockPath, pinPath, publishedVersions, resolveVersion, versionDir } from "./layout.ts"
-import { listVersions } from "./versions.ts"
+import { datasetDir, DEFAULT_LOCK_TIMEOUT_MS, isVersionName, lockPath, pinPath, publishedVersions, resolveVersion, versionDir } from "./layout.ts"
+import { listVersions, type Leftover } from "./versions.ts"
 
 export interface GcResult {
   readonly dataset: string
   readonly removed: ReadonlyArray<string>
   readonly kept: ReadonlyArray<{ readonly version: string; readonly why: string }>
+  /** Staging and trash folders (and LATEST temp files) of stopped publishes and gcs, removed under the lock. */
+  readonly cleaned: ReadonlyArray<string>
+  /** Version folders that are not versions (no readable manifest.json): never counted or removed; a person decides. */
+  readonly leftovers: ReadonlyArray<Leftover>
   readonly notes: ReadonlyArray<string>
 }
 
 /**
- * Removes old versions, keeping the newest `keep`, LATEST, and every locked (pinned) version. Holds the
- * publish lock so it never races a publisher; each version is renamed aside before it is deleted, so a
- * crash mid-delete never leaves something that looks like a version.
+ * Removes old versions, keeping the newest `keep`, LATEST, and every locked (pinned) version. A version
+ * is a folder with manifest.json, complete or damaged, whatever its number (versions newer than LATEST
+ * after a rollback count too). Holds the publish lock so it never races a publisher; under it, what a
+ * stopped publish or gc left (.staging-*, .trash-*, a LATEST temp file) is dead and removed. Version
+ * folders without manifest.json are not counted as versions and never removed: they are reported.
+ * Each version is renamed aside before it is deleted, so a crash mid-delete never leaves something that
+ * looks like a version.
  */
 export const gcVersions = (dataDir: string, name: string, keep: number, lockTimeoutMs = DEFAULT_LOCK_TIMEOUT_MS): Effect.Effect<GcResult, StoreError, DuckDb> =>
   Effect.scoped(
@@ -30,7 +38,16 @@ export const gcVersions = (dataDir: string, name: string, keep: number, lockTime
       const notes: Array<string> = []
       const took = tookOverMessage(held)
       if (took !== undefined) notes.push(took)
-      const { versions } = yield* listVersions(dataDir, name)
+      const { versions, leftovers: seen } = yield* listVersions(dataDir, name)
+      const cleaned: Array<string> = []
+      const leftovers: Array<Leftover> = []
+      for (const l of seen) {
+        if (isVersionName(l.folder)) leftovers.push(l)
+        else {
+          yield* removePath(join(datasetDir(dataDir, name), l.folder))
+          cleaned.push(l.folder)
+        }
+      }
       // Not slice(-keep): slice(-0) would keep every version.
       const newest = new Set(versions.slice(Math.max(0, versions.length - Math.max(0, keep))).map((v) => v.version))
       const removed: Array<string> = []
@@ -38,7 +55,7 @@ export const gcVersions = (dataDir: string, name: string, keep: number, lockTime
       for (const v of versions) {
         const why = v.latest ? "LATEST" : v.locked ? `locked (${pinPath(dataDir, name, v.version)})` : newest.has(v.version) ? `one of the newest ${keep}` : undefined
         if (why !== undefined) {
-          kept.push({ version: v.version, why })
+          kept.push({ version: v.version, why: v.state === "damaged" ? `${why}; damaged: ${v.problems.join("; ")}` : why })
           continue
         }
         const trash = join(datasetDir(dataDir, name), `.trash-${v.version}-${process.pid}`)
@@ -51,7 +68,7 @@ export const gcVersions = (dataDir: string, name: string, keep: number, lockTime
           Effect.catch((e) => Effect.sync(() => void notes.push(`the catalog was not updated (${e.message})`)))
         )
       }
-      return { dataset: name, removed, kept, notes }
+      return { dataset: name, removed, kept, cleaned, leftovers, notes }
     })
   )
 
