@@ -24,6 +24,11 @@ const failure = <A, E>(exit: Exit.Exit<A, E>): E => {
   return e.error
 }
 
+const success = <A, E>(exit: Exit.Exit<A, E>): A => {
+  if (Exit.isFailure(exit)) throw new Error(`expected a success, got ${String(exit.cause)}`)
+  return exit.value
+}
+
 const ask: ChatRequest = { model: "scripted", messages: [{ role: "user", content: "What is 2 + 3?" }], params: { temperature: 0.2, max_tokens: 64 } }
 const send = (endpoint: Endpoint, request: ChatRequest = ask, n = 1, timeoutMs = 5_000) =>
   sendChat(endpoint, wireBody(request, DEFAULT_PROFILE, n), request.prefill, timeoutMs)
@@ -31,9 +36,7 @@ const send = (endpoint: Endpoint, request: ChatRequest = ask, n = 1, timeoutMs =
 describe("sendChat against an OpenAI-compatible server over HTTP", () => {
   it("returns each choice's text, its finish reason and the usage, and sends the parameters as given", async () => {
     const server = await serve({ answer: (r, i) => `sample ${i}: ${r.messages.at(-1)!.content} = 5` })
-    const exit = await run(send({ url: server.url }, ask, 3))
-    expect(Exit.isSuccess(exit)).toBe(true)
-    const { response } = (exit as Exit.Success<{ response: import("./chat.ts").ChatResponse }>).value
+    const { response } = success(await run(send({ url: server.url }, ask, 3)))
     expect(response.choices).toEqual([
       { text: "sample 0: What is 2 + 3? = 5", finishReason: "stop" },
       { text: "sample 1: What is 2 + 3? = 5", finishReason: "stop" },
@@ -46,8 +49,7 @@ describe("sendChat against an OpenAI-compatible server over HTTP", () => {
 
   it("prefills the answer with vLLM's continuation flags and returns the text with the prefill in front", async () => {
     const server = await serve({ answer: () => "2 + 3 = 5." })
-    const exit = await run(send({ url: server.url }, { ...ask, prefill: "Step 1: " }))
-    const { response } = (exit as Exit.Success<{ response: import("./chat.ts").ChatResponse }>).value
+    const { response } = success(await run(send({ url: server.url }, { ...ask, prefill: "Step 1: " })))
     expect(response.choices[0]!.text).toBe("Step 1: 2 + 3 = 5.")
     const body = server.log[0]!.body!
     expect(body.messages.at(-1)).toEqual({ role: "assistant", content: "Step 1: " })
@@ -57,8 +59,7 @@ describe("sendChat against an OpenAI-compatible server over HTTP", () => {
 
   it("reports an answer cut by max_tokens as finish reason length", async () => {
     const server = await serve({ faults: { length: 1 }, answer: () => "one two three four five six seven eight" })
-    const exit = await run(send({ url: server.url }))
-    const { response } = (exit as Exit.Success<{ response: import("./chat.ts").ChatResponse }>).value
+    const { response } = success(await run(send({ url: server.url })))
     expect(response.choices[0]).toEqual({ text: "one two three four", finishReason: "length" })
   })
 
