@@ -1,7 +1,8 @@
 import { DuckDBInstance, JSDuckDBValueConverter, type DuckDBResult } from "@duckdb/node-api"
 import { Effect, Option, Stream } from "effect"
+import { stat } from "node:fs/promises"
 import { sqlString } from "#dag"
-import { SeedFileError } from "./errors.ts"
+import { SeedFileError, type SeedHeaderError } from "./errors.ts"
 import type { SeedRow } from "./raw-row.ts"
 
 // All DuckDB use for seed reading lives here, so swapping in a shared DuckDB service later
@@ -53,17 +54,29 @@ const chunkRows = (result: DuckDBResult, columns: ReadonlyArray<string>, path: s
 /**
  * Rows of a .csv (header row required; `line` = data row + 1) or .parquet (`line` = row number)
  * file, fetched one DuckDB chunk (about 2,048 rows) at a time. The connection closes when the
- * stream ends, fails or is interrupted.
+ * stream ends, fails or is interrupted. `checkColumns` sees the column names once, before any row,
+ * and may fail the stream; an empty (0-byte) file has no rows.
  */
-export const duckdbRows = (path: string, kind: "csv" | "parquet"): Stream.Stream<SeedRow, SeedFileError> =>
+export const duckdbRows = (
+  path: string,
+  kind: "csv" | "parquet",
+  checkColumns: (columns: ReadonlyArray<string>) => SeedHeaderError | undefined = () => undefined
+): Stream.Stream<SeedRow, SeedFileError | SeedHeaderError> =>
   Stream.unwrap(
     Effect.gen(function*() {
+      const size = yield* Effect.tryPromise({
+        try: async () => (await stat(path)).size,
+        catch: (error) => new SeedFileError({ file: path, reason: `cannot open: ${String(error)}` })
+      })
+      if (size === 0) return Stream.empty
       const { connection } = yield* openConnection(path)
       const result = yield* Effect.tryPromise({
         try: () => connection.stream(rowsQuery(path, kind)),
         catch: duckdbError(path, `cannot read as ${kind}`)
       })
       const columns = result.deduplicatedColumnNames()
+      const wrong = checkColumns(columns)
+      if (wrong !== undefined) return yield* wrong
       const firstLine = kind === "csv" ? 2 : 1
       return Stream.paginate(firstLine, (line) =>
         Effect.map(chunkRows(result, columns, path, line), (rows) =>

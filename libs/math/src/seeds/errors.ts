@@ -47,4 +47,36 @@ export class UnknownSeedFormat extends Schema.TaggedError<UnknownSeedFormat>()("
   }
 }
 
-export type SeedReadError = BadSeedRow | SeedFileError | UnknownSeedFormat
+const quoted = (names: ReadonlyArray<string>) => names.map((n) => `"${n}"`).join(", ")
+
+/** A CSV header or Parquet schema without the columns of any seed format it may hold: one error for the file, not one per row. */
+export class SeedHeaderError extends Schema.TaggedError<SeedHeaderError>()("SeedHeaderError", {
+  file: Schema.String,
+  found: Schema.Array(Schema.String),
+  expected: Schema.Array(Schema.Struct({ format: Schema.String, columns: Schema.Array(Schema.String), missing: Schema.Array(Schema.String) }))
+}) {
+  override get message(): string {
+    const found = this.found.length === 0 ? "has no columns" : `has columns ${quoted(this.found)}`
+    const expected = this.expected
+      .map((e) => `a ${e.format} seed file needs ${quoted(e.columns)} (missing ${quoted(e.missing)})`)
+      .join(", or ")
+    return `${this.file}: ${found}; ${expected}; rename the columns or use the right file (no row was read, whatever --on-bad-rows says)`
+  }
+}
+
+/** The first `rows` rows of a file were all bad: it is taken for something other than a seed file, and reading stops. */
+export class NotASeedFile extends Schema.TaggedError<NotASeedFile>()("NotASeedFile", {
+  file: Schema.String,
+  rows: Schema.Number,
+  reasons: Schema.Array(Schema.Struct({ reason: Schema.String, rows: Schema.Number })),
+  first: Schema.String
+}) {
+  override get message(): string {
+    const reasons = this.reasons.slice(0, 3).map((r) => `${r.reason} ${r.rows}`).join(", ")
+    return `${this.file} does not look like a seed file: its first ${this.rows} rows are all bad (${reasons}; the first: ${this.first}), ` +
+      `so reading stopped even with --on-bad-rows skip; check that this is the seed file you meant and that it holds ` +
+      `JSONL, JSON, CSV or Parquet rows in the expected format`
+  }
+}
+
+export type SeedReadError = BadSeedRow | SeedFileError | UnknownSeedFormat | SeedHeaderError | NotASeedFile

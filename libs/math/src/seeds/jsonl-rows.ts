@@ -2,14 +2,14 @@ import { Effect, Stream } from "effect"
 import { open } from "node:fs/promises"
 import { createInterface } from "node:readline"
 import { SeedFileError } from "./errors.ts"
-import { describeJsonValue, isRowObject, type RawRow } from "./raw-row.ts"
+import { describeJsonValue, isRowObject, malformedReason, type RawRow } from "./raw-row.ts"
 
 const parseLine = (text: string, line: number): RawRow => {
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch (error) {
-    return { line, text, malformed: `not valid JSON (${error instanceof Error ? error.message : String(error)})` }
+    return { line, text, malformed: malformedReason("not valid JSON", error) }
   }
   return isRowObject(value)
     ? { line, row: value }

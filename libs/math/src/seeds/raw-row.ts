@@ -21,3 +21,15 @@ export const isRowObject = (value: unknown): value is Record<string, unknown> =>
 
 export const describeJsonValue = (value: unknown): string =>
   value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : `a ${typeof value}`
+
+const MAX_MALFORMED = 200
+
+/**
+ * Words why a row is malformed, safe to store: a parser's message quotes the row, and a binary file's
+ * bytes (lone surrogates, control characters) would make the rejects file unwritable as JSON.
+ */
+export const malformedReason = (what: string, error: unknown): string => {
+  const detail = (error instanceof Error ? error.message : String(error)).toWellFormed().replace(/[\u0000-\u001f\u007f\ufffd]/g, "?")
+  const reason = `${what} (${detail})`
+  return reason.length > MAX_MALFORMED ? `${reason.slice(0, MAX_MALFORMED - 1)}…` : reason
+}

@@ -1,13 +1,14 @@
 import type { Task } from "#core"
 import { Effect, Ref, Result, Stream } from "effect"
-import { BadSeedRow, DEFAULT_BAD_ROW_HINT, type SeedReadError, UnknownSeedFormat, WHOLE_ROW } from "./errors.ts"
+import { BadSeedRow, DEFAULT_BAD_ROW_HINT, NotASeedFile, type SeedReadError, UnknownSeedFormat, WHOLE_ROW } from "./errors.ts"
+import { leadingBadRows, MAX_LEADING_BAD_ROWS, type SeedFormat } from "./header.ts"
 import { decodeGsm8k } from "./gsm8k.ts"
 import { isMalformed, type RawRow, type SeedRow } from "./raw-row.ts"
 import { openRejectsFile, type RejectRecord, type RejectsFile } from "./rejects.ts"
 import { readRawRows } from "./rows.ts"
 import { decodeSelfInstruct, type InstructSeed } from "./self-instruct.ts"
 
-export type SeedFormat = "gsm8k" | "self-instruct"
+export type { SeedFormat } from "./header.ts"
 export type BadRowPolicy = "fail" | "skip"
 
 export interface ReadSeedsOptions {
@@ -95,14 +96,26 @@ export const readSeeds = (path: string, options: ReadSeedsOptions = {}): SeedRea
         ? undefined
         : options.format
       const keptAt = new Map<string, number>()
+      // Garbage (the wrong file) stops early rather than filling the rejects file row after row.
+      const leading = leadingBadRows()
+      let firstBad = ""
 
-      const reject = (error: BadSeedRow, row: unknown) =>
-        policy === "fail"
-          ? Effect.fail(error)
-          : record({ file: path, line: error.line, field: error.field, reason: error.reason, row }).pipe(
-            Effect.andThen(tally({ rejected: 1 })),
-            Effect.as(undefined)
-          )
+      const reject = (error: BadSeedRow, row: unknown) => {
+        if (policy === "fail") return Effect.fail(error)
+        if (firstBad === "") firstBad = error.message
+        if (leading.bad(error.field)) {
+          return Effect.fail(new NotASeedFile({
+            file: path,
+            rows: MAX_LEADING_BAD_ROWS,
+            reasons: leading.reasons().map(([reason, rows]) => ({ reason, rows })),
+            first: firstBad
+          }))
+        }
+        return record({ file: path, line: error.line, field: error.field, reason: error.reason, row }).pipe(
+          Effect.andThen(tally({ rejected: 1 })),
+          Effect.as(undefined)
+        )
+      }
 
       const handle = (raw: RawRow): Effect.Effect<SeedRecord | undefined, SeedReadError> =>
         Effect.gen(function*() {
@@ -126,6 +139,7 @@ export const readSeeds = (path: string, options: ReadSeedsOptions = {}): SeedRea
           const decoded = decodeAs(format, path, raw)
           if (Result.isFailure(decoded)) return yield* reject(decoded.failure, raw.row)
           const seed = decoded.success
+          leading.good()
           const firstLine = keptAt.get(seed.task.id)
           if (firstLine !== undefined) {
             yield* record({
@@ -144,7 +158,8 @@ export const readSeeds = (path: string, options: ReadSeedsOptions = {}): SeedRea
           return seed
         })
 
-      return readRawRows(path).pipe(
+      const formats: ReadonlyArray<SeedFormat> = format === undefined ? ["gsm8k", "self-instruct"] : [format]
+      return readRawRows(path, { formats }).pipe(
         Stream.mapEffect(handle),
         Stream.filter((seed): seed is SeedRecord => seed !== undefined)
       )

@@ -1,7 +1,8 @@
 import { Effect, Stream } from "effect"
 import { extname } from "node:path"
 import { duckdbRows } from "./duckdb-rows.ts"
-import { BadSeedRow, DEFAULT_BAD_ROW_HINT, SeedFileError, WHOLE_ROW } from "./errors.ts"
+import { BadSeedRow, DEFAULT_BAD_ROW_HINT, SeedFileError, type SeedHeaderError, WHOLE_ROW } from "./errors.ts"
+import { checkSeedColumns, type SeedFormat } from "./header.ts"
 import { jsonArrayRows } from "./json-rows.ts"
 import { jsonlRows } from "./jsonl-rows.ts"
 import { isMalformed, type RawRow, type SeedRow } from "./raw-row.ts"
@@ -14,17 +15,24 @@ export const SUPPORTED_EXTENSIONS = [".jsonl", ".json", ".csv", ".parquet"] as c
  * Every row of a seed file, malformed ones included, so a caller can decide per row whether to
  * fail or skip. Rows are read lazily: .jsonl line by line, .csv and .parquet in DuckDB chunks.
  */
-export const readRawRows = (path: string): Stream.Stream<RawRow, SeedFileError> => {
+export const readRawRows = (
+  path: string,
+  options: {
+    /** The formats the file may hold: a CSV header or Parquet schema without the columns of any of them fails at once. */
+    readonly formats?: ReadonlyArray<SeedFormat>
+  } = {}
+): Stream.Stream<RawRow, SeedFileError | SeedHeaderError> => {
   const extension = extname(path).toLowerCase()
+  const checkColumns = (columns: ReadonlyArray<string>) => checkSeedColumns(path, columns, options.formats ?? [])
   switch (extension) {
     case ".jsonl":
       return jsonlRows(path)
     case ".json":
       return jsonArrayRows(path)
     case ".csv":
-      return duckdbRows(path, "csv")
+      return duckdbRows(path, "csv", checkColumns)
     case ".parquet":
-      return duckdbRows(path, "parquet")
+      return duckdbRows(path, "parquet", checkColumns)
     default:
       return Stream.fail(
         new SeedFileError({
@@ -42,7 +50,7 @@ export const readRawRows = (path: string): Stream.Stream<RawRow, SeedFileError> 
  * the 1-based array index for .json, the data row number + 1 (the header is line 1) for .csv, and
  * the 1-based row number for .parquet.
  */
-export const readRows = (path: string): Stream.Stream<SeedRow, SeedFileError | BadSeedRow> =>
+export const readRows = (path: string): Stream.Stream<SeedRow, SeedFileError | SeedHeaderError | BadSeedRow> =>
   readRawRows(path).pipe(
     Stream.mapEffect((raw) =>
       isMalformed(raw)
