@@ -1,0 +1,169 @@
+import { Clock, Context, Effect, Layer, Semaphore } from "effect"
+
+/**
+ * One flow controller for a whole run, shared by every stage that calls a model. It bounds requests in
+ * flight (`concurrency`), shrinks that bound by half when a server says it is overloaded (429, 503) and
+ * grows it back by one per window of successes (AIMD, as TCP does), and paces requests and tokens per
+ * minute when limits are set or the server announces them (`x-ratelimit-limit-*`).
+ *
+ * A request holds its slot only while it is on the wire: waits for Retry-After or backoff happen outside
+ * the slot, so the server is kept busy with other requests meanwhile.
+ */
+export interface FlowOptions {
+  /** Most requests in flight at once. */
+  readonly concurrency: number
+  readonly requestsPerMinute?: number | undefined
+  readonly tokensPerMinute?: number | undefined
+}
+
+export interface FlowStats {
+  /** The current bound on requests in flight (at most `concurrency`). */
+  readonly limit: number
+  readonly inFlight: number
+  readonly maxInFlight: number
+  /** Times a server said it was overloaded, and so the bound was halved. */
+  readonly throttled: number
+  readonly requestsPerMinute: number | undefined
+  readonly tokensPerMinute: number | undefined
+}
+
+export interface FlowShape {
+  /**
+   * Runs `send` in a slot, after reserving one request and `estimatedTokens` tokens of the per-minute
+   * budgets. `send` returns the tokens it really used; the difference is refunded. A success grows the
+   * bound (additive increase); a failure that `overloaded` recognises (429, 503) halves it, once for all
+   * the requests that were already in flight when it last shrank (multiplicative decrease).
+   */
+  readonly withSlot: <A, E, R>(
+    estimatedTokens: number,
+    send: Effect.Effect<{ readonly value: A; readonly tokens: number }, E, R>,
+    overloaded: (error: E) => boolean
+  ) => Effect.Effect<A, E, R>
+  /** Takes per-minute limits from a response's `x-ratelimit-limit-*` headers when none were configured. */
+  readonly learn: (headers: Readonly<Record<string, string | undefined>>) => Effect.Effect<void>
+  readonly stats: Effect.Effect<FlowStats>
+}
+
+export class FlowController extends Context.Service<FlowController, FlowShape>()("autodidact/llm/FlowController") {
+  static readonly layer = (options: FlowOptions): Layer.Layer<FlowController> => Layer.effect(FlowController, makeFlow(options))
+}
+
+/** A token bucket refilled continuously at `perMinute`; a reservation larger than the bucket waits for a full one. */
+interface Bucket {
+  perMinute: number
+  available: number
+  at: number
+}
+
+const refill = (b: Bucket, now: number) => {
+  b.available = Math.min(b.perMinute, b.available + ((now - b.at) * b.perMinute) / 60_000)
+  b.at = now
+}
+
+export const makeFlow = (options: FlowOptions) =>
+  Effect.gen(function* () {
+    const max = Math.max(1, Math.floor(options.concurrency))
+    const semaphore = yield* Semaphore.make(max)
+    const start = yield* Clock.currentTimeMillis
+    const bucket = (perMinute: number | undefined): Bucket | undefined =>
+      perMinute === undefined || perMinute <= 0 ? undefined : { perMinute, available: perMinute, at: start }
+    let requests = bucket(options.requestsPerMinute)
+    let tokens = bucket(options.tokensPerMinute)
+    // The AIMD window, as a real number: each success adds 1/window, so the bound grows by one per window.
+    let window = max
+    let limit = max
+    let inFlight = 0
+    let maxInFlight = 0
+    let throttledCount = 0
+    // Requests are numbered as sent; answers to those sent before the last decrease say nothing new.
+    let sent = 0
+    let sentAtDecrease = 0
+
+    const resizeTo = (next: number) =>
+      Effect.suspend(() => {
+        const bounded = Math.max(1, Math.min(max, Math.floor(next)))
+        if (bounded === limit) return Effect.void
+        limit = bounded
+        return semaphore.resize(bounded)
+      })
+
+    /** Waits until both buckets can give what is asked, then takes it. */
+    const reserve = (cost: number): Effect.Effect<void> =>
+      Effect.gen(function* () {
+        for (;;) {
+          const now = yield* Clock.currentTimeMillis
+          let waitMs = 0
+          for (const [b, want] of [
+            [requests, 1],
+            [tokens, cost]
+          ] as const) {
+            if (b === undefined) continue
+            refill(b, now)
+            const need = Math.min(want, b.perMinute)
+            if (b.available < need) waitMs = Math.max(waitMs, Math.ceil(((need - b.available) * 60_000) / b.perMinute))
+          }
+          if (waitMs === 0) {
+            if (requests) requests.available -= 1
+            if (tokens) tokens.available -= Math.min(cost, tokens.perMinute)
+            return
+          }
+          yield* Effect.sleep(`${waitMs} millis`)
+        }
+      })
+
+    const grow = Effect.suspend(() => {
+      window = Math.min(max, window + 1 / Math.max(1, window))
+      return resizeTo(window)
+    })
+    const shrink = (seq: number) =>
+      Effect.suspend(() => {
+        if (seq <= sentAtDecrease) return Effect.void
+        sentAtDecrease = sent
+        throttledCount++
+        window = Math.max(1, window / 2)
+        return resizeTo(window)
+      })
+
+    const withSlot: FlowShape["withSlot"] = (estimatedTokens, send, overloaded) =>
+      Effect.gen(function* () {
+        yield* reserve(estimatedTokens)
+        return yield* semaphore.withPermit(
+          Effect.gen(function* () {
+            inFlight++
+            const seq = ++sent
+            maxInFlight = Math.max(maxInFlight, inFlight)
+            const result = yield* send.pipe(
+              Effect.ensuring(Effect.sync(() => inFlight--)),
+              Effect.tapError((e) => (overloaded(e) ? shrink(seq) : Effect.void))
+            )
+            if (tokens) tokens.available = Math.min(tokens.perMinute, tokens.available + Math.min(estimatedTokens, tokens.perMinute) - result.tokens)
+            yield* grow
+            return result.value
+          })
+        )
+      })
+
+    return FlowController.of({
+      withSlot,
+      learn: (headers) =>
+        Effect.gen(function* () {
+          const now = yield* Clock.currentTimeMillis
+          const read = (name: string) => {
+            const v = Number(headers[name])
+            return Number.isFinite(v) && v > 0 ? v : undefined
+          }
+          const rpm = read("x-ratelimit-limit-requests")
+          const tpm = read("x-ratelimit-limit-tokens")
+          if (requests === undefined && options.requestsPerMinute === undefined && rpm !== undefined) requests = { perMinute: rpm, available: read("x-ratelimit-remaining-requests") ?? rpm, at: now }
+          if (tokens === undefined && options.tokensPerMinute === undefined && tpm !== undefined) tokens = { perMinute: tpm, available: read("x-ratelimit-remaining-tokens") ?? tpm, at: now }
+        }),
+      stats: Effect.sync(() => ({
+        limit,
+        inFlight,
+        maxInFlight,
+        throttled: throttledCount,
+        requestsPerMinute: requests?.perMinute,
+        tokensPerMinute: tokens?.perMinute
+      }))
+    })
+  })
