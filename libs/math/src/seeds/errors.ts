@@ -73,8 +73,8 @@ export class NotASeedFile extends Schema.TaggedError<NotASeedFile>()("NotASeedFi
 }) {
   override get message(): string {
     const reasons = this.reasons.slice(0, 3).map((r) => `${r.reason} ${r.rows}`).join(", ")
-    return `${this.file} does not look like a seed file: its first ${this.rows} rows are all bad (${reasons}; the first: ${this.first}), ` +
-      `so reading stopped even with --on-bad-rows skip; check that this is the seed file you meant and that it holds ` +
+    return `${this.file} does not look like a seed file: its first ${this.rows} rows are all bad (${reasons}; ${this.first}), ` +
+      `so reading stopped even with --on-bad-rows skip; check that this is the seed file you meant (--seeds) and that it holds ` +
       `JSONL, JSON, CSV or Parquet rows in the expected format`
   }
 }

@@ -1,4 +1,4 @@
-import { SeedHeaderError } from "./errors.ts"
+import { type BadSeedRow, SeedHeaderError, WHOLE_ROW } from "./errors.ts"
 
 export type SeedFormat = "gsm8k" | "self-instruct"
 
@@ -58,3 +58,7 @@ export const leadingBadRows = (limit: number = MAX_LEADING_BAD_ROWS) => {
     reasons: (): ReadonlyArray<readonly [string, number]> => [...reasons].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
   }
 }
+
+/** A bad row as NotASeedFile quotes it: where and what, without the per-row advice. */
+export const firstBadRow = (error: BadSeedRow): string =>
+  `line ${error.line}${error.field === WHOLE_ROW ? "" : ` field "${error.field}"`}: ${error.reason}`

@@ -1,7 +1,7 @@
 import type { Task } from "#core"
 import { Effect, Ref, Result, Stream } from "effect"
 import { BadSeedRow, DEFAULT_BAD_ROW_HINT, NotASeedFile, type SeedReadError, UnknownSeedFormat, WHOLE_ROW } from "./errors.ts"
-import { leadingBadRows, MAX_LEADING_BAD_ROWS, type SeedFormat } from "./header.ts"
+import { firstBadRow, leadingBadRows, MAX_LEADING_BAD_ROWS, type SeedFormat } from "./header.ts"
 import { decodeGsm8k } from "./gsm8k.ts"
 import { isMalformed, type RawRow, type SeedRow } from "./raw-row.ts"
 import { openRejectsFile, type RejectRecord, type RejectsFile } from "./rejects.ts"
@@ -102,7 +102,7 @@ export const readSeeds = (path: string, options: ReadSeedsOptions = {}): SeedRea
 
       const reject = (error: BadSeedRow, row: unknown) => {
         if (policy === "fail") return Effect.fail(error)
-        if (firstBad === "") firstBad = error.message
+        if (firstBad === "") firstBad = firstBadRow(error)
         if (leading.bad(error.field)) {
           return Effect.fail(new NotASeedFile({
             file: path,
