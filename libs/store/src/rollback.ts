@@ -56,7 +56,7 @@ export const rollback = (
           problems: report.problems.length,
           message:
             `refused to roll "${name}" back to ${target}: it failed validation (${report.problems.length} problem${report.problems.length === 1 ? "" : "s"}: ` +
-            report.problems.map((p) => `${p.file}: ${p.problem}`).join("; ") +
+            report.problems.map((p) => `${p.file}: ${p.problem.split("\n")[0]}`).join("; ") +
             `). LATEST is still ${previous}; see \`autodidact versions ${name}\` for the others`
         })
       }
