@@ -1,0 +1,148 @@
+import { mkdirSync } from "node:fs"
+import { dirname } from "node:path"
+import { DatabaseSync, type StatementSync } from "node:sqlite"
+import { Context, Effect, Layer, Schema } from "effect"
+import { hashValue } from "#core"
+import type { ChatRequest, FinishReason } from "./chat.ts"
+
+/**
+ * The durable response cache: every answer a model gave, stored before any stage uses it, so a killed run
+ * never pays for it twice and a re-run sends nothing. SQLite (node:sqlite) in WAL mode with synchronous=FULL:
+ * a committed answer survives a crash of the process or the machine. Writes are committed in groups (all
+ * the answers that arrived while the previous commit ran), so fsyncs do not bound the request rate.
+ *
+ * An entry is one sample: the raw response body it came in (parsing is separate: a changed parser re-reads
+ * it without sending), which choice of that body it is, and how it ended.
+ */
+export interface CacheEntry {
+  readonly key: string
+  readonly raw: string
+  readonly choice: number
+  readonly finishReason: FinishReason
+  /** max_tokens the answer was asked with (null: none). */
+  readonly maxTokens: number | null
+  readonly promptTokens: number
+  readonly completionTokens: number
+}
+
+export class CacheError extends Schema.TaggedError<CacheError>()("CacheError", { path: Schema.String, message: Schema.String }) {}
+
+/**
+ * The cache key of sample `index` of a request: the model, the user's revision tag for it, the messages as
+ * rendered (prefill included), and every parameter that changes output except max_tokens (see `usable`).
+ * Not the endpoint's address and not the key: the same model behind another URL gives the same answers.
+ */
+export const sampleKey = (request: ChatRequest, revision: string, index: number): string => {
+  const { max_tokens: _ignored, ...params } = request.params ?? {}
+  return hashValue({ model: request.model, revision, messages: request.messages, prefill: request.prefill ?? null, params, index })
+}
+
+/**
+ * Whether a stored answer serves a request asking for `maxTokens`. A complete answer serves any budget it
+ * fits in; an answer cut by length serves only the same budget (asking again unchanged would be cut again),
+ * so raising max_tokens re-sends exactly the answers that ended by length.
+ */
+export const usable = (entry: CacheEntry, maxTokens: number | undefined): boolean => {
+  const asked = maxTokens ?? null
+  if (entry.finishReason === "length") return entry.maxTokens === asked
+  return asked === null || entry.completionTokens <= asked
+}
+
+export interface ResponseCacheShape {
+  readonly get: (key: string) => Effect.Effect<CacheEntry | undefined, CacheError>
+  /** Resolves once the entries are committed to disk. */
+  readonly put: (entries: ReadonlyArray<CacheEntry>) => Effect.Effect<void, CacheError>
+  readonly size: Effect.Effect<number, CacheError>
+}
+
+export class ResponseCache extends Context.Service<ResponseCache, ResponseCacheShape>()("autodidact/llm/ResponseCache") {
+  /** The cache in the SQLite file at `path`, created with its folder when missing; closed with the scope. */
+  static readonly layer = (path: string): Layer.Layer<ResponseCache, CacheError> => Layer.effect(ResponseCache, openCache(path))
+}
+
+interface Row {
+  key: string
+  raw: string
+  choice: number
+  finish_reason: string
+  max_tokens: number | null
+  prompt_tokens: number
+  completion_tokens: number
+}
+
+const openCache = (path: string) =>
+  Effect.gen(function* () {
+    const fail = (e: unknown) => new CacheError({ path, message: `response cache ${path}: ${e instanceof Error ? e.message : String(e)}` })
+    const db = yield* Effect.acquireRelease(
+      Effect.try({
+        try: () => {
+          if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true })
+          const db = new DatabaseSync(path)
+          db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;")
+          db.exec(`CREATE TABLE IF NOT EXISTS responses (
+            key TEXT PRIMARY KEY, raw TEXT NOT NULL, choice INTEGER NOT NULL, finish_reason TEXT NOT NULL,
+            max_tokens INTEGER, prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL,
+            stored_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))`)
+          return db
+        },
+        catch: fail
+      }),
+      (db) => Effect.sync(() => db.close())
+    )
+    const select: StatementSync = db.prepare("SELECT key, raw, choice, finish_reason, max_tokens, prompt_tokens, completion_tokens FROM responses WHERE key = ?")
+    const insert: StatementSync = db.prepare(
+      "INSERT OR REPLACE INTO responses (key, raw, choice, finish_reason, max_tokens, prompt_tokens, completion_tokens) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    )
+    const count: StatementSync = db.prepare("SELECT count(*) AS n FROM responses")
+
+    // Group commit: entries that arrive while a commit is pending join it; one transaction, one fsync.
+    let pending: Array<{ entries: ReadonlyArray<CacheEntry>; done: (error?: unknown) => void }> = []
+    const flush = () => {
+      const group = pending
+      pending = []
+      try {
+        db.exec("BEGIN")
+        for (const { entries } of group) {
+          for (const e of entries) insert.run(e.key, e.raw, e.choice, e.finishReason, e.maxTokens, e.promptTokens, e.completionTokens)
+        }
+        db.exec("COMMIT")
+        for (const g of group) g.done()
+      } catch (error) {
+        try {
+          db.exec("ROLLBACK")
+        } catch {
+          // the transaction may not have begun
+        }
+        for (const g of group) g.done(error)
+      }
+    }
+
+    return ResponseCache.of({
+      get: (key) =>
+        Effect.try({
+          try: () => {
+            const row = select.get(key) as Row | undefined
+            return row === undefined
+              ? undefined
+              : {
+                  key: row.key,
+                  raw: row.raw,
+                  choice: row.choice,
+                  finishReason: row.finish_reason as FinishReason,
+                  maxTokens: row.max_tokens,
+                  promptTokens: row.prompt_tokens,
+                  completionTokens: row.completion_tokens
+                }
+          },
+          catch: fail
+        }),
+      put: (entries) =>
+        entries.length === 0
+          ? Effect.void
+          : Effect.callback<void, CacheError>((resume) => {
+              if (pending.length === 0) setImmediate(flush)
+              pending.push({ entries, done: (error) => resume(error === undefined ? Effect.void : Effect.fail(fail(error))) })
+            }),
+      size: Effect.try({ try: () => Number((count.get() as { n: number }).n), catch: fail })
+    })
+  })
