@@ -1,4 +1,4 @@
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api"
+import { DuckDBInstance, StatementType, type DuckDBConnection, type DuckDBPreparedStatement } from "@duckdb/node-api"
 import { Context, Effect, Layer, Schema, Stream } from "effect"
 
 export class DuckDbError extends Schema.TaggedError<DuckDbError>()("DuckDbError", {
@@ -23,6 +23,23 @@ export interface DuckDbShape {
   readonly all: (sql: string) => Effect.Effect<ReadonlyArray<Row>, DuckDbError>
   /** Result rows as a stream, fetched a DuckDB chunk (2048 rows) at a time. */
   readonly stream: (sql: string) => Stream.Stream<Row, DuckDbError>
+  /**
+   * Runs `f` on a connection to a fresh in-memory DuckDB of its own (this instance is untouched) that can
+   * read `access.readablePaths` / `readableDirectories` and nothing else on disk: external access off,
+   * extension install and autoload off, then `access.setup` (e.g. views over those files), then the
+   * configuration locked so SQL cannot undo any of it. It still runs any statement it is given: callers
+   * that take SQL from users check statement types as well (`prepareReadOnly`).
+   */
+  readonly useLocked: <A>(operation: string, access: LockedAccess, f: (connection: DuckDBConnection) => Promise<A>) => Effect.Effect<A, DuckDbError>
+}
+
+export interface LockedAccess {
+  /** Files the connection may read (DuckDB's `allowed_paths`). */
+  readonly readablePaths: ReadonlyArray<string>
+  /** Folders whose files the connection may read (DuckDB's `allowed_directories`). */
+  readonly readableDirectories?: ReadonlyArray<string>
+  /** Runs after access is restricted and before the configuration is locked (e.g. CREATE VIEW over the files). */
+  readonly setup?: (connection: DuckDBConnection) => Promise<void>
 }
 
 /**
@@ -79,13 +96,135 @@ const make = (options: DuckDbOptions) =>
           ).pipe(Stream.flattenIterable)
         })
       ) as Stream.Stream<Row, DuckDbError>
+    const useLocked = <A>(operation: string, access: LockedAccess, f: (connection: DuckDBConnection) => Promise<A>) =>
+      Effect.acquireUseRelease(
+        Effect.tryPromise({
+          try: async () => {
+            const locked = await DuckDBInstance.create(":memory:", { ...settings, autoload_known_extensions: "false" })
+            try {
+              const connection = await locked.connect()
+              const list = (xs: ReadonlyArray<string> = []) => `[${xs.map(sqlString).join(", ")}]`
+              await connection.run(`SET allowed_paths = ${list(access.readablePaths)}`)
+              await connection.run(`SET allowed_directories = ${list(access.readableDirectories)}`)
+              await connection.run("SET enable_external_access = false")
+              await access.setup?.(connection)
+              await connection.run("SET lock_configuration = true")
+              return { locked, connection }
+            } catch (e) {
+              locked.closeSync()
+              throw e
+            }
+          },
+          catch: (e) => new DuckDbError({ operation: `${operation}: open a locked DuckDB`, message: errorMessage(e) })
+        }),
+        ({ connection }) => Effect.tryPromise({ try: () => f(connection), catch: (e) => new DuckDbError({ operation, message: errorMessage(e) }) }),
+        ({ locked, connection }) =>
+          Effect.sync(() => {
+            connection.closeSync()
+            locked.closeSync()
+          })
+      )
     return DuckDb.of({
       use,
+      useLocked,
       run: (sql) => use("run", (c) => c.run(sql)).pipe(Effect.asVoid),
       all: (sql) => use("query", async (c) => (await c.runAndReadAll(sql)).getRowObjectsJS() as Array<Row>),
       stream
     })
   })
+
+/** A statement a read-only session will not run: `statement` counts from 1; `kind` is e.g. "COPY". */
+export class ReadOnlyRefusal extends Error {
+  readonly statement: number
+  readonly kind: string | undefined
+  constructor(statement: number, kind: string | undefined, reason: string) {
+    super(`statement ${statement}${kind === undefined ? "" : ` (${kind})`} was refused: ${reason}`)
+    this.statement = statement
+    this.kind = kind
+  }
+}
+
+const statementKind = (t: StatementType): string => {
+  switch (t) {
+    case StatementType.VARIABLE_SET:
+    case StatementType.SET:
+      return "SET"
+    case StatementType.LOAD:
+      return "INSTALL or LOAD"
+    default:
+      return (StatementType[t] ?? `statement type ${t}`).replaceAll("_", " ")
+  }
+}
+
+/** SELECT covers FROM-first queries, VALUES, WITH, DESCRIBE, SUMMARIZE, SHOW and PRAGMA table_info. */
+const READ_ONLY_TYPES: ReadonlySet<StatementType> = new Set([StatementType.SELECT, StatementType.EXPLAIN])
+
+/**
+ * Prepares every statement in `sql` before any runs and refuses the batch (`ReadOnlyRefusal`) when one is
+ * not a query: COPY, ATTACH, CREATE, INSERT, EXPORT, INSTALL/LOAD, SET, CALL, PRAGMA with effects, ... A
+ * statement that reads a file the connection may not read (see `useLocked`) is refused the same way.
+ */
+export const prepareReadOnly = async (connection: DuckDBConnection, sql: string): Promise<ReadonlyArray<DuckDBPreparedStatement>> => {
+  const extracted = await connection.extractStatements(sql)
+  const prepared: Array<DuckDBPreparedStatement> = []
+  try {
+    for (let i = 0; i < extracted.count; i++) {
+      let statement: DuckDBPreparedStatement
+      try {
+        statement = await extracted.prepare(i)
+      } catch (e) {
+        const message = errorMessage(e)
+        if (message.startsWith("Permission Error")) {
+          throw new ReadOnlyRefusal(i + 1, statementHead(sql, i), `it reads or writes a file it may not (${firstLine(message)})`)
+        }
+        throw e
+      }
+      prepared.push(statement)
+      if (!READ_ONLY_TYPES.has(statement.statementType)) {
+        const kind = statementKind(statement.statementType)
+        const pivot = statement.statementType === StatementType.CREATE && /\bPIVOT\b/i.test(sql) ? "; a PIVOT without an IN list creates a type first: list the values, PIVOT ... ON col IN (...)" : ""
+        throw new ReadOnlyRefusal(i + 1, kind, `only queries run (SELECT, FROM, WITH, VALUES, DESCRIBE, SUMMARIZE, SHOW, EXPLAIN)${pivot}`)
+      }
+    }
+    return prepared
+  } catch (e) {
+    for (const p of prepared) p.destroySync()
+    throw e
+  }
+}
+
+/**
+ * The first keyword of the `index`th statement in `sql`, for messages when DuckDB refuses a statement before
+ * its type is known: statements split at semicolons outside quotes and comments.
+ */
+const statementHead = (sql: string, index: number): string | undefined => {
+  const statements: Array<string> = []
+  let current = ""
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i]!
+    if (ch === "'" || ch === '"') {
+      const end = sql.indexOf(ch, i + 1)
+      const stop = end < 0 ? sql.length : end
+      current += sql.slice(i, stop + 1)
+      i = stop
+    } else if (ch === "-" && sql[i + 1] === "-") {
+      const end = sql.indexOf("\n", i)
+      i = end < 0 ? sql.length : end
+      current += " "
+    } else if (ch === "/" && sql[i + 1] === "*") {
+      const end = sql.indexOf("*/", i + 2)
+      i = end < 0 ? sql.length : end + 1
+      current += " "
+    } else if (ch === ";") {
+      if (current.trim() !== "") statements.push(current)
+      current = ""
+    } else current += ch
+  }
+  if (current.trim() !== "") statements.push(current)
+  return /^\s*\(?\s*([A-Za-z]+)/.exec(statements[index] ?? "")?.[1]?.toUpperCase()
+}
+
+const firstLine = (s: string) => s.split("\n")[0]!.replace(/^Permission Error: /, "")
 
 export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e))
 
