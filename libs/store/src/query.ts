@@ -1,9 +1,13 @@
+import { stat } from "node:fs/promises"
+import { join } from "node:path"
+import { JsonDuckDBValueConverter, type DuckDBConnection } from "@duckdb/node-api"
 import { Effect } from "effect"
 import { QueryError } from "./errors.ts"
-import { DuckDb, errorMessage } from "#dag"
-import { datasetDir, resolveVersion } from "./layout.ts"
+import { DuckDb, errorMessage, prepareReadOnly, ReadOnlyRefusal } from "#dag"
+import { datasetDir, resolveVersion, versionDir } from "./layout.ts"
+import { allFiles, type Manifest } from "./manifest.ts"
 import { listVersions } from "./versions.ts"
-import { createViewSql, datasetViews } from "./views.ts"
+import { createViewSql, datasetViews, type ViewDef } from "./views.ts"
 
 /** DuckDB gives 64-bit integers as strings in JSON; counts and sums fit a JS number almost always. */
 const safeNumber = (v: unknown): unknown => {
@@ -12,53 +16,194 @@ const safeNumber = (v: unknown): unknown => {
   return Number.isSafeInteger(n) ? n : v
 }
 
-export interface QueryResult {
+export interface QueryColumn {
+  /** The name SQL gave the column; two columns may share one (`SELECT 1 AS x, 2 AS x`). */
+  readonly name: string
+  readonly type: string
+  /** Unique among the result's columns: the name, or for a repeated name the next free `<name>_1`, `<name>_2`, ... */
+  readonly key: string
+}
+
+/** Unique keys for column names: a repeat gets the lowest `_N` suffix no column of the result has. */
+export const columnKeys = (names: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const taken = new Set<string>()
+  const firsts = new Set<string>()
+  const keys: Array<string | undefined> = names.map((n) => {
+    if (firsts.has(n)) return undefined
+    firsts.add(n)
+    taken.add(n)
+    return n
+  })
+  return keys.map((k, i) => {
+    if (k !== undefined) return k
+    let n = 1
+    while (taken.has(`${names[i]}_${n}`)) n++
+    const key = `${names[i]}_${n}`
+    taken.add(key)
+    return key
+  })
+}
+
+/** Where a streamed query's rows go, one DuckDB chunk (up to 2,048 rows) at a time. */
+export interface QuerySink {
+  /** Called once, before any rows. */
+  readonly columns?: (columns: ReadonlyArray<QueryColumn>) => void | Promise<void>
+  /** Rows as arrays of JSON-safe values in column order (big integers beyond 2^53 and decimals as strings). */
+  readonly rows: (rows: ReadonlyArray<ReadonlyArray<unknown>>) => void | Promise<void>
+}
+
+export interface QueryOptions {
+  /** The version the unsuffixed views show (default LATEST). */
+  readonly version?: string
+  /** Hand at most about this many rows to the sink (whole chunks); the rest are counted, not converted. */
+  readonly rowLimit?: number
+}
+
+export interface QuerySummary {
   readonly dataset: string
   readonly version: string
   readonly views: ReadonlyArray<string>
-  readonly columns: ReadonlyArray<{ readonly name: string; readonly type: string }>
-  /** JSON-safe values (big integers beyond 2^53 and decimals come as strings). */
+  readonly columns: ReadonlyArray<QueryColumn>
+  /** Rows the query returned (all of them, also past `rowLimit`). */
+  readonly rows: number
+  /** One line per version the query's views read whose shards changed since it was published. */
+  readonly warnings: ReadonlyArray<string>
+}
+
+export interface QueryResult extends Omit<QuerySummary, "rows"> {
+  /** Rows keyed by each column's `key`; JSON-safe values (big integers beyond 2^53 and decimals come as strings). */
   readonly rows: ReadonlyArray<Record<string, unknown>>
 }
 
+/** Whether `sql` mentions the view (as a whole word, any case; quoted or not). */
+const namesView = (sql: string, view: string): boolean =>
+  new RegExp(`(^|[^A-Za-z0-9_])${view.replace(/[^A-Za-z0-9_]/g, "\\$&")}($|[^A-Za-z0-9_])`, "i").test(sql)
+
 /**
- * Runs SQL against a dataset with temporary views: `<config>` for the chosen version (LATEST by
- * default), `<config>_<version>` for each version, `<config>_all` over all versions with a `version` column.
+ * The cheap check before a query: each shard of the (version, config) pairs the views named in `sql` read
+ * is there with manifest.json's size and was not written after manifest.json (a shard changed in place).
+ * Checksums are `autodidact validate`'s job; a copy that did not keep file times also trips the time check.
  */
+const shardWarnings = (dataDir: string, name: string, sql: string, views: ReadonlyArray<ViewDef>, manifests: ReadonlyArray<Manifest>) =>
+  Effect.promise(async () => {
+    const named = views.filter((v) => namesView(sql, v.name))
+    const configs = new Map<string, Set<string>>()
+    for (const v of named) for (const c of v.covers) configs.set(c.version, (configs.get(c.version) ?? new Set()).add(c.config))
+    const warnings: Array<string> = []
+    for (const m of manifests) {
+      const wanted = configs.get(m.version)
+      if (wanted === undefined) continue
+      const dir = versionDir(dataDir, name, m.version)
+      const published = await stat(join(dir, "manifest.json")).then((s) => s.mtimeMs, () => Infinity)
+      const problems: Array<string> = []
+      for (const f of allFiles(m).filter((f) => wanted.has(f.config))) {
+        const st = await stat(join(dir, f.path)).catch(() => undefined)
+        if (st === undefined) problems.push(`${f.path} is missing`)
+        else if (st.size !== f.bytes) problems.push(`${f.path} has ${st.size} bytes, the manifest says ${f.bytes}`)
+        else if (st.mtimeMs > published) problems.push(`${f.path} was written after the version was published`)
+      }
+      if (problems.length === 0) continue
+      const shown = problems.slice(0, 3).join("; ") + (problems.length > 3 ? `; and ${problems.length - 3} more` : "")
+      const where = dataDir === "data" ? "" : ` --data-dir ${dataDir}`
+      warnings.push(
+        `warning: ${name} ${m.version}: ${shown}. The query read the files as they are now; ` +
+          `check them against their checksums with \`autodidact validate ${name} --at ${m.version}${where}\``
+      )
+    }
+    return warnings
+  })
+
+/**
+ * Runs SQL against a dataset, read-only, streaming the result to `sink` a chunk at a time. Views:
+ * `<config>` for the chosen version (LATEST by default), `<config>_<version>` for each version,
+ * `<config>_all` over all versions with a `version` column. The SQL runs in a DuckDB of its own that can
+ * read the dataset's shards and nothing else, and only queries run (see `prepareReadOnly`): anything else
+ * fails with a QueryError saying which statement was refused, before any statement runs.
+ */
+export const streamQuery = (dataDir: string, name: string, sql: string, sink: QuerySink, options: QueryOptions = {}) =>
+  Effect.gen(function* () {
+    const chosen = yield* resolveVersion(dataDir, name, options.version)
+    const { versions } = yield* listVersions(dataDir, name)
+    const manifests = versions.map((v) => v.manifest)
+    const views = datasetViews(datasetDir(dataDir, name), manifests, chosen)
+    const shards = manifests.flatMap((m) => allFiles(m).map((f) => join(versionDir(dataDir, name, m.version), f.path)))
+    const warnings = [...(yield* shardWarnings(dataDir, name, sql, views, manifests))]
+    const db = yield* DuckDb
+    // A view over a damaged version (a shard DuckDB cannot read) is left out and said, so the other views still work.
+    const made: Array<string> = []
+    const setup = async (c: DuckDBConnection) => {
+      for (const v of views) {
+        try {
+          await c.run(createViewSql(v, undefined, true))
+          made.push(v.name)
+        } catch (e) {
+          if (namesView(sql, v.name)) warnings.push(`warning: view ${v.name} is left out: ${errorMessage(e).split("\n")[0]}`)
+        }
+      }
+    }
+    const r = yield* db.useLocked(`query ${name}`, { readablePaths: shards, setup }, async (c) => {
+      let columns: ReadonlyArray<QueryColumn> = []
+      let rows = 0
+      try {
+        const prepared = await prepareReadOnly(c, sql)
+        try {
+          for (const p of prepared.slice(0, -1)) await p.run()
+          const last = prepared.at(-1)
+          if (last === undefined) return { ok: false as const, error: "no SQL statement given" }
+          const result = await last.stream()
+          const names = result.columnNames()
+          const types = result.columnTypes().map((t) => t.toString())
+          const keys = columnKeys(names)
+          columns = names.map((n, i) => ({ name: n, type: types[i]!, key: keys[i]! }))
+          const integer = types.flatMap((t, i) => (/^(U?(BIG|HUGE)INT)$/.test(t) ? [i] : []))
+          await sink.columns?.(columns)
+          const limit = options.rowLimit ?? Infinity
+          for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+            if (rows < limit) {
+              const converted = chunk.convertRows(JsonDuckDBValueConverter) as Array<Array<unknown>>
+              for (const row of converted) for (const i of integer) row[i] = safeNumber(row[i])
+              await sink.rows(converted)
+            }
+            rows += chunk.rowCount
+          }
+        } finally {
+          for (const p of prepared) p.destroySync()
+        }
+        return { ok: true as const, columns, rows }
+      } catch (e) {
+        if (e instanceof ReadOnlyRefusal) return { ok: false as const, error: `query is read-only: ${e.message}`, refused: true }
+        const message = errorMessage(e)
+        if (message.startsWith("Permission Error")) return { ok: false as const, error: `query is read-only and reads only the dataset's shards: ${message.split("\n")[0]}`, refused: true }
+        return { ok: false as const, error: message }
+      }
+    })
+    if (r.ok) return { dataset: name, version: chosen, views: made, columns: r.columns, rows: r.rows, warnings } satisfies QuerySummary
+    const known = "refused" in r ? "" : `. Views you can use: ${made.join(", ")}`
+    return yield* Effect.fail(
+      new QueryError({
+        dataset: name,
+        version: chosen,
+        message: `query on dataset "${name}" ${chosen} failed: ${r.error}${known}${warnings.length === 0 ? "" : `\n${warnings.join("\n")}`}`
+      })
+    )
+  })
+
+/** `streamQuery` collected into rows (keyed by each column's `key`): for results that fit in memory. */
 export const queryDataset = (dataDir: string, name: string, sql: string, version?: string) =>
   Effect.gen(function* () {
-    const chosen = yield* resolveVersion(dataDir, name, version)
-    const { versions } = yield* listVersions(dataDir, name)
-    const views = datasetViews(datasetDir(dataDir, name), versions.map((v) => v.manifest), chosen)
-    const db = yield* DuckDb
-    return yield* db
-      .use(`query ${name}`, async (c) => {
-          for (const v of views) await c.run(createViewSql(v, undefined, true))
-          try {
-            const result = await c.runAndReadAll(sql)
-            const names = result.columnNames()
-            const types = result.columnTypes().map((t) => t.toString())
-            const integer = new Set(names.filter((_, i) => /^(U?(BIG|HUGE)INT)$/.test(types[i]!)))
-            const rows = (result.getRowObjectsJson() as Array<Record<string, unknown>>).map((row) => {
-              for (const n of integer) row[n] = safeNumber(row[n])
-              return row
-            })
-            return { ok: true as const, columns: names.map((n, i) => ({ name: n, type: types[i]! })), rows }
-          } catch (e) {
-            return { ok: false as const, error: errorMessage(e) }
-          }
-        })
-      .pipe(
-      Effect.flatMap((r) =>
-        r.ok
-          ? Effect.succeed({ dataset: name, version: chosen, views: views.map((v) => v.name), columns: r.columns, rows: r.rows } satisfies QueryResult)
-          : Effect.fail(
-              new QueryError({
-                dataset: name,
-                version: chosen,
-                message: `query on dataset "${name}" ${chosen} failed: ${r.error}. Views you can use: ${views.map((v) => v.name).join(", ")}`
-              })
-            )
-      )
+    const rows: Array<Record<string, unknown>> = []
+    let keys: ReadonlyArray<string> = []
+    const summary = yield* streamQuery(
+      dataDir,
+      name,
+      sql,
+      {
+        columns: (columns) => void (keys = columns.map((c) => c.key)),
+        rows: (chunk) => {
+          for (const row of chunk) rows.push(Object.fromEntries(keys.map((k, i) => [k, row[i]])))
+        }
+      },
+      version === undefined ? {} : { version }
     )
+    return { ...summary, rows } satisfies QueryResult
   })

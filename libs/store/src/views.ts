@@ -13,6 +13,8 @@ export interface ViewDef {
   /** `sft` (the chosen version), `sft_v0003` (one version), `sft_all` (every version, with a `version` column). */
   readonly name: string
   readonly sql: string
+  /** The versions and config whose shards the view reads. */
+  readonly covers: ReadonlyArray<{ readonly version: string; readonly config: string }>
 }
 
 /**
@@ -26,10 +28,11 @@ export const datasetViews = (datasetPath: string, versions: ReadonlyArray<Manife
     const having = versions.filter((m) => m.configs[config] !== undefined)
     const select = (m: Manifest) => configSelect(join(datasetPath, m.version), m.configs[config]!)
     const chosen = having.find((m) => m.version === current)
-    if (chosen !== undefined) views.push({ name: config, sql: select(chosen) })
-    for (const m of having) views.push({ name: `${config}_${m.version}`, sql: select(m) })
+    if (chosen !== undefined) views.push({ name: config, sql: select(chosen), covers: [{ version: chosen.version, config }] })
+    for (const m of having) views.push({ name: `${config}_${m.version}`, sql: select(m), covers: [{ version: m.version, config }] })
     views.push({
       name: `${config}_all`,
+      covers: having.map((m) => ({ version: m.version, config })),
       sql: having.map((m) => `SELECT ${sqlString(m.version)} AS version, * FROM (${select(m)})`).join(" UNION ALL BY NAME ")
     })
   }

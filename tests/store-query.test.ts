@@ -1,0 +1,218 @@
+import { createHash } from "node:crypto"
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest"
+import { publish } from "#store"
+import { runCli } from "../tools/cli/main.ts"
+import { request, run, sftConfig, sftRow, prefColumns, prefRow, tempDir, writeParts } from "./store-fixture.ts"
+
+/** Runs the CLI in this process, capturing what it prints. */
+const cli = async (...args: Array<string>) => {
+  let stdout = ""
+  let stderr = ""
+  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true))
+  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true))
+  const log = vi.spyOn(console, "log").mockImplementation((...a: Array<unknown>) => void (stdout += a.join(" ") + "\n"))
+  const error = vi.spyOn(console, "error").mockImplementation((...a: Array<unknown>) => void (stderr += a.join(" ") + "\n"))
+  try {
+    const code = await runCli(args)
+    return { code, stdout, stderr }
+  } finally {
+    out.mockRestore()
+    err.mockRestore()
+    log.mockRestore()
+    error.mockRestore()
+  }
+}
+
+afterEach(() => vi.restoreAllMocks())
+
+/** v0001: sft rows 0..99 and preference rows 0..39; v0002: sft rows 0..109. */
+let dataDir: string
+let ds: string
+beforeAll(async () => {
+  dataDir = await tempDir("query")
+  ds = join(dataDir, "datasets/math")
+  const sft1 = await run(writeParts(join(dataDir, "p/sft1"), Array.from({ length: 100 }, (_, i) => sftRow(i))))
+  const sft2 = await run(writeParts(join(dataDir, "p/sft2"), Array.from({ length: 110 }, (_, i) => sftRow(i))))
+  const pref = await run(writeParts(join(dataDir, "p/pref"), Array.from({ length: 40 }, (_, i) => prefRow(i))))
+  const preference = { name: "preference", description: "pairs", columns: prefColumns, files: pref }
+  await run(publish(request(dataDir, [sftConfig(sft1), preference])))
+  await run(publish(request(dataDir, [sftConfig(sft2)])))
+})
+
+/** Every file under the data folder (but the engine parts) with its sha256, to show nothing was written. */
+const snapshot = (): Record<string, string> => {
+  const files: Record<string, string> = {}
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name)
+      if (e.isDirectory()) walk(p)
+      else files[p] = createHash("sha256").update(readFileSync(p)).digest("hex")
+    }
+  }
+  walk(join(dataDir, "datasets"))
+  files["catalog"] = createHash("sha256").update(readFileSync(join(dataDir, "catalog.duckdb"))).digest("hex")
+  return files
+}
+
+describe("query is read-only (issue #9 item 6)", () => {
+  const shard = () => join(ds, "v0002/sft/train-00000-of-00001.parquet")
+  const refused: ReadonlyArray<[string, () => string, RegExp]> = [
+    ["COPY TO a shard", () => `COPY (SELECT 1 AS x) TO '${shard()}' (FORMAT parquet)`, /statement 1 \(COPY\) was refused/],
+    ["COPY TO LATEST", () => `COPY (SELECT 'v0009') TO '${join(ds, "LATEST")}' (FORMAT csv, HEADER false)`, /statement 1 \(COPY\) was refused/],
+    ["ATTACH the catalog + DROP SCHEMA", () => `ATTACH '${join(dataDir, "catalog.duckdb")}' AS cat; DROP SCHEMA cat.math CASCADE`, /statement 1 \(ATTACH\) was refused/],
+    ["CREATE TABLE AS", () => "CREATE TABLE t AS SELECT * FROM sft", /statement 1 \(CREATE\) was refused/],
+    ["a SELECT then a COPY to a new file", () => `SELECT 1; COPY sft TO '${join(dataDir, "out.parquet")}'`, /statement 2 \(COPY\) was refused/],
+    ["EXPORT DATABASE", () => `EXPORT DATABASE '${join(dataDir, "export")}'`, /statement 1 \(EXPORT\) was refused/],
+    ["INSTALL", () => "INSTALL httpfs", /statement 1 \(INSTALL or LOAD\) was refused/],
+    ["LOAD", () => "LOAD json", /statement 1 \(INSTALL or LOAD\) was refused/],
+    ["SET enable_external_access", () => "SET enable_external_access = true", /statement 1 \(SET\) was refused/],
+    ["reading /etc/passwd", () => "SELECT * FROM read_csv('/etc/passwd')", /statement 1 \(SELECT\) was refused: .*"\/etc\/passwd"/],
+    ["reading a file of the data folder that is not a shard", () => `SELECT * FROM read_text('${join(ds, "LATEST")}')`, /statement 1 \(SELECT\) was refused: .*LATEST/]
+  ]
+  for (const [what, sql, message] of refused) {
+    it(`refuses ${what}, naming the statement, and writes nothing`, async () => {
+      const before = snapshot()
+      const r = await cli("query", "math", sql(), "--data-dir", dataDir)
+      expect(r.code).toBe(1)
+      expect(r.stderr).toContain("query is read-only")
+      expect(r.stderr).toMatch(message)
+      expect(snapshot()).toEqual(before)
+      expect(readFileSync(join(ds, "LATEST"), "utf8")).toBe("v0002\n")
+      expect(existsSync(join(dataDir, "out.parquet"))).toBe(false)
+      expect(existsSync(join(dataDir, "export"))).toBe(false)
+    })
+  }
+
+  it("still runs SELECT over the views and _all views, DESCRIBE, SUMMARIZE, SHOW TABLES and EXPLAIN", async () => {
+    const all = await cli("query", "math", "SELECT version, count(*) AS n FROM sft_all GROUP BY ALL ORDER BY ALL", "--data-dir", dataDir, "--json")
+    expect(JSON.parse(all.stdout)).toEqual([
+      { version: "v0001", n: 100 },
+      { version: "v0002", n: 110 }
+    ])
+    const describe = await cli("query", "math", "DESCRIBE sft", "--data-dir", dataDir, "--json")
+    expect(describe.code).toBe(0)
+    expect(JSON.parse(describe.stdout).map((c: { column_name: string }) => c.column_name)).toEqual(["split", "id", "task_id", "messages", "source"])
+    const summarize = await cli("query", "math", "SUMMARIZE SELECT id FROM preference_v0001", "--data-dir", dataDir, "--json")
+    expect(summarize.code).toBe(0)
+    expect(JSON.parse(summarize.stdout)[0].count).toBe(40)
+    const show = await cli("query", "math", "SHOW TABLES", "--data-dir", dataDir, "--format", "csv")
+    expect(show.code).toBe(0)
+    expect(show.stdout).toContain("sft_all")
+    const explain = await cli("query", "math", "EXPLAIN SELECT count(*) FROM sft", "--data-dir", dataDir, "--format", "csv")
+    expect(explain.code).toBe(0)
+  })
+})
+
+describe("query warns about a version whose shards changed after publishing (issue #9 item 8)", () => {
+  it("names the shard and says to run autodidact validate; other versions do not warn", async () => {
+    const dir = await tempDir("query-warn")
+    const sft = await run(writeParts(join(dir, "p/sft"), Array.from({ length: 30 }, (_, i) => sftRow(i))))
+    const sft2 = await run(writeParts(join(dir, "p/sft2"), Array.from({ length: 31 }, (_, i) => sftRow(i))))
+    await run(publish(request(dir, [sftConfig(sft)])))
+    await run(publish(request(dir, [sftConfig(sft2)])))
+    const clean = await cli("query", "math", "SELECT count(*) AS n FROM sft_all", "--data-dir", dir)
+    expect(clean.code).toBe(0)
+    expect(clean.stderr).toBe("")
+
+    // Same size, one byte flipped, written after the manifest (mtime set ahead: coarse clocks must not hide it).
+    const shard = join(dir, "datasets/math/v0001/sft/train-00000-of-00001.parquet")
+    const bytes = readFileSync(shard)
+    bytes[100] = bytes[100]! ^ 0xff
+    writeFileSync(shard, bytes)
+    const later = new Date(statSync(join(dir, "datasets/math/v0001/manifest.json")).mtimeMs + 10_000)
+    utimesSync(shard, later, later)
+    const warned = await cli("query", "math", "SELECT count(*) AS n FROM sft", "--at", "v1", "--data-dir", dir, "--format", "csv")
+    expect(warned.stderr).toContain("warning: math v0001")
+    expect(warned.stderr).toContain("sft/train-00000-of-00001.parquet")
+    expect(warned.stderr).toContain("autodidact validate math --at v0001")
+    const other = await cli("query", "math", "SELECT count(*) AS n FROM sft", "--data-dir", dir, "--format", "csv")
+    expect(other.stdout).toBe("n\n31\n")
+    expect(other.stderr).toBe("")
+
+    // A shard whose size differs from the manifest's.
+    const shard2 = join(dir, "datasets/math/v0002/sft/test-00000-of-00001.parquet")
+    writeFileSync(shard2, Buffer.concat([readFileSync(shard2), Buffer.from("x")]))
+    const sized = await cli("query", "math", "SELECT 1 AS one FROM sft_v0002 LIMIT 1", "--data-dir", dir, "--format", "csv")
+    expect(sized.code).toBe(1)
+    expect(sized.stderr).toMatch(/warning: math v0002: sft\/test-00000-of-00001.parquet has \d+ bytes, the manifest says \d+/)
+    expect(sized.stderr).toContain("autodidact validate math --at v0002")
+    expect(sized.stderr).toContain("warning: view sft_v0002 is left out")
+    // The damaged version's views are left out; the other version's still work.
+    const v1 = await cli("query", "math", "SELECT count(*) AS n FROM sft_v0001", "--data-dir", dir, "--format", "csv")
+    expect(v1.stdout).toBe("n\n30\n")
+  })
+})
+
+describe("--at chooses the version; --version is only the program's (issue #9 item 9)", () => {
+  it("query and validate take --at; their help lists one --version", async () => {
+    const q = await cli("query", "math", "SELECT count(*) AS n FROM sft", "--at", "v1", "--data-dir", dataDir, "--format", "csv")
+    expect(q.stdout).toBe("n\n100\n")
+    const v = await cli("validate", "math", "--at", "v1", "--data-dir", dataDir)
+    expect(v.code).toBe(0)
+    expect(v.stdout).toMatch(/^math v0001: /)
+    for (const command of ["query", "validate"]) {
+      const help = await cli(command, "--help")
+      expect((help.stdout.match(/--version\b/g) ?? []).length).toBe(1)
+      expect(help.stdout).toContain("--at")
+    }
+  })
+
+  it("validate -v v1 is a usage error pointing at --at, not a silent exit 0", async () => {
+    for (const flag of ["-v", "--version"]) {
+      const r = await cli("validate", "math", flag, "v1", "--data-dir", dataDir)
+      expect(r.code).toBe(2)
+      expect(r.stderr).toContain("--at v1")
+    }
+    const plain = await cli("--version")
+    expect(plain.code).toBe(0)
+  })
+})
+
+describe("large results stream (issue #9 item 10)", () => {
+  const sql = "SELECT range AS i, 'row ' || range AS label FROM range(200000)"
+  it("table prints the first 1,000 rows and says how many there were", async () => {
+    const r = await cli("query", "math", sql, "--data-dir", dataDir)
+    expect(r.code).toBe(0)
+    const lines = r.stdout.trimEnd().split("\n")
+    expect(lines.length).toBe(2 + 1000 + 1)
+    expect(lines[2]).toMatch(/^\s*0 {2}row 0$/)
+    expect(lines[1001]).toMatch(/^\s*999 {2}row 999$/)
+    expect(lines.at(-1)).toBe("(first 1,000 of 200,000 rows, math v0002; --format csv or json prints them all)")
+  })
+
+  it("csv and json give every row", async () => {
+    const csv = await cli("query", "math", sql, "--data-dir", dataDir, "--format", "csv")
+    const lines = csv.stdout.trimEnd().split("\n")
+    expect(lines.length).toBe(200_001)
+    expect(lines[0]).toBe("i,label")
+    expect(lines[200_000]).toBe("199999,row 199999")
+    const json = await cli("query", "math", sql, "--data-dir", dataDir, "--json")
+    const rows = JSON.parse(json.stdout)
+    expect(rows.length).toBe(200_000)
+    expect(rows[199_999]).toEqual({ i: 199999, label: "row 199999" })
+  })
+
+  it("an empty result is [] in json and a header in csv", async () => {
+    const json = await cli("query", "math", "SELECT id FROM sft WHERE false", "--data-dir", dataDir, "--json")
+    expect(JSON.parse(json.stdout)).toEqual([])
+    const csv = await cli("query", "math", "SELECT id FROM sft WHERE false", "--data-dir", dataDir, "--format", "csv")
+    expect(csv.stdout).toBe("id\n")
+  })
+})
+
+describe("repeated column names stay apart (issue #9 item 11)", () => {
+  const sql = "SELECT 1 AS x, 2 AS x, 3 AS x_1"
+  it("table and csv show each column's own value under the name SQL gave it", async () => {
+    const table = await cli("query", "math", sql, "--data-dir", dataDir)
+    expect(table.stdout.trimEnd().split("\n").slice(0, 3)).toEqual(["x  x  x_1", "-  -  ---", "1  2    3"])
+    const csv = await cli("query", "math", sql, "--data-dir", dataDir, "--format", "csv")
+    expect(csv.stdout).toBe("x,x,x_1\n1,2,3\n")
+  })
+
+  it("json gives a repeated name the next free _N suffix", async () => {
+    const json = await cli("query", "math", sql, "--data-dir", dataDir, "--json")
+    expect(JSON.parse(json.stdout)).toEqual([{ x: 1, x_2: 2, x_1: 3 }])
+  })
+})
