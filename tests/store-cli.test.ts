@@ -87,8 +87,8 @@ describe("autodidact query", () => {
     ])
   })
 
-  it("--version picks what the unsuffixed views show; csv quotes nested values", async () => {
-    const r = await cli("query", "math", "SELECT id, messages FROM sft WHERE id = 'sft-000001'", "--version", "v1", "--data-dir", dataDir, "--format", "csv")
+  it("--at picks what the unsuffixed views show; csv quotes nested values", async () => {
+    const r = await cli("query", "math", "SELECT id, messages FROM sft WHERE id = 'sft-000001'", "--at", "v1", "--data-dir", dataDir, "--format", "csv")
     expect(r.code).toBe(0)
     expect(r.stdout.trim().split("\n")).toEqual([
       "id,messages",
@@ -97,12 +97,12 @@ describe("autodidact query", () => {
   })
 
   it("prints an aligned table by default", async () => {
-    const r = await cli("query", "math", "SELECT count(*) AS n FROM preference", "--version", "v0002", "--data-dir", dataDir)
+    const r = await cli("query", "math", "SELECT count(*) AS n FROM preference", "--at", "v0002", "--data-dir", dataDir)
     expect(r.stdout.trimEnd().split("\n")).toEqual([" n", "--", "40", "(1 row, math v0002)"])
   })
 
   it("an unknown version is a usage error; bad SQL fails naming the views", async () => {
-    const v = await cli("query", "math", "SELECT 1", "--version", "v9", "--data-dir", dataDir)
+    const v = await cli("query", "math", "SELECT 1", "--at", "v9", "--data-dir", dataDir)
     expect(v.code).toBe(2)
     expect(v.stderr).toContain('dataset "math" has no version "v9"; versions: v0001, v0002, v0003')
     const q = await cli("query", "math", "SELECT * FROM nothing_here", "--data-dir", dataDir)
@@ -152,11 +152,11 @@ describe("autodidact validate and gc", () => {
     const at = Math.floor(bytes.length / 2)
     bytes[at] = bytes[at]! ^ 0xff
     writeFileSync(shard, bytes)
-    const bad = await cli("validate", "math", "--version", "v0002", "--data-dir", dataDir)
+    const bad = await cli("validate", "math", "--at", "v0002", "--data-dir", dataDir)
     expect(bad.code).toBe(1)
     expect(bad.stderr).toContain("failed validation")
     expect(bad.stderr).toContain("v0002/sft/train-00000-of-00001.parquet: sha256")
-    const json = await cli("validate", "math", "--version", "v0002", "--data-dir", dataDir, "--json")
+    const json = await cli("validate", "math", "--at", "v0002", "--data-dir", dataDir, "--json")
     expect(json.code).toBe(1)
     expect(JSON.parse(json.stdout).problems[0].file).toBe(shard)
   })

@@ -19,10 +19,28 @@ export const root = Command.make("autodidact").pipe(
 )
 
 /**
+ * `query` and `validate` took the dataset version as `--version vN` before it became `--at vN`; the global
+ * `--version` (`-v`) prints autodidact's version and exits 0, so `validate math -v v1` would pass without
+ * validating anything. Followed by a version name after one of these commands, it is a usage error instead.
+ */
+const misplacedVersionFlag = (args: ReadonlyArray<string>): string | undefined => {
+  if (args[0] !== "query" && args[0] !== "validate") return undefined
+  const i = args.findIndex((a, k) => k > 0 && (a === "-v" || a === "--version"))
+  const value = i < 0 ? undefined : args[i + 1]
+  if (value === undefined || !/^v?\d+$/i.test(value)) return undefined
+  return `${args[i]} is autodidact's own version flag; \`${args[0]}\` chooses the dataset version with --at ${value}`
+}
+
+/**
  * Runs the command line and resolves to the exit code: 0 success, 1 a failure (the message names the
  * stage, file or record), 2 a usage error (unknown flag, bad value, unknown pipeline).
  */
 export const runCli = (args: ReadonlyArray<string>): Promise<number> => {
+  const misplaced = misplacedVersionFlag(args)
+  if (misplaced !== undefined) {
+    process.stderr.write(`error: ${misplaced}\n`)
+    return Promise.resolve(2)
+  }
   const program = Command.runWith(root, { version: packageJson.version })(args).pipe(
     Effect.provide(Layer.mergeAll(NodeServices.layer, DuckDb.layer()))
   )

@@ -107,7 +107,7 @@ export const knownDatasets = (dataDir: string) =>
     return out
   })
 
-/** Resolves a user's --version (default LATEST) to a published version's folder name. */
+/** Resolves a user's --at (default LATEST) to a published version's folder name. */
 export const resolveVersion = (dataDir: string, name: string, requested?: string) =>
   Effect.gen(function* () {
     const { latest, versions } = yield* publishedVersions(dataDir, name)

@@ -8,13 +8,13 @@ export const validateCommand = Command.make(
   "validate",
   {
     name: Argument.String("name").pipe(Argument.withDescription("dataset name, e.g. math")),
-    version: Flag.String("version").pipe(Flag.withDescription("version to check (default LATEST)"), Flag.optional),
+    at: Flag.String("at").pipe(Flag.withDescription("version to check (default LATEST), e.g. v3 or v0003"), Flag.optional),
     dataDir: Flag.String("data-dir").pipe(Flag.withDescription("data folder holding datasets/"), Flag.withDefault("data")),
     json: Flag.Boolean("json").pipe(Flag.withDescription("print {dataset, version, files, rows, problems: [{file, problem}]}"), Flag.withDefault(false))
   },
-  ({ name, version, dataDir, json }) =>
+  ({ name, at, dataDir, json }) =>
     Effect.gen(function* () {
-      const report = yield* validateVersion(dataDir, name, Option.getOrUndefined(version))
+      const report = yield* validateVersion(dataDir, name, Option.getOrUndefined(at))
       yield* emit(json, report, () =>
         report.problems.length === 0
           ? `${name} ${report.version}: ${report.files} files, ${report.rows} rows: checksums, row counts, schemas and card OK`

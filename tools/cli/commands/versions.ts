@@ -28,7 +28,7 @@ export const versionsCommand = Command.make(
           lines.push(`${v.latest ? "*" : " "} ${v.version}  ${v.created_at}  ${v.content_hash.slice(0, 12)}  ${counts}${marks ? `  (${marks})` : ""}`)
         }
         if (!versions.some((v) => v.latest)) lines.push(`  LATEST names ${latest}, which is not a version here: \`autodidact rollback ${name} <version>\` to point it at one`)
-        if (versions.some((v) => v.state === "damaged")) lines.push(`damaged versions fail \`autodidact validate ${name} --version <v>\`; they are kept as history`)
+        if (versions.some((v) => v.state === "damaged")) lines.push(`damaged versions fail \`autodidact validate ${name} --at <v>\`; they are kept as history`)
         for (const l of leftovers) lines.push(`  not a version: ${l.folder}: ${l.what}`)
         return lines.join("\n")
       })
