@@ -356,7 +356,7 @@ export const publish = (req: PublishRequest): Effect.Effect<PublishResult, Store
       yield* refreshCatalog(req.dataDir, req.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS).pipe(
         Effect.catch((e) =>
           Effect.sync(() => {
-            notes.push(`the catalog was not updated (${e.message}); the version is published all the same: run \`autodidact versions ${req.name}\` or publish again to refresh it`)
+            notes.push(`the catalog was not updated (${e.message}); the version is published all the same: run \`autodidact rollback ${req.name} ${version}\` (or publish again) to refresh it`)
           })
         )
       )

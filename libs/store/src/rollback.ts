@@ -60,13 +60,14 @@ export const rollback = (
             `). LATEST is still ${previous}; see \`autodidact versions ${name}\` for the others`
         })
       }
-      if (previous === target) {
-        return { dataset: name, previous, latest: target, status: "unchanged" as const, message: `dataset "${name}": LATEST already is ${target}; nothing changed`, notes }
-      }
-      yield* writeFileAtomic(latestPath(dataDir, name), target + "\n")
+      if (previous !== target) yield* writeFileAtomic(latestPath(dataDir, name), target + "\n")
+      // Also when LATEST already was the target: so this command mends a catalog an earlier step could not update.
       yield* refreshCatalog(dataDir, lockTimeoutMs).pipe(
         Effect.catch((e) => Effect.sync(() => void notes.push(`the catalog was not updated (${e.message}); LATEST moved all the same: run \`autodidact rollback ${name} ${target}\` again to refresh it`)))
       )
+      if (previous === target) {
+        return { dataset: name, previous, latest: target, status: "unchanged" as const, message: `dataset "${name}": LATEST already is ${target}; nothing changed (the catalog was rebuilt)`, notes }
+      }
       return {
         dataset: name,
         previous,
