@@ -20,7 +20,9 @@ export interface NormalisedAnswer {
   readonly unit?: string
 }
 
-const NUMBER_SRC = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+`
+/** Thousands grouped by commas ("1,200") or by spaces ("17 500", "$400 000"), plain digits, a leading-dot decimal. */
+const NUMBER_SRC = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+`
+const unspaced = (s: string): string => s.replace(/[ \u00a0\u202f]/g, "")
 const NUMERIC = new RegExp(String.raw`^([+-]?)\s*(${NUMBER_SRC})(?:\s*/\s*(${NUMBER_SRC}))?\s*(%|percent\b)?\s*(.*)$`, "i")
 const MIXED = /^([+-]?)(\d+)\s+(\d+)\s*\/\s*(\d+)\s*(.*)$/
 /** What may follow a number and still be a unit: words, degrees, primes, powers ("cm^2", "sq. ft."). */
@@ -83,11 +85,11 @@ export const normaliseAnswer = (raw: string): NormalisedAnswer => {
   if (!m) return text
   const rest = (m[5] ?? "").trim()
   if (rest !== "" && !UNIT.test(rest)) return text
-  const a = R.parseRational(m[2] ?? "")
+  const a = R.parseRational(unspaced(m[2] ?? ""))
   if (!a.ok) return text
   let value = a.value
   if (m[3] !== undefined) {
-    const b = R.parseRational(m[3])
+    const b = R.parseRational(unspaced(m[3]))
     if (!b.ok) return text
     const q = R.div(value, b.value)
     if (!q.ok) return text

@@ -325,6 +325,30 @@ export const evaluateExpression = (src: string): ExpressionResult => {
   return v.ok ? { ok: true, value: v.value, ast: parsed.ast } : v
 }
 
+/**
+ * The expression evaluated in doubles, operation by operation, as the original GSM8K calculator (Python's
+ * `eval`) computed it: `11/18*162` gives 99.00000000000001 where the exact value is 99. Only used to
+ * recognise a calculator's printed result; NaN when the expression has no finite double value.
+ */
+export const evaluateFloat = (expr: Expr): number => {
+  switch (expr.kind) {
+    case "num":
+      return R.toNumber(expr.value)
+    case "paren":
+      return evaluateFloat(expr.expr)
+    case "neg":
+      return -evaluateFloat(expr.expr)
+    case "pct":
+      return evaluateFloat(expr.expr) / 100
+    case "bin": {
+      const a = evaluateFloat(expr.left)
+      const b = evaluateFloat(expr.right)
+      const v = expr.op === "+" ? a + b : expr.op === "-" ? a - b : expr.op === "*" ? a * b : expr.op === "/" ? a / b : a ** b
+      return Number.isFinite(v) ? v : Number.NaN
+    }
+  }
+}
+
 // ---------------------------------------------------------------- printing
 
 const PREC = { sum: 1, product: 2, unary: 3, power: 4, postfix: 5, atom: 6 } as const

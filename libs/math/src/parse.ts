@@ -61,10 +61,25 @@ export interface ParsedSolution {
 const ANNOTATION = /<<([^<>]*)>>/g
 /** A number right after `>>`: optional `$` (or `\$`), thousands groups, decimals, a fraction, a percent. */
 const WRITTEN = /(\\?\$)?(-?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|-?\.\d+)(?:\/(\d+)(?![\d.]))?(%)?/y
+/** The same with thousands grouped by spaces ("$400 000", "17 500"); read only when it is the stated result. */
+const WRITTEN_SPACED = /(\\?\$)?(-?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,])(?:\.\d+)?)(%)?/y
 const STEP_MARKER = /^[ \t]*(?:#+[ \t]*)?\**Step[ \t]+\d+[ \t]*\**[ \t]*[:.]\**/gim
 const HASH_LINE = /^[ \t]*####.*$/gm
 
-const readWritten = (text: string, at: number): WrittenNumber | undefined => {
+const readWritten = (text: string, at: number, stated?: string): WrittenNumber | undefined => {
+  // "<<200000*2=400000>>$400 000" writes the result with space-grouped thousands, but "<<3*4=12>>12 500-gram
+  // bags" writes 12 then another number: the spaced reading is taken only when it is the stated result.
+  WRITTEN_SPACED.lastIndex = at
+  const spaced = stated !== undefined ? WRITTEN_SPACED.exec(text) : null
+  if (spaced) {
+    const value = R.parseRational((spaced[2] ?? "").replace(/[ \u00a0\u202f]/g, ""))
+    const result = R.parseRational(stated!.replace(/\\?\$|%|[ \u00a0\u202f]/g, "").trim())
+    if (value.ok && result.ok && R.equals(value.value, result.value)) {
+      const start = at + (spaced[1]?.length ?? 0)
+      const end = at + spaced[0].length
+      return { text: text.slice(start, end), value: value.value, percent: spaced[3] !== undefined, span: { start, end } }
+    }
+  }
   WRITTEN.lastIndex = at
   const m = WRITTEN.exec(text)
   if (!m) return undefined
@@ -94,7 +109,7 @@ export const findAnnotations = (text: string, from = 0, to = text.length): Annot
     const first = parts[0] ?? ""
     const exprSpan = { start: bodyStart, end: bodyStart + first.length }
     const end = m.index + m[0].length
-    const written = readWritten(text, end)
+    const written = readWritten(text, end, parts.length > 1 ? parts[parts.length - 1] : undefined)
     const base = { span: { start: m.index, end }, body, expr: first, exprSpan, ...(written ? { written } : {}) }
     if (parts.length === 1) {
       out.push({ ...base, intermediate: [] })

@@ -46,7 +46,7 @@ const REFERENCES: ReadonlyArray<readonly [quirk: string, text: string, expected:
   ["negative result", "The temperature changed by 5-8=<<5-8=-3>>-3 degrees.\n#### -3", "-3"],
   [
     "percent written after the annotation, both ways",
-    "The discount is 20/100*50 = $<<20/100*50=10>>10\nSo she got 10/50*100=<<10/50*100=20>>20% off.\nA quarter is 1/4=<<1/4=0.25>>25% of the price.\n#### 20",
+    "A quarter is 1/4=<<1/4=0.25>>25% of the price.\nThe discount is 20/100*50 = $<<20/100*50=10>>10\nSo she got 10/50*100=<<10/50*100=20>>20% off.\n#### 20",
     "20"
   ],
   ["answer line with thousands separator", "He earns 40*30=$<<40*30=1200>>1,200 a month.\n#### 1,200", "1200"],

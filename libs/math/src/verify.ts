@@ -3,9 +3,16 @@
  *   1. every calculator annotation `<<expr=result>>` holds: `expr` evaluated exactly equals `result`
  *      (see the rounding rule below);
  *   2. the number written right after an annotation, when there is one, is that same result;
- *   3. the final answer (`#### N`, `\boxed{N}` or "The answer is N") equals `expected` when given, and
- *      otherwise is supported by the steps: equal to some annotation's value (or a rounding of one, by the
- *      rule below), to a number written after an annotation, or to a number in the last step.
+ *   3. every equation written in prose without an annotation (`12 + 5 = 17`, `2 - 8 = -6`) holds, when it
+ *      parses as arithmetic (see "Claims in prose" below);
+ *   4. the final answer (`#### N`, `\boxed{N}` or "The answer is N") is the result the solution ends on, and
+ *      equals `expected` when one is given (an expected answer never overrides the steps). The result the
+ *      solution ends on is found in the last step that states a number, the final-answer phrase itself
+ *      ("The answer is 31", `\boxed{31}`) not counted: when that step computes (an annotation or a prose
+ *      equation), its last computation's value, the result stated for it, or a number written after it
+ *      ("... = <<12+10=22>>22 fruits, so 22 in all"), or a rounding of that value by the rule below; when it
+ *      computes nothing, any number it states, in digits or in words ("it took three days"). A `####` that
+ *      names an intermediate value, or an operand of the last computation, is not supported.
  * Steps without annotations are not errors: GSM8K references have many.
  *
  * Rounding rule ("gsm8k", the default). GSM8K annotators round repeating and long results
@@ -14,13 +21,32 @@
  * number equals the value rounded half-up, or truncated, to k places. So 3.33 and 3.333 pass for 10/3
  * but 3.34 does not; 18 never passes for 19. "exact" accepts only exact equality.
  * A stated or written percent passes either as the number itself or divided by 100 (`<<1/4=0.25>>25%`).
+ *
+ * Floating-point calculator results. Real GSM8K annotations hold what a double-precision calculator printed
+ * (`<<11/18*162=99.00000000000001>>`, `<<580/110=5.2727272727272725>>`). A stated decimal of 15 or more
+ * significant digits passes when it is, as a double, exactly the double nearest the exact value or exactly
+ * what the expression gives evaluated in doubles step by step. There is no tolerance beyond that: a short
+ * decimal is never read as a double, so `10/3 = 3.3` or `3.34` is judged by the rules above only.
+ *
+ * Claims in prose. An equation in the text with no annotation (`12 + 5 = 17`, `$12,000 + $3,500 = $15,500`,
+ * chains `5 + 3 = 8 * 2 = 16`) is a claim: it must hold exactly (or be the calculator double above), so
+ * `10/3 = 3` and `10/3 = 3.33` are wrong there, unlike in an annotation, where GSM8K's annotators rounded.
+ * A step that says it rounds or approximates ("rounded", "about", "approximately", `≈`, `~`) is judged with
+ * the rounding rule instead. Only pure arithmetic is read: an equation whose side is not a number or an
+ * expression of numbers (`2 hours = 120 minutes`, `3x + 2 = 11`), that is cut by a word
+ * (`20% of 50 = 10`), or that has no operator on either side is not a claim the verifier can check and is
+ * skipped. In a chain, `a = b op c` also passes when `b` equals `a` (the text continuing from a result).
+ *
+ * Numbers may group thousands with commas (`1,200`) or, after an annotation, in a final answer and in the
+ * last step, with spaces (`$400 000`, `17 500`).
  */
 import * as R from "./rational.ts"
 import type { Rational } from "./rational.ts"
-import { evaluateExpression } from "./arithmetic.ts"
+import { evaluateExpression, evaluateFloat } from "./arithmetic.ts"
+import type { Expr, Span } from "./arithmetic.ts"
 import { answersEqual } from "./answer.ts"
 import { parseSolution, toCoreSteps } from "./parse.ts"
-import type { Annotation, ParsedSolution } from "./parse.ts"
+import type { Annotation, ParsedSolution, ParsedStep } from "./parse.ts"
 import type { Step } from "#core"
 
 export type RoundingRule = "gsm8k" | "exact"
@@ -29,6 +55,7 @@ export type VerifyCode =
   | "annotation_mismatch"
   | "written_mismatch"
   | "unparseable_expression"
+  | "equation_mismatch"
   | "final_answer_mismatch"
   | "no_final_answer"
   | "unsupported_final_answer"
@@ -64,13 +91,30 @@ export interface VerifyResult {
   /** "code: human message", e.g. "annotation_mismatch: step 3: 9*2 = 18, annotation says 19". */
   readonly reason?: string
   readonly checks: readonly AnnotationCheck[]
+  /** The equations written in prose, checked as claims. */
+  readonly equations: readonly EquationCheck[]
   readonly parsed: ParsedSolution
 }
 
 type Stated = { readonly ok: true; readonly match: boolean; readonly rounded: boolean } | { readonly ok: false; readonly error: string }
 
-/** Whether a stated number (text) is `value` under the rounding rule; see the module comment. */
-export const statedMatches = (value: Rational, stated: string, rounding: RoundingRule = "gsm8k"): Stated => {
+/** How a stated number is compared: an annotation's result ("gsm8k" or "exact"), or a claim made in prose. */
+type MatchMode = RoundingRule | "claim"
+
+/** A decimal as a double-precision calculator prints it: a fraction part, 15 or more significant digits. */
+const looksLikeDouble = (s: string): boolean => /^[+-]?\d*\.\d+$/.test(s) && s.replace(/\D/g, "").replace(/^0+/, "").length >= 15
+
+/** The double nearest `value`: a 30-place decimal rounding is far closer to `value` than half an ulp. */
+const nearestDouble = (value: Rational): number => Number(R.toString(R.roundDecimal(value, 30, "half-up")))
+
+/**
+ * Whether a stated number (text) is `value` under the rounding rule; see the module comment. `float` is
+ * the expression's value computed in doubles, when known: a calculator's printed result may be that.
+ */
+export const statedMatches = (value: Rational, stated: string, rounding: RoundingRule = "gsm8k", float?: number): Stated =>
+  matchStated(value, stated, rounding, float)
+
+const matchStated = (value: Rational, stated: string, mode: MatchMode, float?: number): Stated => {
   let s = stated.trim().replace(/\\?\$/g, "").replace(/\s+/g, "")
   const percent = s.endsWith("%")
   if (percent) s = s.slice(0, -1)
@@ -84,7 +128,12 @@ export const statedMatches = (value: Rational, stated: string, rounding: Roundin
   const candidates = [parsed.value]
   if (percent) candidates.push(R.mul(parsed.value, { num: 1n, den: 100n }))
   if (candidates.some((c) => R.equals(c, value))) return { ok: true, match: true, rounded: false }
-  if (rounding === "exact") return { ok: true, match: false, rounded: false }
+  if (mode === "exact") return { ok: true, match: false, rounded: false }
+  if (!percent && looksLikeDouble(s)) {
+    const d = Number(s)
+    if (d === nearestDouble(value) || d === float) return { ok: true, match: true, rounded: true }
+  }
+  if (mode === "claim") return { ok: true, match: false, rounded: false }
   const decimals = /^[+-]?[\d,]*(?:\.(\d*))?$/.exec(s)
   if (!decimals) return { ok: true, match: false, rounded: false }
   const k = decimals[1]?.length ?? 0
@@ -95,13 +144,43 @@ export const statedMatches = (value: Rational, stated: string, rounding: Roundin
   return { ok: true, match, rounded: match }
 }
 
-const NUMBER_IN_TEXT = /\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+/g
+/** Numbers in digits: a minus sign counts when it does not follow a digit or a word ("2 - 8 = -6" has -6). */
+const DIGITS_IN_TEXT = /([-\u2212])?(\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)/g
+/** Thousands grouped with spaces ("400 000", "17 500"); each group is also read on its own. */
+const SPACED_IN_TEXT = /(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)(?:\.\d+)?/g
+const SMALL_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+const TENS_WORDS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+const WORDS_IN_TEXT = new RegExp(
+  String.raw`\b(?:(${TENS_WORDS.join("|")})(?:[-\s](${SMALL_WORDS.slice(1, 10).join("|")}))?|(${SMALL_WORDS.join("|")}))\b`,
+  "gi"
+)
 
-const numbersIn = (text: string): Rational[] =>
-  [...text.matchAll(NUMBER_IN_TEXT)].flatMap((m) => {
-    const r = R.parseRational(m[0])
-    return r.ok ? [r.value] : []
-  })
+/** Every number a text states: digits (with their sign), space-grouped thousands, and number words. */
+const numbersIn = (text: string): Rational[] => {
+  const out: Rational[] = []
+  for (const m of text.matchAll(DIGITS_IN_TEXT)) {
+    const before = text[(m.index ?? 0) - 1] ?? " "
+    const signed = m[1] !== undefined && !/[\w).]/.test(before)
+    const r = R.parseRational(m[2] ?? "")
+    if (r.ok) out.push(signed ? R.neg(r.value) : r.value)
+  }
+  for (const m of text.matchAll(SPACED_IN_TEXT)) {
+    const r = R.parseRational(m[0].replace(/[ \u00a0\u202f]/g, ""))
+    if (r.ok) out.push(r.value)
+  }
+  for (const m of text.matchAll(WORDS_IN_TEXT)) {
+    const tens = m[1] ? TENS_WORDS.indexOf(m[1].toLowerCase()) : -1
+    const n = tens >= 0 ? (tens + 2) * 10 + (m[2] ? SMALL_WORDS.indexOf(m[2].toLowerCase()) : 0) : SMALL_WORDS.indexOf((m[3] ?? "").toLowerCase())
+    if (n >= 0) out.push(R.fromBigInt(BigInt(n)))
+  }
+  return out
+}
+
+/** A stated result's number ("$18", "25%" → 25, "400 000"), or undefined. */
+const numberOf = (text: string): Rational | undefined => {
+  const r = R.parseRational(text.replace(/\\?\$|%|[ \u00a0\u202f]/g, "").trim())
+  return r.ok ? r.value : undefined
+}
 
 const checkAnnotation = (step: number, a: Annotation, rounding: RoundingRule): AnnotationCheck => {
   const expr = a.expr.trim()
@@ -119,10 +198,11 @@ const checkAnnotation = (step: number, a: Annotation, rounding: RoundingRule): A
   const ev = evaluateExpression(expr)
   if (!ev.ok) return fail("unparseable_expression", `"${expr}": ${ev.error}`)
   const value = ev.value
+  const float = evaluateFloat(ev.ast)
   const shown = R.toString(value)
   let rounded = false
   for (const part of [...a.intermediate, ...(a.result !== undefined ? [a.result] : [])]) {
-    const m = statedMatches(value, part, rounding)
+    const m = statedMatches(value, part, rounding, float)
     if (!m.ok) return fail("unparseable_expression", m.error, value)
     if (!m.match) return fail("annotation_mismatch", `${expr} = ${shown}, annotation says ${part.trim()}`, value)
     rounded ||= m.rounded
@@ -130,10 +210,10 @@ const checkAnnotation = (step: number, a: Annotation, rounding: RoundingRule): A
   if (a.written) {
     const w = a.written
     const asStated = a.result !== undefined && (() => {
-      const s = R.parseRational(a.result.trim().replace(/\\?\$|%/g, ""))
-      return s.ok && R.equals(s.value, w.value)
+      const s = numberOf(a.result)
+      return s !== undefined && R.equals(s, w.value)
     })()
-    const m = statedMatches(value, w.text, rounding)
+    const m = statedMatches(value, w.text, rounding, float)
     if (!asStated && !(m.ok && m.match)) {
       return fail("written_mismatch", `${expr} = ${shown}, but the text after the annotation says ${w.text}`, value)
     }
@@ -142,25 +222,198 @@ const checkAnnotation = (step: number, a: Annotation, rounding: RoundingRule): A
   return { step, annotation: a, value, ok: true, rounded }
 }
 
+// ---------------------------------------------------------------- claims in prose
+
+/** An equation written in a step's prose (no annotation), checked as a claim. */
+export interface EquationCheck {
+  /** 1-based step index. */
+  readonly step: number
+  /** Left and right side as written ("12 + 5", "18"). */
+  readonly left: string
+  readonly right: string
+  /** Where the right side ends in the solution text. */
+  readonly end: number
+  /** Exact value of the equation's result (the left side's, or the right side's when that is an expression). */
+  readonly value: Rational
+  /** The number the right side states, when it is a plain number. */
+  readonly claimed?: Rational
+  readonly ok: boolean
+  readonly message?: string
+}
+
+/**
+ * A run of arithmetic in prose: numbers, `$`, `%`, operators, parentheses, spaces and "=". An `x` counts
+ * as "times" only between numbers ("3 x 4"), so "3x + 2" and "x = 5" are algebra, not arithmetic.
+ */
+const ARITHMETIC_RUN = /(?:[0-9.,$%+*/×÷·⋅^()=\u2212\u2013 \t-]|(?<=[\d)][ \t]*)[xX](?=[ \t]*[\d($.]))+/g
+/** A word that makes the number next to it an operand of more than the run shows ("20% of 50 = 10"). */
+const OPERATOR_WORD_BEFORE = /\b(?:of|times|by|plus|minus|over|divided|multiplied|per|than|into|less|more|from|half|twice|double|triple)[ \t]*$/i
+const OPERATOR_WORD_AFTER = /^[ \t]*(?:of|times|by|plus|minus|over|divided|multiplied|per|percent|squared|cubed)\b/i
+/** A step that says its numbers are rounded or approximate is judged with the rounding rule. */
+const APPROXIMATE = /≈|~|\babout\b|\bapprox|\baround\b|\broughly\b|\bround(?:ed|s|ing)?\b|\bnearly\b|\balmost\b|\bestimate/i
+const LEADING_NUMBER = /^(?:\\?\$)?[ \t]*[-\u2212]?(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)%?/
+
+const hasOperator = (e: Expr): boolean =>
+  e.kind === "bin" || ((e.kind === "paren" || e.kind === "neg" || e.kind === "pct") && hasOperator(e.expr))
+
+const isPlainNumber = (e: Expr): boolean =>
+  e.kind === "num" || ((e.kind === "paren" || e.kind === "neg" || e.kind === "pct") && isPlainNumber(e.expr))
+
+/** `text` with each span (relative to `offset`) overwritten by a character that no number or run contains. */
+const blank = (text: string, offset: number, spans: ReadonlyArray<Span>): string => {
+  let out = text
+  for (const s of spans) {
+    const start = Math.max(0, s.start - offset)
+    const end = Math.min(text.length, s.end - offset)
+    if (end > start) out = out.slice(0, start) + "\u00a4".repeat(end - start) + out.slice(end)
+  }
+  return out
+}
+
+/** One side of an equation: trimmed of sentence punctuation and of parentheses the run cut in half. */
+const cleanSide = (text: string, start: number): { text: string; start: number; end: number } => {
+  let s = start
+  let t = text
+  const lead = /^(?:[\s,]|\.(?=\s|$))+/.exec(t)?.[0].length ?? 0
+  t = t.slice(lead)
+  s += lead
+  t = t.replace(/(?:[\s,]|\.$)+$/, "")
+  const count = (c: string) => t.split(c).length - 1
+  while (t.startsWith("(") && count("(") > count(")")) {
+    t = t.slice(1).trimStart()
+    s = start + text.indexOf(t, s - start)
+  }
+  while (t.endsWith(")") && count(")") > count("(")) t = t.slice(0, -1).trimEnd()
+  return { text: t, start: s, end: s + t.length }
+}
+
+const checkEquations = (step: ParsedStep, rounding: RoundingRule): EquationCheck[] => {
+  const text = blank(step.text, step.span.start, step.annotations.map((a) => a.span))
+  const mode: MatchMode = rounding === "exact" ? "exact" : APPROXIMATE.test(step.text) ? "gsm8k" : "claim"
+  const out: EquationCheck[] = []
+  for (const run of text.matchAll(ARITHMETIC_RUN)) {
+    if (!run[0].includes("=")) continue
+    const runStart = run.index ?? 0
+    const sides: Array<{ text: string; start: number; end: number }> = []
+    let at = runStart
+    for (const piece of run[0].split("=")) {
+      sides.push(cleanSide(piece, at))
+      at += piece.length + 1
+    }
+    const before = text.slice(0, runStart)
+    const after = text.slice(runStart + run[0].length)
+    for (let i = 0; i + 1 < sides.length; i++) {
+      const left = sides[i]!
+      const right = sides[i + 1]!
+      if (left.text === "" || right.text === "") continue
+      if (i === 0 && OPERATOR_WORD_BEFORE.test(before)) continue
+      if (i + 2 === sides.length && OPERATOR_WORD_AFTER.test(after)) continue
+      if (/^[+*/×÷·⋅^]/.test(left.text) || /[+\-*/×÷·⋅^\u2212(]$/.test(right.text)) continue
+      const l = evaluateExpression(left.text)
+      const r = evaluateExpression(right.text)
+      if (!l.ok || !r.ok || !(hasOperator(l.ast) || hasOperator(r.ast))) continue
+      const end = step.span.start + right.end
+      const matches = (value: Rational, stated: string, float: number): boolean => {
+        const m = matchStated(value, stated, mode, float)
+        return m.ok && m.match
+      }
+      let ok: boolean
+      if (isPlainNumber(r.ast)) {
+        ok = matches(l.value, right.text, evaluateFloat(l.ast))
+      } else {
+        // Equal expressions, the text continuing from a result ("5 + 3 = 8 * 2 = 16"), or "18 = 12 + 6".
+        const lead = LEADING_NUMBER.exec(right.text)?.[0]
+        ok =
+          R.equals(l.value, r.value) ||
+          (lead !== undefined && matches(l.value, lead, evaluateFloat(l.ast))) ||
+          (isPlainNumber(l.ast) && matches(r.value, left.text, evaluateFloat(r.ast)))
+      }
+      const plain = isPlainNumber(r.ast)
+      const value = plain ? l.value : r.value
+      out.push({
+        step: step.index,
+        left: left.text,
+        right: right.text,
+        end,
+        value,
+        ...(plain ? { claimed: r.value } : {}),
+        ok,
+        ...(ok ? {} : { message: `equation_mismatch: step ${step.index}: ${left.text} = ${R.toString(l.value)}, the text says ${right.text}` })
+      })
+    }
+  }
+  return out
+}
+
+// ---------------------------------------------------------------- the result the solution ends on
+
+/** The final-answer phrases inside steps: they restate an answer, they do not support it. */
+const ANSWER_PHRASE = /\\(?:boxed|fbox)\s*\{(?:[^{}]|\{[^{}]*\})*\}|the (?:final )?answer is:?[^\n]*/gi
+
+interface Ending {
+  readonly step: number
+  /** The last computation's exact value, when the step computes. */
+  readonly computed?: Rational
+  readonly values: readonly Rational[]
+}
+
+/** The last step that states a number, and what it ends on (see the module comment). */
+const endingOf = (parsed: ParsedSolution, checks: readonly AnnotationCheck[], equations: readonly EquationCheck[]): Ending | undefined => {
+  for (let i = parsed.steps.length - 1; i >= 0; i--) {
+    const step = parsed.steps[i]!
+    const phrases = [...step.text.matchAll(ANSWER_PHRASE)].map((m) => ({ start: step.span.start + (m.index ?? 0), end: step.span.start + (m.index ?? 0) + m[0].length }))
+    const text = blank(step.text, step.span.start, [...step.annotations.map((a) => a.span), ...phrases])
+    const computations = [
+      ...checks.flatMap((c) =>
+        c.step === step.index && c.value
+          ? [{
+              end: c.annotation.written?.span.end ?? c.annotation.span.end,
+              value: c.value,
+              stated: [
+                ...(c.annotation.result !== undefined ? [numberOf(c.annotation.result)] : []),
+                c.annotation.written?.value
+              ].filter((v): v is Rational => v !== undefined)
+            }]
+          : []
+      ),
+      ...equations.filter((e) => e.step === step.index).map((e) => ({ end: e.end, value: e.value, stated: e.claimed ? [e.claimed] : [] }))
+    ]
+    const last = computations.reduce<(typeof computations)[number] | undefined>((a, c) => (a === undefined || c.end >= a.end ? c : a), undefined)
+    if (last) {
+      return { step: step.index, computed: last.value, values: [last.value, ...last.stated, ...numbersIn(text.slice(last.end - step.span.start))] }
+    }
+    const values = numbersIn(text)
+    if (values.length > 0) return { step: step.index, values }
+  }
+  return undefined
+}
+
 /** Verifies a GSM8K-style solution text; never throws. */
 export const verifySolution = (text: string, options: VerifyOptions = {}): VerifyResult => {
   const rounding = options.rounding ?? "gsm8k"
   const parsed = parseSolution(text)
   const checks = parsed.steps.flatMap((s) => s.annotations.map((a) => checkAnnotation(s.index, a, rounding)))
+  const equations = parsed.steps.flatMap((s) => checkEquations(s, rounding))
   const steps: Step[] = toCoreSteps(parsed).map((step) => {
     const mine = checks.filter((c) => c.step === step.index)
     const last = mine[mine.length - 1]
     return {
       ...step,
       ...(last?.value ? { value: R.toString(last.value) } : {}),
-      ok: mine.every((c) => c.ok)
+      ok: mine.every((c) => c.ok) && equations.every((e) => e.step !== step.index || e.ok)
     }
   })
-  const firstFailed = checks.find((c) => !c.ok)
+  const failedCheck = checks.find((c) => !c.ok)
+  const failedEquation = equations.find((e) => !e.ok)
+  const firstFailed =
+    failedEquation && (!failedCheck || failedEquation.step < failedCheck.step)
+      ? { step: failedEquation.step, code: "equation_mismatch" as const, message: failedEquation.message }
+      : failedCheck
   const final = parsed.finalAnswer
   const base = {
     steps,
     checks,
+    equations,
     parsed,
     ...(final ? { final_answer: final.answer.canonical } : {}),
     ...(firstFailed ? { first_error_step: firstFailed.step } : {})
@@ -170,29 +423,22 @@ export const verifySolution = (text: string, options: VerifyOptions = {}): Verif
 
   if (firstFailed) return verdict(firstFailed.code, firstFailed.message)
   if (!final) return verdict("no_final_answer", `no_final_answer: no "#### N" line, \\boxed{N} or "The answer is N" found`)
-  if (options.expected !== undefined) {
-    return answersEqual(final.answer, options.expected)
-      ? verdict(undefined)
-      : verdict("final_answer_mismatch", `final_answer_mismatch: final answer ${final.raw} does not equal expected ${options.expected.trim()}`)
+  if (options.expected !== undefined && !answersEqual(final.answer, options.expected)) {
+    return verdict("final_answer_mismatch", `final_answer_mismatch: final answer ${final.raw} does not equal expected ${options.expected.trim()}`)
   }
   const answerValue = final.answer.value
   if (answerValue === undefined) return verdict(undefined)
-  const lastStep = parsed.steps[parsed.steps.length - 1]
-  const supported = [
-    ...checks.flatMap((c) => (c.value ? [c.value] : [])),
-    ...checks.flatMap((c) => (c.annotation.written ? [c.annotation.written.value] : [])),
-    ...(lastStep ? numbersIn(lastStep.text) : [])
-  ]
-  // A final answer may round a computed value the same way an annotation may (`<<100/3=33.33>>` … `#### 33.33`).
-  const computed = checks.flatMap((c) => (c.value ? [c.value] : []))
+  const ending = endingOf(parsed, checks, equations)
+  // A final answer may round the last computed value the same way an annotation may (`<<100/3=33.333>>` … `#### 33.33`).
   const rounds = (v: Rational): boolean => {
-    const m = statedMatches(v, final.answer.canonical, rounding)
+    const m = statedMatches(v, `${final.answer.canonical}${final.answer.percent ? "%" : ""}`, rounding)
     return m.ok && m.match
   }
-  return supported.some((v) => R.equals(v, answerValue)) || computed.some(rounds)
-    ? verdict(undefined)
-    : verdict(
-        "unsupported_final_answer",
-        `unsupported_final_answer: final answer ${final.raw} is neither a computed value nor a number in the last step`
-      )
+  if (ending && (ending.values.some((v) => R.equals(v, answerValue)) || (ending.computed !== undefined && rounds(ending.computed)))) {
+    return verdict(undefined)
+  }
+  const shown = ending === undefined
+    ? "no step states a number"
+    : `step ${ending.step}: ${ending.computed !== undefined ? R.toString(ending.computed) : [...new Set(ending.values.map(R.toString))].join(", ")}`
+  return verdict("unsupported_final_answer", `unsupported_final_answer: final answer ${final.raw} is not the result the solution ends on (${shown})`)
 }

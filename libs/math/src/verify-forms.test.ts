@@ -1,0 +1,117 @@
+/**
+ * Forms of GSM8K references and model solutions that the verifier must judge right (issue #9, items 2-3):
+ * each row is a solution, the verdict it must get, and for a wrong one the reason code. Without
+ * `expected`, as `autodidact verify` runs on a seed file and as the build's `verified` stage judges seeds.
+ */
+import { describe, expect, it } from "vitest"
+import { verifySolution } from "./verify.ts"
+import type { VerifyCode } from "./verify.ts"
+
+type Row = readonly [form: string, solution: string, verdict: true | VerifyCode]
+
+const BAKERY =
+  "The bakery bakes 8 * 24 = <<8*24=192>>192 muffins.\nIn the morning it sells 192 * 3 / 4 = <<192*3/4=144>>144 muffins.\nThat leaves 192 - 144 = <<192-144=48>>48 muffins for the afternoon."
+
+const WRONG: ReadonlyArray<Row> = [
+  // Item 1: a `#### N` that contradicts the steps.
+  ["#### 49 where the steps compute 48", `${BAKERY}\n#### 49`, "unsupported_final_answer"],
+  // Item 2: final answers that the steps do not reach.
+  ["The answer is: 31 when the steps compute 29", "She buys 12 + 17 = <<12+17=29>>29 apples.\nThe answer is: 31", "unsupported_final_answer"],
+  ["\\boxed{31} when the steps compute 29", "She buys 12 + 17 = <<12+17=29>>29 apples.\nSo the answer is \\boxed{31}.", "unsupported_final_answer"],
+  ["\\boxed{31} on the computing line", "She buys 12 + 17 = <<12+17=29>>29 apples, so the answer is \\boxed{31}.", "unsupported_final_answer"],
+  ["RISE layout, \\boxed{31} after 29", "Step 1: She buys 12 + 17 = <<12+17=29>>29 apples.\nStep 2: The answer is \\boxed{31}.", "unsupported_final_answer"],
+  ["a restated wrong answer line before ####", "She makes 9 * 2 = $<<9*2=18>>18.\nThe answer is 19\n#### 19", "unsupported_final_answer"],
+  ["#### names an earlier step's value", `${BAKERY}\n#### 144`, "unsupported_final_answer"],
+  ["#### names an operand of the last step", `${BAKERY}\n#### 192`, "unsupported_final_answer"],
+  ["#### names the first value of several", "He buys 3 * 4 = <<3*4=12>>12 apples.\nHe eats 2, so 12 - 2 = <<12-2=10>>10 are left.\n#### 12", "unsupported_final_answer"],
+  ["unannotated step 12 + 5 = 18", "He has 12 + 5 = 18 marbles.\nHe gives away 3, so 18 - 3 = <<18-3=15>>15 are left.\n#### 15", "equation_mismatch"],
+  ["unannotated final step 12 + 5 = 18", "He has 12 marbles and wins 5.\nSo he has 12 + 5 = 18 marbles.\n#### 18", "equation_mismatch"],
+  ["10/3 = 3 written as a claim", "Each of the 3 friends gets 10/3 = 3 cookies.\n#### 3", "equation_mismatch"],
+  ["10/3 = 3.33 written as a claim", "Each of the 3 friends gets 10/3 = 3.33 cookies.\n#### 3.33", "equation_mismatch"],
+  ["a wrong negative in prose", "It was 2 degrees and fell 8, so 2 - 8 = -5 degrees.\n#### -5", "equation_mismatch"],
+  ["a wrong prose step in a chain", "He pays 5 + 3 = 8 * 2 = 17 dollars.\n#### 17", "equation_mismatch"],
+  ["prose with $ and thousands", "The car cost $12,000 + $3,500 = $15,000.\n#### 15000", "equation_mismatch"],
+  // Item 3's forms, written wrong.
+  ["float calculator result 2 ulps off", "He sells 11/18*162 = <<11/18*162=99.00000000000003>>99 cakes.\n#### 99", "annotation_mismatch"],
+  ["float-looking result that is not the double", "Each costs 580/110 = <<580/110=5.2727272727272735>>5.27 dollars.\n#### 5.27", "annotation_mismatch"],
+  ["space-grouped thousands naming another number", "She earns 3 500 * 5 = <<3500*5=17500>>17 500 dollars.\n#### 17 000", "unsupported_final_answer"],
+  ["space-grouped written number that is wrong", "The house cost 200 000 * 2 = $<<200000*2=400000>>410 000.\n#### 410000", "written_mismatch"],
+  ["answer in words that the steps do not reach", "He paints 12 walls, 4 a day.\nSo it took three days.\n#### 4", "unsupported_final_answer"],
+  ["a wrong negative final answer", "It was 2 degrees and fell 8, so 2 - 8 = -6 degrees.\n#### 6", "unsupported_final_answer"],
+  // Planted calculation errors (RISE/LEMMA) stay caught.
+  ["planted wrong calculator result", "She makes 9 * 2 = $<<9*2=19>>19 a day.\n#### 19", "annotation_mismatch"],
+  ["planted wrong written number", "She makes 9 * 2 = $<<9*2=18>>19 a day.\n#### 19", "written_mismatch"],
+  ["planted rounding the wrong way", "Each pays 100/3 = <<100/3=33.34>>33.34 dollars.\n#### 33.34", "annotation_mismatch"]
+]
+
+const RIGHT: ReadonlyArray<readonly [form: string, solution: string]> = [
+  ["#### on the result the solution ends on", `${BAKERY}\n#### 48`],
+  ["The answer is: on its own line", "She buys 12 + 17 = <<12+17=29>>29 apples.\nThe answer is: 29"],
+  ["\\boxed{} on the computing line", "She buys 12 + 17 = <<12+17=29>>29 apples, so the answer is \\boxed{29}."],
+  ["RISE layout with a boxed answer step", "Step 1: She buys 12 + 17 = <<12+17=29>>29 apples.\nStep 2: The answer is \\boxed{29}."],
+  ["a closing line without numbers", "She makes 9 * 2 = $<<9*2=18>>18 a day.\nShe saves all of it.\n#### 18"],
+  ["the answer restated after the last computation", "He buys 12 + 10 = <<12+10=22>>22 fruits, so he has 22 in all.\n#### 22"],
+  // Floating-point calculator results: equal to the exact value at double precision.
+  ["<<11/18*162=99.00000000000001>>", "He sells 11/18*162 = <<11/18*162=99.00000000000001>>99 cakes.\n#### 99"],
+  ["<<580/110=5.2727272727272725>>", "Each costs 580/110 = <<580/110=5.2727272727272725>>5.27 dollars.\n#### 5.27"],
+  ["<<0.1+0.2=0.30000000000000004>>", "Together 0.1+0.2 = <<0.1+0.2=0.30000000000000004>>0.3 liters.\n#### 0.3"],
+  ["float calculator result in prose", "Each costs 58/11 = 5.2727272727272725 dollars, about 5.27.\n#### 5.27"],
+  // Thousands separated by spaces.
+  ["$400 000 after an annotation", "The house cost 200 000 * 2 = $<<200000*2=400000>>400 000.\n#### 400000"],
+  ["17 500 written and in the answer line", "She earns 3 500 * 5 = <<3500*5=17500>>17 500 dollars.\n#### 17 500"],
+  ["$400 000 in the answer line", "The house cost 200000 * 2 = $<<200000*2=400000>>400000.\n#### $400 000"],
+  ["space-grouped number in an unannotated last step", "The house costs 400 thousand dollars.\nThat is $400 000.\n#### 400000"],
+  ["a space before an unrelated number after an annotation", "She buys 3 * 4 = <<3*4=12>>12 500-gram bags.\n#### 12"],
+  // The final answer in words in the last step.
+  ["answer in words, nothing computed", "He paints 12 walls, 4 a day.\nSo it took three days.\n#### 3"],
+  ["answer in words after a computation", "He paints 12 / 4 = <<12/4=3>>3 walls... so it took three days.\n#### 3"],
+  ["answer in compound words", "In all she has twenty-five stamps.\n#### 25"],
+  // Negative values in unannotated steps.
+  ["2 - 8 = -6 in prose", "It was 2 degrees and fell 8, so 2 - 8 = -6 degrees.\n#### -6"],
+  ["negative in prose, unicode minus", "The balance is 2 \u2212 8 = \u22126 dollars.\n#### -6"],
+  // Prose equations that are right, or that are not claims the verifier can read.
+  ["12 + 5 = 17 in prose", "He has 12 + 5 = 17 marbles.\nHe gives away 3, so 17 - 3 = <<17-3=14>>14 are left.\n#### 14"],
+  ["a chain continued from its result", "He pays 5 + 3 = 8 * 2 = 16 dollars.\n#### 16"],
+  ["a chain of equal expressions", "He pays 2 * 3 = 3 * 2 = 6 dollars.\n#### 6"],
+  ["prose with $ and thousands", "The car cost $12,000 + $3,500 = $15,500.\n#### 15500"],
+  ["percent of: a phrase, not an equation", "20% of 50 = 10, so she saves 10 dollars.\n#### 10"],
+  ["unit conversion", "2 hours = 120 minutes, so he walks 120 minutes.\n#### 120"],
+  ["1/4 = 25%", "A quarter is 1/4 = 25% of the cake, so 25 percent.\n#### 25"],
+  ["an algebra step that does not parse", "Let x be the number of pens: 3x + 2 = 11, so x = 9 / 3 = 3.\n#### 3"],
+  ["10/3 rounded and said so", "Each of the 3 friends gets 10/3 = 3.33 dollars, rounded to the cent.\n#### 3.33"],
+  ["10/3 approximately", "Each of the 3 friends gets 10/3 \u2248 3.33 dollars.\n#### 3.33"],
+  // GSM8K roundings in annotations stay accepted.
+  ["<<10/3=3.33>> in an annotation", "Each of the 3 friends pays 10/3 = $<<10/3=3.33>>3.33.\n#### 3.33"],
+  ["<<25/6=4>> whole boxes", "He can fill 25/6=<<25/6=4>>4 full boxes.\n#### 4"],
+  ["a final answer that rounds the last value", "Each pays 100/3=<<100/3=33.333>>33.333 dollars.\nRounded, that is about it.\n#### 33.33"]
+]
+
+describe("verifySolution on written-out forms", () => {
+  it.each(WRONG)("wrong: %s", (_form, solution, code) => {
+    const r = verifySolution(solution)
+    expect({ correct: r.correct, code: r.code }, r.reason).toEqual({ correct: false, code })
+  })
+
+  it.each(RIGHT)("right: %s", (_form, solution) => {
+    const r = verifySolution(solution)
+    expect({ correct: r.correct, reason: r.reason }).toEqual({ correct: true, reason: undefined })
+  })
+
+  it("an expected answer does not override the steps: 31 expected, steps compute 29", () => {
+    const r = verifySolution("She buys 12 + 17 = <<12+17=29>>29 apples.\nThe answer is: 31", { expected: "31" })
+    expect(r.code).toBe("unsupported_final_answer")
+  })
+
+  it("says which result the solution ends on", () => {
+    expect(verifySolution(`${BAKERY}\n#### 49`).reason).toBe(
+      "unsupported_final_answer: final answer 49 is not the result the solution ends on (step 3: 48)"
+    )
+  })
+
+  it("names the step of a wrong prose equation", () => {
+    const r = verifySolution("He has 12 marbles and wins 5.\nSo he has 12 + 5 = 18 marbles.\n#### 18")
+    expect(r.first_error_step).toBe(2)
+    expect(r.reason).toBe("equation_mismatch: step 2: 12 + 5 = 17, the text says 18")
+    expect(r.steps.map((s) => s.ok)).toEqual([true, false])
+  })
+})
