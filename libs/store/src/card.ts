@@ -22,6 +22,8 @@ export const truncateStrings = (value: unknown, max = 240): unknown => {
 /**
  * The YAML header Hugging Face `datasets` reads: one entry per config with its shards listed per split,
  * paths relative to the version folder, so `load_dataset("<version folder>", "sft")` needs nothing else.
+ * A split with no rows is left out (its 0-row shard stays in the manifest): `datasets` cannot load a
+ * declared split that has no data.
  */
 export const cardHeader = (m: Manifest, title: string): string =>
   stringify(
@@ -29,7 +31,9 @@ export const cardHeader = (m: Manifest, title: string): string =>
       pretty_name: title,
       configs: Object.entries(m.configs).map(([name, c]) => ({
         config_name: name,
-        data_files: Object.entries(c.splits).map(([split, s]) => ({ split, path: s.files.map((f) => f.path) }))
+        data_files: Object.entries(c.splits)
+          .filter(([, s]) => s.rows > 0)
+          .map(([split, s]) => ({ split, path: s.files.map((f) => f.path) }))
       }))
     },
     { lineWidth: 0 }

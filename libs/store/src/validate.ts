@@ -62,7 +62,8 @@ const listTree = async (root: string): Promise<Array<string>> => {
 
 /**
  * Checks a version against its manifest: every shard present with its size, sha256, row count and
- * column schema; no Parquet file the manifest does not list; the card's YAML naming every shard.
+ * column schema; no Parquet file the manifest does not list; the card's YAML naming every shard of a
+ * split that has rows.
  * Collects all problems rather than stopping at the first.
  */
 export const validateVersion = (dataDir: string, name: string, version?: string) =>
@@ -124,7 +125,9 @@ export const validateVersion = (dataDir: string, name: string, version?: string)
       if (header === undefined) problems.push({ file: cardPath, problem: "no parseable YAML header" })
       else {
         const inCard = new Set((header.configs ?? []).flatMap((c) => c.data_files.flatMap((d) => (Array.isArray(d.path) ? d.path : [d.path]))))
-        for (const f of files) if (!inCard.has(f.path)) problems.push({ file: cardPath, problem: `YAML header does not list ${f.path}` })
+        // A split with no rows is left out of the card on purpose (see cardHeader).
+        const listedSplit = (f: (typeof files)[number]) => (manifest.configs[f.config]?.splits[f.split]?.rows ?? 0) > 0
+        for (const f of files) if (listedSplit(f) && !inCard.has(f.path)) problems.push({ file: cardPath, problem: `YAML header does not list ${f.path}` })
       }
     }
     const advice = problems.length === 0 ? undefined : yield* repairAdvice(dataDir, name, v, manifest)
