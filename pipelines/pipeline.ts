@@ -21,6 +21,10 @@ export interface Published {
   readonly dir: string
   readonly message: string
   readonly rows: Readonly<Record<string, number>>
+  /** What a person should hear about: a shortfall against --size, a split with no rows. */
+  readonly warnings?: ReadonlyArray<string>
+  /** Fewer tasks made than --size asked. */
+  readonly shortfall?: { readonly asked: number; readonly made: number }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Effect } from "effect"
 import { publish } from "#store"
 import type { PipelineDefinition } from "../pipeline.ts"
+import { buildWarnings, checkPublishable, shortfallOf } from "./checks.ts"
 import { columns, SPLIT_BY } from "./columns.ts"
 import { fidelityMarkdown } from "./figures.ts"
 import { lemmaStage, preferenceStage, riseStage, stepPreferenceStage, variantsStage } from "./generate-stages.ts"
@@ -46,8 +47,11 @@ export const mathPipeline: PipelineDefinition = {
       const configs = (["sft", "preference", "step_preference", "correction", "rl"] as const).map((name) => {
         const stage = name === "correction" ? "lemma" : name
         const output = run.outputs.get(stage)!
-        return { name, description: descriptions[name]!, columns: columns[name]!, files: output.files }
+        return { name, description: descriptions[name]!, columns: columns[name]!, files: output.files, rows: output.rows }
       })
+      // A config with no rows fails here, before the store is touched: LATEST stays where it was.
+      const empty = checkPublishable(run, Object.fromEntries(configs.map((c) => [c.name, c.rows])), options.seeds ?? MATH_SEEDS)
+      if (empty !== undefined) return yield* empty
       const result = yield* publish({
         dataDir: options.dataDir,
         name: "math",
@@ -72,7 +76,16 @@ export const mathPipeline: PipelineDefinition = {
         }
       })
       const rows = Object.fromEntries(Object.entries(result.manifest.configs).map(([name, c]) => [name, c.rows]))
-      return { status: result.status, version: result.version, dir: result.dir, message: [result.message, ...result.notes].join("\n"), rows }
+      const shortfall = shortfallOf(run.summary, options.size)
+      return {
+        status: result.status,
+        version: result.version,
+        dir: result.dir,
+        message: [result.message, ...result.notes].join("\n"),
+        rows,
+        warnings: buildWarnings(run.summary, options.size, result.manifest),
+        ...(shortfall === undefined ? {} : { shortfall })
+      }
     })
 }
 

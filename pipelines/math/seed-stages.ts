@@ -1,7 +1,7 @@
 import { Effect, Result, Schema, Stream } from "effect"
 import type { Task } from "#core"
 import { errorMessage, mapStage, streamStage } from "#dag"
-import { BadSeedRow, DEFAULT_BAD_ROW_HINT, WHOLE_ROW, decodeGsm8k, isMalformed, readRawRows, verifySolution } from "#math"
+import { BadSeedRow, DEFAULT_BAD_ROW_HINT, MAX_LEADING_BAD_ROWS, NotASeedFile, WHOLE_ROW, decodeGsm8k, firstBadRow, isMalformed, leadingBadRows, readRawRows, verifySolution } from "#math"
 import { fileDigest } from "#store"
 import { VerifiedTask } from "./rows.ts"
 
@@ -15,34 +15,49 @@ export interface SeedStageConfig {
 /**
  * Reads the seed file (JSONL, JSON, CSV or Parquet in GSM8K format). A bad row stops the build with
  * its file, line and field, or with --on-bad-rows skip is kept in the stage's rejects with its reason.
- * A repeated question is always a reject ("duplicate_question"), never an error.
+ * A repeated question is always a reject ("duplicate_question"), never an error. A CSV or Parquet file
+ * without the GSM8K columns fails at once naming them; a file whose first MAX_LEADING_BAD_ROWS rows
+ * are all bad is taken for garbage and fails even under skip, so its rejects never pile up.
  */
 export const seedsStage = (config: SeedStageConfig) =>
   streamStage({
     name: "seeds",
-    version: 1,
+    // 2: header check and early stop on garbage, so an old cached result of a garbage file is not reused.
+    version: 2,
     inputs: [],
     schema: VerifiedTask,
     config,
     description: "seed problems read from the seed file",
     run: (ctx) => {
       const seen = new Set<string>()
-      return readRawRows(config.file).pipe(
+      const leading = leadingBadRows()
+      let firstBad = ""
+      return readRawRows(config.file, { formats: ["gsm8k"] }).pipe(
         Stream.mapEffect((raw) =>
           Effect.gen(function* () {
-            const bad = (error: BadSeedRow) =>
-              config.onBadRows === "fail"
-                ? Effect.fail(error)
-                : Effect.sync(() => {
-                    ctx.reject(`bad_row:${error.field}`, { id: `${error.file}:${error.line}`, detail: { message: error.message } })
-                    return [] as Array<VerifiedTask>
-                  })
+            const bad = (error: BadSeedRow) => {
+              if (config.onBadRows === "fail") return Effect.fail(error)
+              if (firstBad === "") firstBad = firstBadRow(error)
+              if (leading.bad(`bad_row:${error.field}`)) {
+                return Effect.fail(new NotASeedFile({
+                  file: config.file,
+                  rows: MAX_LEADING_BAD_ROWS,
+                  reasons: leading.reasons().map(([reason, rows]) => ({ reason, rows })),
+                  first: firstBad
+                }))
+              }
+              return Effect.sync(() => {
+                ctx.reject(`bad_row:${error.field}`, { id: `${error.file}:${error.line}`, detail: { message: error.message } })
+                return [] as Array<VerifiedTask>
+              })
+            }
             if (isMalformed(raw)) {
               return yield* bad(new BadSeedRow({ file: config.file, line: raw.line, field: WHOLE_ROW, reason: raw.malformed, hint: DEFAULT_BAD_ROW_HINT }))
             }
             const decoded = decodeGsm8k(config.file, raw.line, raw.row)
             if (Result.isFailure(decoded)) return yield* bad(decoded.failure)
             const task: Task = decoded.success
+            leading.good()
             if (seen.has(task.id)) {
               ctx.reject("duplicate_question", { id: task.id, detail: { file: config.file, line: raw.line } })
               return []

@@ -8,12 +8,14 @@ import { RlRow, SftRow, VerifiedTask, familyOf, lineageOf } from "./rows.ts"
  * Picks the dataset's tasks from the seeds and their variants: exact duplicates (normalised question)
  * are rejected, and each seed family gets an equal share of `size`. A family that cannot fill its share
  * (few distinct variants exist) passes the shortfall on to the families after it, so the total reaches
- * `size` whenever enough distinct tasks exist. Rows arrive grouped by family, seed first.
+ * `size` whenever enough distinct tasks exist. Rows arrive grouped by family, seed first. When they
+ * do not, the counter `tasks/shortfall` says how many tasks short of `size` the stage ended.
  */
 export const tasksStage = (input: { readonly variants: string; readonly seeds: string }, size: number) =>
   streamStage({
     name: "tasks",
-    version: 1,
+    // 2: counts the shortfall against `size`.
+    version: 2,
     inputs: [input.variants, input.seeds],
     schema: VerifiedTask,
     config: { size },
@@ -53,7 +55,11 @@ export const tasksStage = (input: { readonly variants: string; readonly seeds: s
           total += 1
           ctx.count(`tasks/origin/${task.origin}`)
           return true
-        })
+        }),
+        // Counted before the stream ends, so it belongs to the last part the same way on every run.
+        Stream.concat(Stream.fromEffectDrain(Effect.sync(() => {
+          if (total < size) ctx.count("tasks/shortfall", size - total)
+        })))
       )
     }
   })

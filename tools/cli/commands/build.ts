@@ -85,6 +85,7 @@ const humanReport = (
   }
   if (anyRejects) lines.push(`rejected rows are kept with their reasons in ${runDir}/<stage>/rejects-*.parquet`)
   lines.push(published.message)
+  for (const warning of published.warnings ?? []) lines.push(`warning: ${warning}`)
   return lines.join("\n")
 }
 
