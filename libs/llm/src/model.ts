@@ -1,0 +1,210 @@
+import { Context, Effect, Layer, Random, Schema } from "effect"
+import type { HttpClient } from "effect/http"
+import { DEFAULT_PROFILE, type ChatRequest, type ChatResponse, type EndpointProfile, type FinishReason } from "./chat.ts"
+import { ResponseCache, sampleKey, usable, type CacheEntry } from "./cache.ts"
+import type { AttemptFailed } from "./errors.ts"
+import { FlowController } from "./flow.ts"
+import { sendChat, type Attempt, type Endpoint } from "./provider.ts"
+import { parseCompletion, wireBody } from "./wire.ts"
+
+/**
+ * The language model a run uses: samples for a request, from the durable cache when it has them, else
+ * from the endpoints under the run's one flow controller, with retries. Stages see only `sample`.
+ */
+export interface ModelOptions {
+  readonly endpoints: ReadonlyArray<Endpoint>
+  readonly model: string
+  /** The user's tag for the model's weights (e.g. a checkpoint hash): part of every cache key. */
+  readonly revision?: string
+  /** Each request's time limit. */
+  readonly timeoutMs?: number
+  /** Tries per request before the row is rejected (retryable failures only). */
+  readonly maxAttempts?: number
+  /** First backoff; each retry doubles it (jittered), up to `maxBackoffMs`. */
+  readonly backoffMs?: number
+  readonly maxBackoffMs?: number
+  /** What the endpoints can do; `honoursN` is also found out from the first answer that ignores `n`. */
+  readonly profile?: Partial<EndpointProfile>
+}
+
+/** One sample: its text (prefill included), how it ended, and whether it came from the cache. */
+export interface Sample {
+  readonly text: string
+  readonly finishReason: FinishReason
+  readonly cached: boolean
+}
+
+/** A request the model could not answer: the row that asked is rejected with this reason, the stage goes on. */
+export class ModelRequestFailed extends Schema.TaggedError<ModelRequestFailed>()("ModelRequestFailed", {
+  reason: Schema.Literals(["retries_exhausted", "refused"]),
+  status: Schema.optional(Schema.Number),
+  message: Schema.String
+}) {}
+
+export interface ModelUsage {
+  readonly requests: number
+  readonly retries: number
+  readonly promptTokens: number
+  readonly completionTokens: number
+  readonly cacheHits: number
+  /** Completion tokens the cache saved: what its hits cost when they were first asked. */
+  readonly completionTokensSaved: number
+  readonly truncated: number
+  readonly failed: Readonly<Record<string, number>>
+}
+
+export interface LanguageModelShape {
+  readonly model: string
+  readonly revision: string
+  /** `k` samples of `request`: samples 0..k-1, each cached under its own key. */
+  readonly sample: (request: Omit<ChatRequest, "model" | "n">, k: number) => Effect.Effect<ReadonlyArray<Sample>, ModelRequestFailed>
+  readonly usage: Effect.Effect<ModelUsage>
+  /** What was found out about each endpoint (for the run summary). */
+  readonly profiles: Effect.Effect<ReadonlyArray<{ readonly url: string; readonly profile: EndpointProfile }>>
+}
+
+export class LanguageModel extends Context.Service<LanguageModel, LanguageModelShape>()("autodidact/llm/LanguageModel") {
+  static readonly layer = (options: ModelOptions): Layer.Layer<LanguageModel, never, FlowController | ResponseCache | HttpClient.HttpClient> =>
+    Layer.effect(LanguageModel, makeLanguageModel(options))
+}
+
+/** A 31-bit seed for sample `index` when an endpoint ignores `n`: derived from the sample's own key. */
+export const derivedSeed = (key: string): number => Number.parseInt(key.slice(0, 8), 16) & 0x7fffffff
+
+/** Tokens a request may use, for the per-minute budget: its prompt (about 4 characters a token) and its answers. */
+const estimate = (request: ChatRequest, n: number) =>
+  Math.ceil(request.messages.reduce((s, m) => s + m.content.length, (request.prefill ?? "").length) / 4) + n * (request.params?.max_tokens ?? 512)
+
+const isOverload = (e: AttemptFailed) => e.kind === "http" && (e.status === 429 || e.status === 503)
+
+export const makeLanguageModel = (options: ModelOptions) =>
+  Effect.gen(function* () {
+    if (options.endpoints.length === 0) return yield* Effect.die(new Error("a language model needs at least one endpoint"))
+    const flow = yield* FlowController
+    const cache = yield* ResponseCache
+    const http = yield* Effect.context<HttpClient.HttpClient>()
+    const revision = options.revision ?? ""
+    const timeoutMs = options.timeoutMs ?? 300_000
+    const maxAttempts = Math.max(1, options.maxAttempts ?? 6)
+    const backoffMs = options.backoffMs ?? 500
+    const maxBackoffMs = options.maxBackoffMs ?? 30_000
+    const endpoints = options.endpoints.map((endpoint) => ({ endpoint, inFlight: 0, profile: { ...DEFAULT_PROFILE, ...options.profile } as { -readonly [K in keyof EndpointProfile]: EndpointProfile[K] } }))
+    const usage = { requests: 0, retries: 0, promptTokens: 0, completionTokens: 0, cacheHits: 0, completionTokensSaved: 0, truncated: 0, failed: {} as Record<string, number> }
+
+    /** The endpoint with the fewest requests in flight (the first of equals). */
+    const pick = () => endpoints.reduce((best, e) => (e.inFlight < best.inFlight ? e : best))
+
+    /** One request for `n` samples, retried on retryable failures with the slot released while waiting. */
+    const request = (full: ChatRequest, n: number, seed: number | undefined) =>
+      Effect.gen(function* () {
+        for (let attempt = 1; ; attempt++) {
+          const target = pick()
+          const body = wireBody(full, target.profile, n, seed)
+          target.inFlight++
+          usage.requests++
+          const outcome = yield* flow
+            .withSlot(
+              estimate(full, n),
+              sendChat(target.endpoint, body, full.prefill, timeoutMs).pipe(
+                Effect.map((a: Attempt) => ({ value: a, tokens: a.response.usage.promptTokens + a.response.usage.completionTokens }))
+              ),
+              isOverload
+            )
+            .pipe(
+              Effect.ensuring(Effect.sync(() => target.inFlight--)),
+              Effect.provide(http),
+              Effect.result
+            )
+          if (outcome._tag === "Success") {
+            yield* flow.learn(outcome.success.headers)
+            return { response: outcome.success.response, profile: target.profile }
+          }
+          const e = outcome.failure
+          const key = e.status !== undefined ? `http_${e.status}` : e.kind
+          if (!e.retryable) {
+            usage.failed[key] = (usage.failed[key] ?? 0) + 1
+            return yield* Effect.fail(new ModelRequestFailed({ reason: "refused", message: e.message, ...(e.status !== undefined ? { status: e.status } : {}) }))
+          }
+          if (attempt >= maxAttempts) {
+            usage.failed[key] = (usage.failed[key] ?? 0) + 1
+            return yield* Effect.fail(
+              new ModelRequestFailed({ reason: "retries_exhausted", message: `${maxAttempts} attempts failed; the last: ${e.message}`, ...(e.status !== undefined ? { status: e.status } : {}) })
+            )
+          }
+          usage.retries++
+          // Full jitter on an exponential backoff, and never sooner than the server asked.
+          const jitter = yield* Random.next
+          const backoff = Math.min(maxBackoffMs, backoffMs * 2 ** (attempt - 1)) * (0.5 + jitter / 2)
+          yield* Effect.sleep(`${Math.ceil(Math.max(backoff, e.retryAfterMs ?? 0))} millis`)
+        }
+      })
+
+    const entriesOf = (response: ChatResponse, keys: ReadonlyArray<string>, maxTokens: number | undefined): Array<CacheEntry> =>
+      keys.map((key, i) => ({
+        key,
+        raw: response.raw,
+        choice: i,
+        finishReason: response.choices[i]!.finishReason,
+        maxTokens: maxTokens ?? null,
+        // Usage is per response; each sample carries its share so that savings add up.
+        promptTokens: Math.round(response.usage.promptTokens / keys.length),
+        completionTokens: Math.round(response.usage.completionTokens / keys.length)
+      }))
+
+    const sample: LanguageModelShape["sample"] = (partial, k) =>
+      Effect.gen(function* () {
+        const full: ChatRequest = { ...partial, model: options.model }
+        const maxTokens = full.params?.max_tokens
+        const keys = Array.from({ length: k }, (_, i) => sampleKey(full, revision, i))
+        const found = yield* Effect.forEach(keys, (key) => cache.get(key)).pipe(Effect.orDie)
+        const out: Array<Sample | undefined> = found.map((entry) => {
+          if (entry === undefined || !usable(entry, maxTokens)) return undefined
+          const parsed = parseCompletion(entry.raw, full.prefill)
+          if (typeof parsed === "string" || parsed.choices[entry.choice] === undefined) return undefined
+          usage.cacheHits++
+          usage.completionTokensSaved += entry.completionTokens
+          return { text: parsed.choices[entry.choice]!.text, finishReason: parsed.choices[entry.choice]!.finishReason, cached: true }
+        })
+        let missing = out.flatMap((s, i) => (s === undefined ? [i] : []))
+        const record = (response: ChatResponse, indices: ReadonlyArray<number>) =>
+          Effect.gen(function* () {
+            const got = indices.slice(0, response.choices.length)
+            // Durable before use: a killed run finds these and does not pay for them again.
+            yield* cache.put(entriesOf(response, got.map((i) => keys[i]!), maxTokens)).pipe(Effect.orDie)
+            usage.promptTokens += response.usage.promptTokens
+            usage.completionTokens += response.usage.completionTokens
+            got.forEach((index, c) => {
+              const choice = response.choices[c]!
+              if (choice.finishReason === "length") usage.truncated++
+              out[index] = { text: choice.text, finishReason: choice.finishReason, cached: false }
+            })
+            return got.length
+          })
+        if (missing.length > 1 && pick().profile.honoursN) {
+          // Samples after a cached prefix get a seed of their own, or a seeded server would repeat the prefix.
+          const seed = missing[0] === 0 ? full.params?.seed : derivedSeed(keys[missing[0]!]!)
+          const { response, profile } = yield* request(full, missing.length, seed)
+          const stored = yield* record(response, missing)
+          // Fewer choices than asked: this endpoint ignores `n` (Ollama); fan out from now on.
+          if (stored < missing.length) profile.honoursN = false
+          missing = missing.slice(stored)
+        }
+        yield* Effect.forEach(
+          missing,
+          (index) =>
+            Effect.flatMap(request(full, 1, missing.length === 1 && k === 1 ? full.params?.seed : derivedSeed(keys[index]!)), ({ response }) =>
+              record(response, [index])
+            ),
+          { concurrency: "unbounded", discard: true }
+        )
+        return out as Array<Sample>
+      })
+
+    return LanguageModel.of({
+      model: options.model,
+      revision,
+      sample,
+      usage: Effect.sync(() => ({ ...usage, failed: { ...usage.failed } })),
+      profiles: Effect.sync(() => endpoints.map((e) => ({ url: e.endpoint.url, profile: { ...e.profile } })))
+    })
+  })
