@@ -30,7 +30,7 @@ export const mathPipeline: PipelineDefinition = {
       const sha256 = yield* fileSha256(file)
       const stages = [
         seedsStage({ file, sha256, onBadRows: options.onBadRows }),
-        verifiedStage("seeds"),
+        verifiedStage("seeds", { onBadRows: options.onBadRows }),
         variantsStage("verified", options.size),
         tasksStage({ variants: "variants", seeds: "verified" }, options.size),
         sftStage("tasks"),

@@ -1,7 +1,7 @@
 import { Effect, Result, Schema, Stream } from "effect"
 import type { Task } from "#core"
 import { errorMessage, mapStage, streamStage } from "#dag"
-import { BadSeedRow, DEFAULT_BAD_ROW_HINT, MAX_LEADING_BAD_ROWS, NotASeedFile, WHOLE_ROW, decodeGsm8k, firstBadRow, isMalformed, leadingBadRows, readRawRows, verifySolution } from "#math"
+import { BadSeedRow, DEFAULT_BAD_ROW_HINT, MAX_LEADING_BAD_ROWS, NotASeedFile, WHOLE_ROW, decodeGsm8k, firstBadRow, isMalformed, judgeRow, leadingBadRows, readRawRows } from "#math"
 import { fileDigest } from "#store"
 import { VerifiedTask } from "./rows.ts"
 
@@ -72,32 +72,41 @@ export const seedsStage = (config: SeedStageConfig) =>
   })
 
 /**
- * Keeps the tasks whose reference solution verifies (every annotation's arithmetic, the numbers written
- * after them, and the final answer), rejecting the others with the verifier's reason code.
+ * Keeps the seed tasks whose reference solution verifies, with the same judgement as `autodidact verify`
+ * on the seed file (`judgeRow`: every annotation's arithmetic, the numbers written after them, equations in
+ * prose, and a final answer that is the result the steps end on). A seed that does not verify stops the
+ * build naming its file and line, or with --on-bad-rows skip is a reject (`unverified:<code>`) with the
+ * verifier's reason; either way it is counted in the card's pass rate (`verify/<origin>/failed`).
  */
-export const verifiedStage = (input: string) => {
-  const config = { rounding: "gsm8k" } as const
+export const verifiedStage = (input: string, options: { readonly onBadRows: "fail" | "skip" } = { onBadRows: "fail" }) => {
+  const config = { rounding: "gsm8k", onBadRows: options.onBadRows } as const
   return mapStage({
     name: "verified",
-    version: 1,
+    // 2: the judgement of `autodidact verify` (no expected answer taken from the row's own `####`), and
+    // --on-bad-rows for seeds that do not verify.
+    version: 2,
     inputs: [input],
     schema: VerifiedTask,
     config,
     batchSize: 500,
     description: "tasks whose reference solution verifies",
     process: (batch: ReadonlyArray<VerifiedTask>, ctx) =>
-      Effect.sync(() =>
-        batch.flatMap((task) => {
-          const result = verifySolution(task.reference ?? "", { expected: task.answer ?? "", rounding: config.rounding })
-          if (!result.correct) {
-            ctx.count(`verify/${task.origin}/failed`)
-            ctx.reject(`unverified:${result.code ?? "unknown"}`, { id: task.id, detail: { reason: result.reason, step: result.first_error_step } })
-            return []
-          }
+      Effect.forEach(batch, (task) => {
+        const result = judgeRow(task.reference ?? "", { rounding: config.rounding })
+        if (result.correct) {
           ctx.count(`verify/${task.origin}/passed`)
-          return [{ ...task, steps: result.steps.length }]
-        })
-      )
+          return Effect.succeed([{ ...task, steps: result.steps.length }])
+        }
+        const file = task.source.file ?? ""
+        const line = task.source.line ?? 0
+        const reason = result.reason ?? result.code ?? "unknown"
+        if (config.onBadRows === "fail") {
+          return Effect.fail(new BadSeedRow({ file, line, field: "answer", reason: `the solution does not verify: ${reason}`, hint: DEFAULT_BAD_ROW_HINT }))
+        }
+        ctx.count(`verify/${task.origin}/failed`)
+        ctx.reject(`unverified:${result.code ?? "unknown"}`, { id: task.id, detail: { file, line, reason, step: result.first_error_step } })
+        return Effect.succeed([] as Array<VerifiedTask>)
+      }).pipe(Effect.map((kept) => kept.flat()))
   })
 }
 

@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises"
 import { createInterface } from "node:readline"
 import { Effect, Schema } from "effect"
 import { verifySolution } from "./verify.ts"
-import type { RoundingRule, VerifyCode } from "./verify.ts"
+import type { RoundingRule, VerifyCode, VerifyResult } from "./verify.ts"
 
 /** A row that is not valid JSON or lacks a required field. */
 export class MalformedVerifyRow extends Schema.TaggedError<MalformedVerifyRow>()("MalformedVerifyRow", {
@@ -46,6 +46,15 @@ export interface VerifyRowsReport {
   readonly rows: RowVerdict[]
 }
 
+/**
+ * The judgement of one GSM8K row `{answer, expected?}`: what `autodidact verify` reports for a row, and what
+ * the build's `verified` stage requires of a seed's reference solution. Both call this one function, with
+ * the row as it is, so the build can never accept a row that `verify` flags (issue #9): in particular no
+ * `expected` is made up from the row's own `#### N`, which would only compare the answer with itself.
+ */
+export const judgeRow = (answer: string, options: { readonly expected?: string; readonly rounding?: RoundingRule } = {}): VerifyResult =>
+  verifySolution(answer, options)
+
 const ROW_SHAPE = `each row must be {"question": "...", "answer": "<solution ending in #### N>", "expected"?: "N"}`
 
 type Checked = { readonly ok: true; readonly verdict: RowVerdict } | { readonly ok: false; readonly error: MalformedVerifyRow }
@@ -66,7 +75,7 @@ const checkRow = (file: string, line: number, row: unknown, rounding: RoundingRu
     else if (typeof r.expected === "number" && Number.isFinite(r.expected)) expected = String(r.expected)
     else return bad(`field "expected" must be a string or number`, "expected")
   }
-  const v = verifySolution(r.answer, { ...(expected !== undefined ? { expected } : {}), ...(rounding ? { rounding } : {}) })
+  const v = judgeRow(r.answer, { ...(expected !== undefined ? { expected } : {}), ...(rounding ? { rounding } : {}) })
   return {
     ok: true,
     verdict: {
