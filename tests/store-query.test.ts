@@ -85,6 +85,21 @@ describe("query is read-only (issue #9 item 6)", () => {
     })
   }
 
+  it("--read lets the SQL read another file or folder, and only that", async () => {
+    const extra = await tempDir("query-read")
+    writeFileSync(join(extra, "labels.csv"), "id,label\nsft-000001,good\n")
+    const sql = `SELECT s.id, l.label FROM sft s JOIN read_csv('${join(extra, "labels.csv")}') l USING (id)`
+    const refused = await cli("query", "math", sql, "--data-dir", dataDir, "--format", "csv")
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain("--read PATH lets a query read another file or folder")
+    for (const path of [join(extra, "labels.csv"), extra]) {
+      const r = await cli("query", "math", sql, "--read", path, "--data-dir", dataDir, "--format", "csv")
+      expect(r.stdout).toBe("id,label\nsft-000001,good\n")
+    }
+    const other = await cli("query", "math", "SELECT * FROM read_csv('/etc/passwd')", "--read", extra, "--data-dir", dataDir)
+    expect(other.code).toBe(1)
+  })
+
   it("still runs SELECT over the views and _all views, DESCRIBE, SUMMARIZE, SHOW TABLES and EXPLAIN", async () => {
     const all = await cli("query", "math", "SELECT version, count(*) AS n FROM sft_all GROUP BY ALL ORDER BY ALL", "--data-dir", dataDir, "--json")
     expect(JSON.parse(all.stdout)).toEqual([

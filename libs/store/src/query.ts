@@ -1,5 +1,5 @@
 import { stat } from "node:fs/promises"
-import { join } from "node:path"
+import { join, resolve, sep } from "node:path"
 import { JsonDuckDBValueConverter, type DuckDBConnection } from "@duckdb/node-api"
 import { Effect } from "effect"
 import { QueryError } from "./errors.ts"
@@ -57,6 +57,8 @@ export interface QueryOptions {
   readonly version?: string
   /** Hand at most about this many rows to the sink (whole chunks); the rest are counted, not converted. */
   readonly rowLimit?: number
+  /** Other files or folders (every file under it) the SQL may read, e.g. a CSV to join against. */
+  readonly read?: ReadonlyArray<string>
 }
 
 export interface QuerySummary {
@@ -141,7 +143,13 @@ export const streamQuery = (dataDir: string, name: string, sql: string, sink: Qu
         }
       }
     }
-    const r = yield* db.useLocked(`query ${name}`, { readablePaths: shards, setup }, async (c) => {
+    const extra = yield* Effect.promise(() => Promise.all((options.read ?? []).map(async (p) => ({ p: resolve(p), dir: (await stat(p).catch(() => undefined))?.isDirectory() === true }))))
+    const access = {
+      readablePaths: [...shards, ...extra.filter((e) => !e.dir).map((e) => e.p)],
+      readableDirectories: extra.filter((e) => e.dir).map((e) => `${e.p}${sep}`),
+      setup
+    }
+    const r = yield* db.useLocked(`query ${name}`, access, async (c) => {
       let columns: ReadonlyArray<QueryColumn> = []
       let rows = 0
       try {
@@ -171,9 +179,10 @@ export const streamQuery = (dataDir: string, name: string, sql: string, sink: Qu
         }
         return { ok: true as const, columns, rows }
       } catch (e) {
-        if (e instanceof ReadOnlyRefusal) return { ok: false as const, error: `query is read-only: ${e.message}`, refused: true }
+        const hint = "; --read PATH lets a query read another file or folder"
+        if (e instanceof ReadOnlyRefusal) return { ok: false as const, error: `query is read-only: ${e.message}${e.kind === "SELECT" ? hint : ""}`, refused: true }
         const message = errorMessage(e)
-        if (message.startsWith("Permission Error")) return { ok: false as const, error: `query is read-only and reads only the dataset's shards: ${message.split("\n")[0]}`, refused: true }
+        if (message.startsWith("Permission Error")) return { ok: false as const, error: `query is read-only and reads only the dataset's shards: ${message.split("\n")[0]}${hint}`, refused: true }
         return { ok: false as const, error: message }
       }
     })

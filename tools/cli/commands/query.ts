@@ -75,15 +75,19 @@ export const queryCommand = Command.make(
       Flag.withDefault("table" as const)
     ),
     dataDir: Flag.String("data-dir").pipe(Flag.withDescription("data folder holding datasets/"), Flag.withDefault("data")),
+    read: Flag.String("read").pipe(
+      Flag.withDescription("another file or folder the SQL may read, e.g. a CSV to join against (repeatable); otherwise only the dataset's shards can be read"),
+      Flag.atLeast(0)
+    ),
     json: Flag.Boolean("json").pipe(Flag.withDescription("same as --format json"), Flag.withDefault(false))
   },
-  ({ name, sql, at, format, dataDir, json }) =>
+  ({ name, sql, at, format, dataDir, read, json }) =>
     Effect.gen(function* () {
       const out = stdoutWriter()
       const version = Option.getOrUndefined(at)
       const chosen = json ? "json" : format
       const run = (sink: QuerySink, rowLimit?: number) =>
-        streamQuery(dataDir, name, sql, sink, { ...(version === undefined ? {} : { version }), ...(rowLimit === undefined ? {} : { rowLimit }) })
+        streamQuery(dataDir, name, sql, sink, { read, ...(version === undefined ? {} : { version }), ...(rowLimit === undefined ? {} : { rowLimit }) })
       const summary = yield* Effect.gen(function* () {
         if (chosen === "table") {
           let columns: ReadonlyArray<QueryColumn> = []
