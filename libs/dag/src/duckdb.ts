@@ -165,6 +165,7 @@ const READ_ONLY_TYPES: ReadonlySet<StatementType> = new Set([StatementType.SELEC
  * statement that reads a file the connection may not read (see `useLocked`) is refused the same way.
  */
 export const prepareReadOnly = async (connection: DuckDBConnection, sql: string): Promise<ReadonlyArray<DuckDBPreparedStatement>> => {
+  if (sql.trim() === "") throw new Error("no SQL statement given")
   const extracted = await connection.extractStatements(sql)
   const prepared: Array<DuckDBPreparedStatement> = []
   try {
