@@ -1,6 +1,6 @@
 import { Effect, Result, Schema, Stream } from "effect"
 import type { Task } from "#core"
-import { errorMessage, mapStage, streamStage } from "#dag"
+import { errorMessage, mapStage, NO_ROW, streamStage, type NoRow } from "#dag"
 import { BadSeedRow, DEFAULT_BAD_ROW_HINT, MAX_LEADING_BAD_ROWS, NotASeedFile, WHOLE_ROW, decodeGsm8k, firstBadRow, isMalformed, judgeRow, leadingBadRows, readRawRows } from "#math"
 import { fileDigest } from "#store"
 import { VerifiedTask } from "./rows.ts"
@@ -48,7 +48,8 @@ export const seedsStage = (config: SeedStageConfig) =>
               }
               return Effect.sync(() => {
                 ctx.reject(`bad_row:${error.field}`, { id: `${error.file}:${error.line}`, detail: { message: error.message } })
-                return [] as Array<VerifiedTask>
+                // Lets the engine write rejects part by part: a file of mostly bad rows never piles them up.
+                return [NO_ROW] as Array<VerifiedTask | NoRow>
               })
             }
             if (isMalformed(raw)) {
@@ -60,10 +61,10 @@ export const seedsStage = (config: SeedStageConfig) =>
             leading.good()
             if (seen.has(task.id)) {
               ctx.reject("duplicate_question", { id: task.id, detail: { file: config.file, line: raw.line } })
-              return []
+              return [NO_ROW] as Array<VerifiedTask | NoRow>
             }
             seen.add(task.id)
-            return [{ ...task, steps: 0, origin: "seed" }]
+            return [{ ...task, steps: 0, origin: "seed" }] as Array<VerifiedTask | NoRow>
           })
         ),
         Stream.flattenIterable

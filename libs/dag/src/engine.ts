@@ -9,7 +9,7 @@ import { finishedParts, keyColumnsOf, partName, readParts, writePart, type KeyCo
 import { plan } from "./plan.ts"
 import { compileRowGuard } from "./row-guard.ts"
 import { Progress } from "./progress.ts"
-import { DEFAULT_BATCH_SIZE, DEFAULT_PART_ROWS, type MapStage, type Stage, type StageContext, type StreamStage } from "./stage.ts"
+import { DEFAULT_BATCH_SIZE, DEFAULT_PART_ROWS, MAX_PART_REJECTS, NO_ROW, type MapStage, type Stage, type StageContext, type StreamStage } from "./stage.ts"
 import { addCounts, sortedCounts, type RunSummary, type StageFigures } from "./summary.ts"
 
 export interface RunOptions {
@@ -475,8 +475,8 @@ const runStreamStage = (stage: StreamStage<string, unknown, unknown>, dir: strin
       t = tallies()
       return current
     }
-    const partOf = (rows: ReadonlyArray<unknown>, index: number): Effect.Effect<EncodedPart | PartStats, StageFailed> => {
-      const current = takeTallies()
+    type Cut = readonly [ReadonlyArray<unknown>, ReturnType<typeof tallies>]
+    const partOf = (rows: ReadonlyArray<unknown>, index: number, current: ReturnType<typeof tallies>): Effect.Effect<EncodedPart | PartStats, StageFailed> => {
       const before = finished.get(index)
       return before === undefined ? encodePart(encode, stage.keyColumns ?? [], rows, index, 0, current) : Effect.succeed(before)
     }
@@ -486,13 +486,23 @@ const runStreamStage = (stage: StreamStage<string, unknown, unknown>, dir: strin
           ? e
           : new StageFailed({ stage: stage.name, ...(recordOf(e) === undefined ? {} : { record: recordOf(e)! }), message: messageOf(e) })
       ),
-      Stream.grouped(partRows),
+      // Parts of `partRows` rows, or fewer when MAX_PART_REJECTS rejects piled up first (NO_ROW marks a
+      // rejected record), each with the tallies recorded up to its cut: the cut depends only on the
+      // stream's sequence, so a resumed run cuts and attributes the same.
+      Stream.mapAccum(
+        (): Array<unknown> => [],
+        (rows: Array<unknown>, item: unknown): readonly [Array<unknown>, ReadonlyArray<Cut>] => {
+          if (item !== NO_ROW) rows.push(item)
+          return rows.length >= partRows || t.rejects.length >= MAX_PART_REJECTS ? [[], [[rows, takeTallies()]]] : [rows, []]
+        },
+        { onHalt: (rows: Array<unknown>): ReadonlyArray<Cut> => (rows.length > 0 ? [[rows, takeTallies()]] : []) }
+      ),
       Stream.zipWithIndex,
-      Stream.mapEffect(([rows, index]) => partOf(rows, index)),
+      Stream.mapEffect(([[rows, taken], index]) => partOf(rows, index, taken)),
       Stream.mapEffect(write, { concurrency: WRITE_CONCURRENCY }),
       Stream.runCollect
     )
     // Rejects or counts after the last row (or from a stage that kept no row) get a part of their own.
-    if (t.rejects.length > 0 || Object.keys(t.counters).length > 0) stats.push(yield* Effect.flatMap(partOf([], stats.length), write))
+    if (t.rejects.length > 0 || Object.keys(t.counters).length > 0) stats.push(yield* Effect.flatMap(partOf([], stats.length, takeTallies()), write))
     return stats
   })

@@ -49,8 +49,21 @@ interface StageBase<Name extends string, Row, Config> {
 export interface StreamStage<Name extends string, Row, Config> extends StageBase<Name, Row, Config> {
   readonly kind: "stream"
   readonly partRows?: number
-  readonly run: (ctx: StageContext<Config>) => Stream.Stream<Row, unknown>
+  /** Rows, and NO_ROW where a record was rejected (so rejects are written per part, not held until the next row). */
+  readonly run: (ctx: StageContext<Config>) => Stream.Stream<Row | NoRow, unknown>
 }
+
+/**
+ * What a stream stage emits in place of a row it rejected: no row is written, but the engine gets
+ * the chance to cut a part when MAX_PART_REJECTS rejects have piled up, so a long run of rejected
+ * records (a seed file of mostly bad rows) is written and freed part by part rather than held in
+ * memory until the next row or the end of the stream.
+ */
+export const NO_ROW: unique symbol = Symbol.for("autodidact/dag/NO_ROW")
+export type NoRow = typeof NO_ROW
+
+/** A stream stage's part is cut at this many rejects even when it has fewer than `partRows` rows. */
+export const MAX_PART_REJECTS = 10_000
 
 /**
  * A map stage processes its first input in fixed batches of `batchSize` rows; batch k becomes part k,
