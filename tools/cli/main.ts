@@ -8,6 +8,8 @@ import { buildCommand } from "./commands/build.ts"
 import { verifyCommand } from "./commands/verify.ts"
 import { storeCommands } from "./commands/store.ts"
 import { formatError } from "./errors.ts"
+import { RunWhereabouts, Whereabouts } from "./interrupt.ts"
+import { usagePresenter } from "./usage.ts"
 import packageJson from "../../package.json" with { type: "json" }
 
 export const root = Command.make("autodidact").pipe(
@@ -33,22 +35,30 @@ const misplacedVersionFlag = (args: ReadonlyArray<string>): string | undefined =
 
 /**
  * Runs the command line and resolves to the exit code: 0 success, 1 a failure (the message names the
- * stage, file or record), 2 a usage error (unknown flag, bad value, unknown pipeline).
+ * stage, file or record), 2 a usage error (unknown flag, bad value, unknown pipeline), 130 or 143 when
+ * `signal` is aborted (by bin.ts on SIGINT or SIGTERM, with the signal's name as the reason): the
+ * command is interrupted, so its finalizers run (locks released, no partial part kept), and one line
+ * says where it stopped and that the same command resumes it.
  */
-export const runCli = (args: ReadonlyArray<string>): Promise<number> => {
+export const runCli = (args: ReadonlyArray<string>, options: { readonly signal?: AbortSignal } = {}): Promise<number> => {
   const misplaced = misplacedVersionFlag(args)
   if (misplaced !== undefined) {
     process.stderr.write(`error: ${misplaced}\n`)
     return Promise.resolve(2)
   }
+  const where = new Whereabouts()
   const program = Command.runWith(root, { version: packageJson.version })(args).pipe(
-    Effect.provide(Layer.mergeAll(NodeServices.layer, DuckDb.layer()))
+    Effect.provide(Layer.mergeAll(NodeServices.layer, DuckDb.layer(), usagePresenter, Layer.succeed(RunWhereabouts, where)))
   )
-  return Effect.runPromiseExit(program as Effect.Effect<void, unknown>).then((exit) => {
+  return Effect.runPromiseExit(program as Effect.Effect<void, unknown>, options.signal === undefined ? {} : { signal: options.signal }).then((exit) => {
     if (Exit.isSuccess(exit)) return 0
+    if (options.signal?.aborted && Cause.hasInterrupts(exit.cause)) {
+      process.stderr.write(`${where.interruptedMessage()}\n`)
+      return options.signal.reason === "SIGTERM" ? 143 : 130
+    }
     const error = Cause.squash(exit.cause)
     if (isCliError(error)) {
-      // The cli module has already printed the parse error with the help text.
+      // The usage presenter has already printed the one-line parse error (or the help asked for).
       if (error._tag === "ShowHelp") return error.errors.length === 0 ? 0 : 2
       return 2
     }

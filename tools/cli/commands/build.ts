@@ -1,10 +1,13 @@
 import { execFileSync } from "node:child_process"
+import { join } from "node:path"
 import { Effect, Layer, Option } from "effect"
 import { Command, Flag, Argument } from "effect/cli"
-import { Progress, runPipeline } from "#dag"
+import { Progress, runIdFor, runPipeline } from "#dag"
 import { pipelines } from "#pipelines/registry.ts"
 import type { Published } from "#pipelines/pipeline.ts"
 import { UsageError } from "../errors.ts"
+import { RunWhereabouts, trackedProgress } from "../interrupt.ts"
+import { requireWritableDir } from "../paths.ts"
 import { emit } from "../output.ts"
 import packageJson from "../../../package.json" with { type: "json" }
 
@@ -42,6 +45,7 @@ export const buildCommand = Command.make(
       }
       const size = Option.getOrElse(flags.size, () => definition.defaultSize)
       if (size < 1) return yield* new UsageError({ message: `--size must be at least 1 (got ${size})` })
+      yield* requireWritableDir("--out", flags.out)
       const options = {
         seed: flags.seed,
         size,
@@ -51,10 +55,14 @@ export const buildCommand = Command.make(
         codeVersion: codeVersion()
       }
       const { stages, config } = yield* definition.stages(options)
+      const where = yield* RunWhereabouts
+      where.beginRun(join(flags.out, "runs", runIdFor(definition.name, flags.seed, config ?? null)), stages)
       const run = yield* runPipeline({ pipeline: definition.name, stages, seed: flags.seed, dataDir: flags.out, config }).pipe(
-        Effect.provide(progressLayer())
+        Effect.provide(trackedProgress(progressLayer()))
       )
+      where.phase = "publishing"
       const published = yield* definition.publish(run, { ...options, config })
+      where.phase = "done"
       yield* emit(flags.json, { run_id: run.runId, run_dir: run.runDir, summary: run.summary, dataset: published }, () =>
         [...(run.summary.notes ?? []), humanReport(run.runDir, run.summary.stages, published)].join("\n")
       )
