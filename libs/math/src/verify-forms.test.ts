@@ -38,6 +38,11 @@ const WRONG: ReadonlyArray<Row> = [
   ["space-grouped written number that is wrong", "The house cost 200 000 * 2 = $<<200000*2=400000>>410 000.\n#### 410000", "written_mismatch"],
   ["answer in words that the steps do not reach", "He paints 12 walls, 4 a day.\nSo it took three days.\n#### 4", "unsupported_final_answer"],
   ["a wrong negative final answer", "It was 2 degrees and fell 8, so 2 - 8 = -6 degrees.\n#### 6", "unsupported_final_answer"],
+  // Slips in real GSM8K train references, written in prose.
+  ["GSM8K: 2*8 = 24", "Jerry took 2*8 = 24 hours fixing the broken kitchen counter\n#### 24", "equation_mismatch"],
+  ["GSM8K: 70 + 40 = 100", "Therefore, over 100 acts, 70 + 40 = 100 people have reappeared in all.\n#### 100", "equation_mismatch"],
+  ["GSM8K: 1152/ 1,536 = .5", "It costs $.5 per square inch because 1152/ 1,536 = .5\n#### .5", "equation_mismatch"],
+  ["GSM8K: #### 140 after 100+20 = 120", "There are 5*20 = <<5*20=100>>100 tanks in the yard.\nAltogether, there are 100+20 = <<100+20=120>>120 trucks and tanks in the yard.\n#### 140", "unsupported_final_answer"],
   // Planted calculation errors (RISE/LEMMA) stay caught.
   ["planted wrong calculator result", "She makes 9 * 2 = $<<9*2=19>>19 a day.\n#### 19", "annotation_mismatch"],
   ["planted wrong written number", "She makes 9 * 2 = $<<9*2=18>>19 a day.\n#### 19", "written_mismatch"],
@@ -80,6 +85,19 @@ const RIGHT: ReadonlyArray<readonly [form: string, solution: string]> = [
   ["an algebra step that does not parse", "Let x be the number of pens: 3x + 2 = 11, so x = 9 / 3 = 3.\n#### 3"],
   ["10/3 rounded and said so", "Each of the 3 friends gets 10/3 = 3.33 dollars, rounded to the cent.\n#### 3.33"],
   ["10/3 approximately", "Each of the 3 friends gets 10/3 \u2248 3.33 dollars.\n#### 3.33"],
+  // Prose forms of real GSM8K references that are right.
+  ["GSM8K: the answer stated before 'because'", "There are 15 girls in the class because 25-10=<<25-10=15>>15\n80% of the girls in class like playing basketball because 12/15=<<12/15=.8>>.8\n#### 80"],
+  ["GSM8K: percent claims", "First find the percentage of ads that aren't interesting: 100% - 20% = 80%\nThen multiply: 80% * 20% = 16%\n#### 16"],
+  ["GSM8K: x 100% to a percentage", "The proportion won is .4 because 12 / 30 = <<12/30=.4>>.4\nThe percentage he has won is 40% because .4 x 100% = 40%\n#### 40"],
+  ["GSM8K: a fraction after a division", "The 25 decorations were 1/3 of the total decorations, so he used 25 / 1/3 = 75 total decorations\n#### 75"],
+  ["GSM8K: mixed numbers", "He will read each type for 1 and 1/3 hours because 4 / 3 = 1 and 1/3\n#### 4"],
+  ["GSM8K: cents", "He spends 50 cents because $1 / 2 = 50 cents\n#### 50"],
+  ["GSM8K: thousands in words", "The shop loses 5 thousand dollars a day, so in three days it loses 5 * 3 = $15,000.\n#### 15000"],
+  ["GSM8K: space-grouped prose equations", "The 20% profit amounts to $80 000 x 20/100 = $16 000.\nSo the selling price is $80 000+ $16 000 + $4 000 = $100 000.\n#### 100,000"],
+  ["GSM8K: algebra", "If there are 150 ducks, 150 =10+4c.\nThen 100/5 = 5A/5 or 20 = A.\n#### 20"],
+  ["GSM8K: a whole number of cycles", "In 13 hours this cycle can fit 13 / 6 = 2 full cycles with a remainder of 1 hour\n#### 2"],
+  ["GSM8K: clock times", "He has to leave 0130 hours earlier than 0900 i.e. 0900-0130 = 0730 hours\nThe sun sets at 6:00+48=6:48 PM\n#### 48"],
+  ["GSM8K: a label before an expression", "Week 1 + Week 2 = 35 + 35 = <<35+35=70>>70 hours\n#### 70"],
   // GSM8K roundings in annotations stay accepted.
   ["<<10/3=3.33>> in an annotation", "Each of the 3 friends pays 10/3 = $<<10/3=3.33>>3.33.\n#### 3.33"],
   ["<<25/6=4>> whole boxes", "He can fill 25/6=<<25/6=4>>4 full boxes.\n#### 4"],

@@ -8,11 +8,11 @@
  *   4. the final answer (`#### N`, `\boxed{N}` or "The answer is N") is the result the solution ends on, and
  *      equals `expected` when one is given (an expected answer never overrides the steps). The result the
  *      solution ends on is found in the last step that states a number, the final-answer phrase itself
- *      ("The answer is 31", `\boxed{31}`) not counted: when that step computes (an annotation or a prose
- *      equation), its last computation's value, the result stated for it, or a number written after it
- *      ("... = <<12+10=22>>22 fruits, so 22 in all"), or a rounding of that value by the rule below; when it
- *      computes nothing, any number it states, in digits or in words ("it took three days"). A `####` that
- *      names an intermediate value, or an operand of the last computation, is not supported.
+ *      ("The answer is 31", `\boxed{31}`) not counted: that step's last computation (an annotation or a
+ *      prose equation): its value, the result stated or written for it, or a rounding of the value by the
+ *      rule below; or a number the step states outside every computation, in digits or in words ("80% of
+ *      the girls ... because 12/15=<<12/15=.8>>.8", "so 22 in all", "it took three days"). A `####` that
+ *      names an earlier step's value, an operand, or another computation's result is not supported.
  * Steps without annotations are not errors: GSM8K references have many.
  *
  * Rounding rule ("gsm8k", the default). GSM8K annotators round repeating and long results
@@ -35,10 +35,16 @@
  * the rounding rule instead. Only pure arithmetic is read: an equation whose side is not a number or an
  * expression of numbers (`2 hours = 120 minutes`, `3x + 2 = 11`), that is cut by a word
  * (`20% of 50 = 10`), or that has no operator on either side is not a claim the verifier can check and is
- * skipped. In a chain, `a = b op c` also passes when `b` equals `a` (the text continuing from a result).
+ * skipped, and so is algebra (`150 = 10+4c`), a mixed number (`4 / 3 = 1 and 1/3`), a clock time, and a
+ * number that labels an expression (`Week 2 = 35 + 35`). In a chain, `a = b op c` also passes when `b`
+ * equals `a` (the text continuing from a result). GSM8K's prose conventions are read as meant: a fraction
+ * after a division is one number (`25 / 1/3 = 75`), `x 100%` means times 100 (`.4 x 100% = 40%`), a
+ * right side in cents or a step counting in thousands is scaled (`$1 / 2 = 50 cents`). A step that counts
+ * whole items ("full", "whole", "remainder") is judged with the rounding rule, as an approximate one is.
  *
- * Numbers may group thousands with commas (`1,200`) or, after an annotation, in a final answer and in the
- * last step, with spaces (`$400 000`, `17 500`).
+ * Numbers may group thousands with commas (`1,200`) or with spaces (`$400 000`, `17 500`): after an
+ * annotation (when that is the annotation's result), in prose equations, in a final answer and in the step
+ * the solution ends on. A minus sign written against a number (`-6`, `−6`) makes it negative.
  */
 import * as R from "./rational.ts"
 import type { Rational } from "./rational.ts"
@@ -140,7 +146,10 @@ const matchStated = (value: Rational, stated: string, mode: MatchMode, float?: n
   const exactPlaces = R.decimalPlaces(value)
   if (exactPlaces !== undefined && exactPlaces <= k) return { ok: true, match: false, rounded: false }
   const allowed = [R.roundDecimal(value, k, "half-up"), R.roundDecimal(value, k, "truncate")]
-  const match = candidates.some((c) => allowed.some((a) => R.equals(a, c)))
+  // A percent rounds the value times 100 ("33.333%" for 1/3).
+  const hundred = R.mul(value, R.HUNDRED)
+  const allowedPercent = percent && R.decimalPlaces(hundred) !== undefined && R.decimalPlaces(hundred)! <= k ? [] : percent ? [R.roundDecimal(hundred, k, "half-up"), R.roundDecimal(hundred, k, "truncate")] : []
+  const match = candidates.some((c) => allowed.some((a) => R.equals(a, c))) || allowedPercent.some((a) => R.equals(a, parsed.value))
   return { ok: true, match, rounded: match }
 }
 
@@ -231,7 +240,8 @@ export interface EquationCheck {
   /** Left and right side as written ("12 + 5", "18"). */
   readonly left: string
   readonly right: string
-  /** Where the right side ends in the solution text. */
+  /** Where the left side starts and the right side ends in the solution text. */
+  readonly start: number
   readonly end: number
   /** Exact value of the equation's result (the left side's, or the right side's when that is an expression). */
   readonly value: Rational
@@ -250,7 +260,10 @@ const ARITHMETIC_RUN = /(?:[0-9.,$%+*/×÷·⋅^()=\u2212\u2013 \t-]|(?<=[\d)][ 
 const OPERATOR_WORD_BEFORE = /\b(?:of|times|by|plus|minus|over|divided|multiplied|per|than|into|less|more|from|half|twice|double|triple)[ \t]*$/i
 const OPERATOR_WORD_AFTER = /^[ \t]*(?:of|times|by|plus|minus|over|divided|multiplied|per|percent|squared|cubed)\b/i
 /** A step that says its numbers are rounded or approximate is judged with the rounding rule. */
-const APPROXIMATE = /≈|~|\babout\b|\bapprox|\baround\b|\broughly\b|\bround(?:ed|s|ing)?\b|\bnearly\b|\balmost\b|\bestimate/i
+const APPROXIMATE = /≈|~|\babout\b|\bapprox|\baround\b|\broughly\b|\bround(?:ed|s|ing)?\b|\bnearly\b|\balmost\b|\bestimate|\bremainder\b|\bfull\b|\bwhole\b/i
+/** Mixed numbers: "4 / 3 = 1 and 1/3", "12 x 1 and 1/4 = 15". */
+const MIXED_BEFORE = /\d[ \t]+and[ \t]*$/i
+const MIXED_AFTER = /^[ \t]*and[ \t]*\\?\$?\(?\d/i
 const LEADING_NUMBER = /^(?:\\?\$)?[ \t]*[-\u2212]?(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)%?/
 
 const hasOperator = (e: Expr): boolean =>
@@ -306,42 +319,80 @@ const checkEquations = (step: ParsedStep, rounding: RoundingRule): EquationCheck
       const left = sides[i]!
       const right = sides[i + 1]!
       if (left.text === "" || right.text === "") continue
-      if (i === 0 && OPERATOR_WORD_BEFORE.test(before)) continue
-      if (i + 2 === sides.length && OPERATOR_WORD_AFTER.test(after)) continue
-      if (/^[+*/×÷·⋅^]/.test(left.text) || /[+\-*/×÷·⋅^\u2212(]$/.test(right.text)) continue
-      const l = evaluateExpression(left.text)
-      const r = evaluateExpression(right.text)
+      const last = i + 2 === sides.length
+      // Cut by a word, a mixed number, a clock time, or an operand the run could not read ("¾ x 3/3 = 9/12").
+      if (i === 0 && (OPERATOR_WORD_BEFORE.test(before) || MIXED_BEFORE.test(before) || /(?::|[xX×*/+÷-][ \t]*)$/.test(before))) continue
+      if (last && (OPERATOR_WORD_AFTER.test(after) || MIXED_AFTER.test(after) || /^:/.test(after))) continue
+      // Glued to a letter: algebra ("100/5 = 5A/5", "D3 = 2*322", "26=5+3x").
+      if (/[A-Za-z]/.test(text[left.start - 1] ?? "") || /[A-Za-z]/.test(text[right.end] ?? "")) continue
+      // A side that starts with a binary operator lost its operand to a word ("… flat rate - $45 = …").
+      if (/^(?:[+*/×÷·⋅^]|[-\u2212]\s)/.test(left.text) || /[+\-*/×÷·⋅^\u2212(]$/.test(right.text)) continue
+      // Clock times and codes ("0900-0130 = 0730").
+      if (/(?<![\d.,])0\d/.test(left.text) || /(?<![\d.,])0\d/.test(right.text)) continue
+      const l = evaluateSide(left.text)
+      const r = evaluateSide(right.text)
       if (!l.ok || !r.ok || !(hasOperator(l.ast) || hasOperator(r.ast))) continue
-      const end = step.span.start + right.end
-      const matches = (value: Rational, stated: string, float: number): boolean => {
-        const m = matchStated(value, stated, mode, float)
-        return m.ok && m.match
-      }
-      let ok: boolean
-      if (isPlainNumber(r.ast)) {
-        ok = matches(l.value, right.text, evaluateFloat(l.ast))
-      } else {
-        // Equal expressions, the text continuing from a result ("5 + 3 = 8 * 2 = 16"), or "18 = 12 + 6".
-        const lead = LEADING_NUMBER.exec(right.text)?.[0]
-        ok =
-          R.equals(l.value, r.value) ||
-          (lead !== undefined && matches(l.value, lead, evaluateFloat(l.ast))) ||
-          (isPlainNumber(l.ast) && matches(r.value, left.text, evaluateFloat(r.ast)))
-      }
+      // "Week 2 = 35 + 35", "Remaining 10 = 62,300/10": a number that labels an expression, not a claim.
+      if (i === 0 && isPlainNumber(l.ast) && !isPlainNumber(r.ast)) continue
+      const scale = last && /^[ \t]*cents?\b/i.test(after) ? 100n : /\bthousands?\b/i.test(step.text) ? 1000n : /\bmillions?\b/i.test(step.text) ? 1000000n : undefined
+      const readings = leftReadings(left.text, l, scale)
+      const matches = (stated: string): boolean =>
+        readings.some((v) => {
+          const m = matchStated(v.value, stated, mode, v.float)
+          return m.ok && m.match
+        })
       const plain = isPlainNumber(r.ast)
-      const value = plain ? l.value : r.value
+      let ok: boolean
+      if (plain) {
+        ok = matches(right.text)
+      } else {
+        // Equal expressions, or the text continuing from a result ("5 + 3 = 8 * 2 = 16").
+        const lead = LEADING_NUMBER.exec(right.text)?.[0]
+        ok = readings.some((v) => R.equals(v.value, r.value)) || (lead !== undefined && matches(lead))
+      }
+      const claimed = plain ? numberOf(right.text) : undefined
       out.push({
         step: step.index,
         left: left.text,
         right: right.text,
-        end,
-        value,
-        ...(plain ? { claimed: r.value } : {}),
+        start: step.span.start + left.start,
+        end: step.span.start + right.end,
+        value: plain ? l.value : r.value,
+        ...(claimed !== undefined ? { claimed } : {}),
         ok,
         ...(ok ? {} : { message: `equation_mismatch: step ${step.index}: ${left.text} = ${R.toString(l.value)}, the text says ${right.text}` })
       })
     }
   }
+  return out
+}
+
+/** A side of a prose equation, its thousands grouped by spaces or not ("$80 000 x 20/100 = $16 000"). */
+const evaluateSide = (text: string): ReturnType<typeof evaluateExpression> => {
+  const e = evaluateExpression(text)
+  const joined = text.replace(/(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,])/g, (m) => m.replace(/[ \u00a0\u202f]/g, ""))
+  return e.ok || joined === text ? e : evaluateExpression(joined)
+}
+
+/**
+ * The values a left side may mean: as written; with a fraction after a division grouped ("25 / 1/3" is
+ * 25 ÷ ⅓ in GSM8K's prose); with "%" dropped where "× 100%" means "× 100" ("1.2 x 100% = 120"); scaled
+ * when the right side is in cents ("$1 / 2 = 50 cents") or the step counts in thousands or millions
+ * ("5 thousand dollars a day … 5 * 3 = $15,000").
+ */
+const leftReadings = (
+  text: string,
+  asWritten: { readonly value: Rational; readonly ast: Expr },
+  scale: bigint | undefined
+): Array<{ readonly value: Rational; readonly float: number }> => {
+  const out = [{ value: asWritten.value, float: evaluateFloat(asWritten.ast) }]
+  const grouped = text.replace(/\/(\s*)(\d+(?:\.\d+)?\s*\/\s*\d+(?:\.\d+)?)/g, "/$1($2)")
+  for (const alt of [grouped, text.replace(/%/g, "")]) {
+    if (alt === text) continue
+    const e = evaluateExpression(alt)
+    if (e.ok) out.push({ value: e.value, float: evaluateFloat(e.ast) })
+  }
+  if (scale !== undefined) for (const v of [...out]) out.push({ value: R.mul(v.value, R.fromBigInt(scale)), float: v.float * Number(scale) })
   return out
 }
 
@@ -357,16 +408,30 @@ interface Ending {
   readonly values: readonly Rational[]
 }
 
-/** The last step that states a number, and what it ends on (see the module comment). */
+/** Where the prose expression in front of an annotation starts ("192 - 144 = <<…>>"): its operands. */
+const proseBefore = (text: string, at: number): number => {
+  let i = at
+  while (i > 0 && /[\s$\\]/.test(text[i - 1] ?? "")) i--
+  if (text[i - 1] !== "=") return at
+  i--
+  while (i > 0 && /[0-9.,$%+\-*/×÷·⋅^()\u2212 \t]/.test(text[i - 1] ?? "") || (/[xX]/.test(text[i - 1] ?? "") && !/[A-Za-z]/.test(text[i - 2] ?? ""))) i--
+  return i
+}
+
+/**
+ * The last step that states a number, and what it ends on (see the module comment): its last computation's
+ * value and stated numbers, and the numbers the step states outside every computation and answer phrase.
+ */
 const endingOf = (parsed: ParsedSolution, checks: readonly AnnotationCheck[], equations: readonly EquationCheck[]): Ending | undefined => {
   for (let i = parsed.steps.length - 1; i >= 0; i--) {
     const step = parsed.steps[i]!
-    const phrases = [...step.text.matchAll(ANSWER_PHRASE)].map((m) => ({ start: step.span.start + (m.index ?? 0), end: step.span.start + (m.index ?? 0) + m[0].length }))
-    const text = blank(step.text, step.span.start, [...step.annotations.map((a) => a.span), ...phrases])
+    const offset = step.span.start
+    const phrases = [...step.text.matchAll(ANSWER_PHRASE)].map((m) => ({ start: offset + (m.index ?? 0), end: offset + (m.index ?? 0) + m[0].length }))
     const computations = [
       ...checks.flatMap((c) =>
         c.step === step.index && c.value
           ? [{
+              start: offset + proseBefore(step.text, c.annotation.span.start - offset),
               end: c.annotation.written?.span.end ?? c.annotation.span.end,
               value: c.value,
               stated: [
@@ -376,14 +441,13 @@ const endingOf = (parsed: ParsedSolution, checks: readonly AnnotationCheck[], eq
             }]
           : []
       ),
-      ...equations.filter((e) => e.step === step.index).map((e) => ({ end: e.end, value: e.value, stated: e.claimed ? [e.claimed] : [] }))
+      ...equations.filter((e) => e.step === step.index).map((e) => ({ start: e.start, end: e.end, value: e.value, stated: e.claimed ? [e.claimed] : [] }))
     ]
+    const text = blank(step.text, offset, [...step.annotations.map((a) => a.span), ...computations, ...phrases])
+    const stated = numbersIn(text)
     const last = computations.reduce<(typeof computations)[number] | undefined>((a, c) => (a === undefined || c.end >= a.end ? c : a), undefined)
-    if (last) {
-      return { step: step.index, computed: last.value, values: [last.value, ...last.stated, ...numbersIn(text.slice(last.end - step.span.start))] }
-    }
-    const values = numbersIn(text)
-    if (values.length > 0) return { step: step.index, values }
+    if (last) return { step: step.index, computed: last.value, values: [last.value, ...last.stated, ...stated] }
+    if (stated.length > 0) return { step: step.index, values: stated }
   }
   return undefined
 }
