@@ -72,7 +72,7 @@ const make = (options: DuckDbOptions) =>
           try: () => instance.connect(),
           catch: (e) => new DuckDbError({ operation: "connect", message: errorMessage(e) })
         }),
-        (connection) => Effect.tryPromise({ try: () => f(connection), catch: (e) => new DuckDbError({ operation, message: errorMessage(e) }) }),
+        (connection) => runOn(operation, connection, f),
         (connection) => Effect.sync(() => connection.closeSync())
       )
     const stream = (sql: string): Stream.Stream<Row, DuckDbError> =>
@@ -83,15 +83,23 @@ const make = (options: DuckDbOptions) =>
               try: () => instance.connect(),
               catch: (e) => new DuckDbError({ operation: "connect", message: errorMessage(e) })
             }),
-            (c) => Effect.sync(() => c.closeSync())
+            // A stream stopped early (interrupted) may have a fetch in flight: stop it before closing.
+            (c) => Effect.promise(() => settled(c, inFlight)).pipe(Effect.andThen(Effect.sync(() => c.closeSync())))
           )
-          const result = yield* Effect.tryPromise({
-            try: () => connection.stream(sql),
-            catch: (e) => new DuckDbError({ operation: "query", message: errorMessage(e) })
-          })
+          let inFlight: Promise<unknown> = Promise.resolve()
+          const result = yield* runOn("query", connection, (c) => c.stream(sql))
+          const chunks = result.yieldRowObjectJs()
           // One DuckDB chunk (up to 2048 rows) per pull keeps memory flat on large results.
           return Stream.fromAsyncIterable(
-            result.yieldRowObjectJs(),
+            {
+              [Symbol.asyncIterator]: () => ({
+                next: () => {
+                  const next = chunks.next()
+                  inFlight = next
+                  return next
+                }
+              })
+            },
             (e) => new DuckDbError({ operation: "fetch", message: errorMessage(e) })
           ).pipe(Stream.flattenIterable)
         })
@@ -117,7 +125,7 @@ const make = (options: DuckDbOptions) =>
           },
           catch: (e) => new DuckDbError({ operation: `${operation}: open a locked DuckDB`, message: errorMessage(e) })
         }),
-        ({ connection }) => Effect.tryPromise({ try: () => f(connection), catch: (e) => new DuckDbError({ operation, message: errorMessage(e) }) }),
+        ({ connection }) => runOn(operation, connection, f),
         ({ locked, connection }) =>
           Effect.sync(() => {
             connection.closeSync()
@@ -132,6 +140,35 @@ const make = (options: DuckDbOptions) =>
       stream
     })
   })
+
+/**
+ * `f(connection)` as an Effect that, when interrupted (Ctrl-C, a failing sibling), asks DuckDB to stop
+ * the query and waits until it has stopped: the caller closes the connection next, and closing it while
+ * a query still runs on DuckDB's threads crashes the process (SIGSEGV).
+ */
+const runOn = <A>(operation: string, connection: DuckDBConnection, f: (connection: DuckDBConnection) => Promise<A>): Effect.Effect<A, DuckDbError> =>
+  Effect.callback<A, DuckDbError>((resume) => {
+    let pending: Promise<A>
+    try {
+      pending = f(connection)
+    } catch (e) {
+      return resume(Effect.fail(new DuckDbError({ operation, message: errorMessage(e) })))
+    }
+    pending.then(
+      (a) => resume(Effect.succeed(a)),
+      (e) => resume(Effect.fail(new DuckDbError({ operation, message: errorMessage(e) })))
+    )
+    return Effect.promise(() => settled(connection, pending))
+  })
+
+/** Interrupts what runs on `connection` and resolves once `pending` has settled, whichever way. */
+const settled = (connection: DuckDBConnection, pending: Promise<unknown>): Promise<void> => {
+  connection.interrupt()
+  return pending.then(
+    () => undefined,
+    () => undefined
+  )
+}
 
 /** A statement a read-only session will not run: `statement` counts from 1; `kind` is e.g. "COPY". */
 export class ReadOnlyRefusal extends Error {
