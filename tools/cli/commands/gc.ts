@@ -3,6 +3,7 @@ import { Command, Flag, Argument } from "effect/cli"
 import { gcVersions } from "#store"
 import { UsageError, unknownToUsage } from "../errors.ts"
 import { emit } from "../output.ts"
+import { requireWritableDir } from "../paths.ts"
 
 export const gcCommand = Command.make(
   "gc",
@@ -15,6 +16,7 @@ export const gcCommand = Command.make(
   ({ name, keep, dataDir, json }) =>
     Effect.gen(function* () {
       if (keep < 1) return yield* new UsageError({ message: `--keep must be at least 1 (got ${keep}); LATEST is always kept` })
+      yield* requireWritableDir("--data-dir", dataDir)
       const r = yield* gcVersions(dataDir, name, keep)
       yield* emit(json, r, () =>
         [
