@@ -86,10 +86,13 @@ describe("a build stopped by Ctrl-C or SIGTERM", () => {
     for (const [name, bytes] of expected) expect(actual.get(name)!.equals(bytes), `${name} differs`).toBe(true)
   }, 120_000)
 
-  it("before the run starts, says so", async () => {
+  it("before the run starts, says so; another command just says it was interrupted", async () => {
     // Ctrl-C as soon as the process is up would race start-up; the first stage's line is the earliest
     // point the child reports, so this is checked through the message's wording in interrupt.ts instead.
     const { Whereabouts } = await import("../tools/cli/interrupt.ts")
-    expect(new Whereabouts().interruptedMessage()).toBe("interrupted before the run started; run the same command to start it")
+    const where = new Whereabouts()
+    expect(where.interruptedMessage()).toBe("interrupted")
+    where.phase = "starting"
+    expect(where.interruptedMessage()).toBe("interrupted before the run started; run the same command to start it")
   })
 })

@@ -15,7 +15,8 @@ interface StageState {
  */
 export class Whereabouts {
   runDir: string | undefined
-  phase: "starting" | "running" | "publishing" | "done" = "starting"
+  /** "idle" for commands that are not builds; a build goes from "starting" to "done". */
+  phase: "idle" | "starting" | "running" | "publishing" | "done" = "idle"
   stageCount = 0
   readonly stages = new Map<string, StageState>()
   private batchSizes = new Map<string, number | undefined>()
@@ -63,6 +64,7 @@ export class Whereabouts {
 
   /** One line: where the command stopped and that running it again resumes. */
   interruptedMessage(): string {
+    if (this.phase === "idle") return "interrupted"
     if (this.runDir === undefined) return "interrupted before the run started; run the same command to start it"
     if (this.phase === "publishing") return `interrupted: run ${this.runDir} finished but publishing stopped; run the same command to publish it`
     if (this.phase === "done") return `interrupted: run ${this.runDir} finished and was published`

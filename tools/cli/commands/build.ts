@@ -46,6 +46,8 @@ export const buildCommand = Command.make(
       const size = Option.getOrElse(flags.size, () => definition.defaultSize)
       if (size < 1) return yield* new UsageError({ message: `--size must be at least 1 (got ${size})` })
       yield* requireWritableDir("--out", flags.out)
+      const where = yield* RunWhereabouts
+      where.phase = "starting"
       const options = {
         seed: flags.seed,
         size,
@@ -55,7 +57,6 @@ export const buildCommand = Command.make(
         codeVersion: codeVersion()
       }
       const { stages, config } = yield* definition.stages(options)
-      const where = yield* RunWhereabouts
       where.beginRun(join(flags.out, "runs", runIdFor(definition.name, flags.seed, config ?? null)), stages)
       const run = yield* runPipeline({ pipeline: definition.name, stages, seed: flags.seed, dataDir: flags.out, config }).pipe(
         Effect.provide(trackedProgress(progressLayer()))
