@@ -43,7 +43,7 @@ describe("usage errors", () => {
   })
 })
 
-describe("an --out (or gc's --data-dir) that cannot be written to", () => {
+describe("an --out (or gc's and rollback's --data-dir) that cannot be written to", () => {
   // Tests may run as root, for whom chmod 0555 stops nothing. /sys refuses new files to everyone
   // (EACCES/EPERM, or EROFS where it is mounted read-only), so it stands for a read-only folder.
   it("is refused before the run starts, naming the flag, the folder and why", async () => {
@@ -65,9 +65,14 @@ describe("an --out (or gc's --data-dir) that cannot be written to", () => {
         expect(r.stderr).toBe(`error: cannot write to --out ${out}: read-only\n`)
       }
     }
-    const gc = await autodidact(["gc", "math", "--keep", "1", "--data-dir", file])
-    expect(gc.code, gc.stderr).toBe(1)
-    expect(gc.stderr).toBe(`error: cannot write to --data-dir ${file}: not a directory\n`)
+    for (const args of [
+      ["gc", "math", "--keep", "1"],
+      ["rollback", "math", "v1"]
+    ]) {
+      const r = await autodidact([...args, "--data-dir", file])
+      expect(r.code, r.stderr).toBe(1)
+      expect(r.stderr).toBe(`error: cannot write to --data-dir ${file}: not a directory\n`)
+    }
     if (process.getuid?.() !== 0) {
       const readOnly = join(dir, "read-only")
       await mkdir(readOnly)

@@ -3,6 +3,7 @@ import { Command, Flag, Argument } from "effect/cli"
 import { rollback } from "#store"
 import { unknownToUsage } from "../errors.ts"
 import { emit } from "../output.ts"
+import { requireWritableDir } from "../paths.ts"
 
 export const rollbackCommand = Command.make(
   "rollback",
@@ -14,6 +15,7 @@ export const rollbackCommand = Command.make(
   },
   ({ name, version, dataDir, json }) =>
     Effect.gen(function* () {
+      yield* requireWritableDir("--data-dir", dataDir)
       const r = yield* rollback(dataDir, name, version)
       yield* emit(json, r, () => [r.message, ...r.notes.map((n) => `note: ${n}`)].join("\n"))
     }).pipe(Effect.catchTags(unknownToUsage))
