@@ -27,7 +27,7 @@ export class Whereabouts {
     this.phase = "running"
     this.stageCount = stages.length
     this.stages.clear()
-    this.batchSizes = new Map(stages.map((s) => [s.name, s.kind === "map" ? (s.batchSize ?? DEFAULT_BATCH_SIZE) : undefined]))
+    this.batchSizes = new Map(stages.map((s) => [s.name, s.kind === "stream" ? undefined : (s.batchSize ?? DEFAULT_BATCH_SIZE)]))
   }
 
   /** A Progress that records each stage's state here and passes everything on to `display`. */

@@ -1,5 +1,5 @@
 import { join, relative } from "node:path"
-import { Cause, Deferred, Effect, Schema, SchemaAST, Stream } from "effect"
+import { Cause, Deferred, Effect, Schema, SchemaAST, Semaphore, Stream } from "effect"
 import { hashValue, rngFor } from "#core"
 import { DuckDb, type DuckDbError } from "./duckdb.ts"
 import { StageFailed, StageSkipped, type LockTimeout, type MaterialiseError, type PlanError } from "./errors.ts"
@@ -9,12 +9,25 @@ import { finishedParts, keyColumnsOf, partName, readParts, writePart, type KeyCo
 import { plan } from "./plan.ts"
 import { compileRowGuard } from "./row-guard.ts"
 import { Progress } from "./progress.ts"
-import { DEFAULT_BATCH_SIZE, DEFAULT_PART_ROWS, MAX_PART_REJECTS, NO_ROW, type MapStage, type Stage, type StageContext, type StreamStage } from "./stage.ts"
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_PART_ROWS,
+  DEFAULT_WINDOW,
+  MAX_PART_REJECTS,
+  NO_ROW,
+  REORDER_WINDOWS,
+  type MapStage,
+  type RowStage,
+  type Stage,
+  type StageContext,
+  type StageRequirements,
+  type StreamStage
+} from "./stage.ts"
 import { addCounts, sortedCounts, type RunSummary, type StageFigures } from "./summary.ts"
 
-export interface RunOptions {
+export interface RunOptions<S extends Stage<any> = Stage> {
   readonly pipeline: string
-  readonly stages: ReadonlyArray<Stage>
+  readonly stages: ReadonlyArray<S>
   readonly seed: number
   /** Root of runs/ and cache/ (the repository's data/ by default). */
   readonly dataDir: string
@@ -67,7 +80,10 @@ export const runIdFor = (pipeline: string, seed: number, config: unknown): strin
  * independent stages run concurrently), reuses any stage whose cache key finished before, and resumes
  * unfinished stages batch by batch. Fails with the first failed stage, after the others have stopped.
  */
-export const runPipeline = (options: RunOptions): Effect.Effect<RunResult, RunError, DuckDb | Progress> =>
+export const runPipeline = <S extends Stage<any> = Stage>(options: RunOptions<S>): Effect.Effect<RunResult, RunError, DuckDb | Progress | StageRequirements<S>> =>
+  runStages(options as RunOptions<Stage<any>>) as Effect.Effect<RunResult, RunError, DuckDb | Progress | StageRequirements<S>>
+
+const runStages = (options: RunOptions<Stage<any>>): Effect.Effect<RunResult, RunError, DuckDb | Progress> =>
   Effect.gen(function* () {
     const planned = yield* plan(options.stages)
     const progress = yield* Progress
@@ -85,7 +101,7 @@ export const runPipeline = (options: RunOptions): Effect.Effect<RunResult, RunEr
     for (const s of planned.order) done.set(s.name, yield* Deferred.make<StageOutput, StageFailed | StageSkipped>())
     const figures = new Map<string, StageFigures>()
 
-    const runOne = (stage: Stage) =>
+    const runOne = (stage: Stage<any>) =>
       Effect.gen(function* () {
         const inputs = new Map<string, StageOutput>()
         for (const name of stage.inputs) {
@@ -198,7 +214,7 @@ const recordOf = (error: unknown): string | undefined => {
 }
 
 /** Reuse, resume or compute one stage; returns where its output lies. */
-const executeStage = (stage: Stage, inputs: ReadonlyMap<string, StageOutput>, paths: RunPaths, figures: Map<string, StageFigures>) =>
+const executeStage = (stage: Stage<any>, inputs: ReadonlyMap<string, StageOutput>, paths: RunPaths, figures: Map<string, StageFigures>) =>
   Effect.gen(function* () {
     const progress = yield* Progress
     const started = Date.now()
@@ -232,7 +248,7 @@ const executeStage = (stage: Stage, inputs: ReadonlyMap<string, StageOutput>, pa
     if (previousKey?.key !== key) yield* writeFileAtomic(join(dir, "key.json"), JSON.stringify({ key }) + "\n")
     const finished = yield* finishedParts(dir)
 
-    const primary = stage.kind === "map" ? inputs.get(stage.inputs[0]!)! : undefined
+    const primary = stage.kind === "stream" ? undefined : inputs.get(stage.inputs[0]!)!
     progress.start(stage.name, primary?.rows)
     const db = yield* DuckDb
     const ctxBase = {
@@ -252,18 +268,20 @@ const executeStage = (stage: Stage, inputs: ReadonlyMap<string, StageOutput>, pa
     const stats =
       stage.kind === "map"
         ? yield* runMapStage(stage, primary!, dir, finished, ctxBase)
-        : yield* runStreamStage(stage, dir, finished, ctxBase)
+        : stage.kind === "rows"
+          ? yield* runRowStage(stage, primary!, dir, finished, ctxBase)
+          : yield* runStreamStage(stage, dir, finished, ctxBase)
 
     const parts: Array<StageManifest["parts"][number]> = []
     const rejects: Record<string, number> = {}
     const counters: Record<string, number> = {}
     let rows = 0
-    let rowsIn = stage.kind === "map" ? 0 : [...inputs.values()].reduce((n, o) => n + o.rows, 0)
+    let rowsIn = stage.kind === "stream" ? [...inputs.values()].reduce((n, o) => n + o.rows, 0) : 0
     for (const s of stats) {
       const file = partName(s.index, "part", "parquet")
       parts.push({ file, rows: s.rows, bytes: yield* fileSize(join(dir, file)) })
       rows += s.rows
-      if (stage.kind === "map") rowsIn += s.rows_in
+      if (stage.kind !== "stream") rowsIn += s.rows_in
       addCounts(rejects, s.rejects)
       addCounts(counters, s.counters)
     }
@@ -349,7 +367,7 @@ const countReasons = (rejects: ReadonlyArray<Reject>): Record<string, number> =>
 }
 
 /** Checks each row against the stage's schema and gives its encoded (plain JSON) form. */
-const encoderFor = (stage: Stage) => {
+const encoderFor = (stage: Stage<any>) => {
   const schema = stage.schema as Schema.Codec<unknown, unknown>
   const encode = Schema.encodeUnknownSync(schema)
   // A row the compiled guard accepts encodes to itself, so it is written as it is; anything else goes
@@ -454,6 +472,83 @@ const runMapStage = (
         },
         { concurrency: stage.concurrency ?? 1 }
       ),
+      Stream.mapEffect(write, { concurrency: WRITE_CONCURRENCY }),
+      Stream.runCollect
+    )
+  })
+
+/** One row's outcome in a row stage: its output rows and what it rejected and counted. */
+interface RowDone {
+  readonly batch: number
+  readonly size: number
+  readonly rows: ReadonlyArray<unknown>
+  readonly tallies: ReturnType<typeof tallies>
+}
+
+/**
+ * Runs a row stage: rows of finished batches are not read again (their parts are replayed); the others
+ * go through a bounded window (a semaphore of `window` permits) inside an ordered stream whose
+ * concurrency is the reorder buffer, so rows finish in any order but are committed in input order, a
+ * batch at a time. A row's rejects and counts are its own, merged in row order into its batch's part.
+ */
+const runRowStage = (
+  stage: RowStage<string, unknown, unknown, unknown, unknown, unknown>,
+  primary: StageOutput,
+  dir: string,
+  finished: ReadonlyMap<number, PartStats>,
+  ctxBase: CtxBase
+) =>
+  Effect.gen(function* () {
+    const encode = encoderFor(stage as Stage<any>)
+    const batchSize = stage.batchSize ?? DEFAULT_BATCH_SIZE
+    const window = Math.max(1, Math.floor(stage.window ?? DEFAULT_WINDOW))
+    const reorder = Math.max(window + 2, Math.floor(stage.reorderRows ?? window * REORDER_WINDOWS))
+    const slots = yield* Semaphore.make(window)
+    const write = yield* writeParts(stage.name, dir)
+    const db = yield* DuckDb
+    const nameOf = stage.recordId ?? ((row: unknown) => recordOf(row))
+    const processRow = (row: unknown, batch: number, size: number): Effect.Effect<RowDone, StageFailed> => {
+      const t = tallies()
+      const ctx: StageContext<unknown> = { ...ctxBase, reject: t.reject, count: t.count }
+      return slots.withPermit(Effect.suspend(() => stage.process(row, ctx))).pipe(
+        Effect.mapError((e) => {
+          if (e instanceof StageFailed) return e
+          const record = nameOf(row)
+          return new StageFailed({ stage: stage.name, batch, ...(record === undefined ? {} : { record }), message: messageOf(e) })
+        }),
+        Effect.map((rows) => ({ batch, size, rows, tallies: t }))
+      ) as Effect.Effect<RowDone, StageFailed>
+    }
+    // Gathers a batch's rows (they arrive in order) and hands it on when its last row is in.
+    const gather = (acc: Array<RowDone>, done: RowDone | PartStats): readonly [Array<RowDone>, ReadonlyArray<Array<RowDone> | PartStats>] => {
+      if (!("batch" in done)) return [acc, [done]]
+      acc.push(done)
+      return acc.length === done.size ? [[], [acc]] : [acc, []]
+    }
+    const partOf = (group: Array<RowDone> | PartStats): Effect.Effect<EncodedPart | PartStats, StageFailed> => {
+      if (!Array.isArray(group)) return Effect.succeed(group)
+      const t = tallies()
+      const rows: Array<unknown> = []
+      for (const r of group) {
+        for (const row of r.rows) rows.push(row)
+        for (const x of r.tallies.rejects) t.rejects.push(x)
+        for (const [k, n] of Object.entries(r.tallies.counters)) t.count(k, n)
+      }
+      return encodePart(encode, stage.keyColumns ?? [], rows, group[0]!.batch, group.length, t)
+    }
+    return yield* readParts(primary.files).pipe(
+      Stream.provideService(DuckDb, db),
+      Stream.grouped(batchSize),
+      Stream.zipWithIndex,
+      Stream.flatMap(([rows, index]) => {
+        const before = finished.get(index)
+        return before !== undefined ? Stream.succeed<RowDone | PartStats | { row: unknown; batch: number; size: number }>(before) : Stream.fromIterable(rows.map((row) => ({ row, batch: index, size: rows.length })))
+      }),
+      Stream.mapEffect((item): Effect.Effect<RowDone | PartStats, StageFailed> => ("row" in item ? processRow(item.row, item.batch, item.size) : Effect.succeed(item as PartStats)), {
+        concurrency: reorder
+      }),
+      Stream.mapAccum((): Array<RowDone> => [], gather),
+      Stream.mapEffect(partOf),
       Stream.mapEffect(write, { concurrency: WRITE_CONCURRENCY }),
       Stream.runCollect
     )

@@ -4,17 +4,17 @@ import type { Stage } from "./stage.ts"
 
 export interface Plan {
   /** Stages in a topological order (inputs before the stages that read them), ties in declaration order. */
-  readonly order: ReadonlyArray<Stage>
-  readonly byName: ReadonlyMap<string, Stage>
+  readonly order: ReadonlyArray<Stage<any>>
+  readonly byName: ReadonlyMap<string, Stage<any>>
   /** For each stage, the stages that read it. */
   readonly dependents: ReadonlyMap<string, ReadonlyArray<string>>
 }
 
 /** Checks the graph and orders it; every way a graph can be wrong gets a message naming the stages. */
-export const plan = (stages: ReadonlyArray<Stage>): Effect.Effect<Plan, PlanError> =>
+export const plan = (stages: ReadonlyArray<Stage<any>>): Effect.Effect<Plan, PlanError> =>
   Effect.gen(function* () {
     if (stages.length === 0) return yield* new PlanError({ reason: "empty", message: "the pipeline has no stages" })
-    const byName = new Map<string, Stage>()
+    const byName = new Map<string, Stage<any>>()
     for (const s of stages) {
       if (byName.has(s.name)) {
         return yield* new PlanError({
@@ -47,7 +47,7 @@ export const plan = (stages: ReadonlyArray<Stage>): Effect.Effect<Plan, PlanErro
     }
     // Kahn's algorithm; what is left unvisited lies on a cycle, which we walk to name it.
     const indegree = new Map(stages.map((s) => [s.name, new Set(s.inputs).size]))
-    const order: Array<Stage> = []
+    const order: Array<Stage<any>> = []
     const ready = stages.filter((s) => indegree.get(s.name) === 0).map((s) => s.name)
     while (ready.length > 0) {
       const name = ready.shift()!
@@ -65,7 +65,7 @@ export const plan = (stages: ReadonlyArray<Stage>): Effect.Effect<Plan, PlanErro
     return { order, byName, dependents }
   })
 
-const describeCycle = (stuck: ReadonlySet<string>, byName: ReadonlyMap<string, Stage>): string => {
+const describeCycle = (stuck: ReadonlySet<string>, byName: ReadonlyMap<string, Stage<any>>): string => {
   const start = [...stuck][0]!
   const path: Array<string> = [start]
   let current = start

@@ -76,10 +76,40 @@ export interface MapStage<Name extends string, In, Row, Config> extends StageBas
   readonly process: (batch: ReadonlyArray<In>, ctx: StageContext<Config>) => Effect.Effect<ReadonlyArray<Row>, unknown>
 }
 
-export type Stage = StreamStage<string, any, any> | MapStage<string, any, any, any>
+/**
+ * A row stage processes its first input one row at a time, for work whose duration varies from row to
+ * row (a model call): at most `window` rows are worked on at once, and the next row starts as soon as
+ * any one finishes, across batch boundaries, so one slow row never holds the others back. Rows are
+ * committed in order, in batches of `batchSize` (batch k becomes part k, as for a map stage), through a
+ * reorder buffer of at most `reorderRows` started rows; so resume and byte-identical output hold.
+ *
+ * `process` declares the services it needs (`R`, e.g. the language model) and the errors it raises
+ * (`E`); an error fails the stage, naming the row by `recordId` (a row the stage chooses to drop is a
+ * `ctx.reject`, not an error). `window` and `reorderRows` change speed, never output: they are not
+ * part of the cache key.
+ */
+export interface RowStage<Name extends string, In, Row, Config, E = never, R = never> extends StageBase<Name, Row, Config> {
+  readonly kind: "rows"
+  readonly batchSize?: number
+  readonly window?: number
+  readonly reorderRows?: number
+  readonly process: (row: In, ctx: StageContext<Config>) => Effect.Effect<ReadonlyArray<Row>, E, R>
+  /** How an error names the row (default: the row's `id` field, when it has one). */
+  readonly recordId?: (row: In) => string | undefined
+}
+
+/** Any stage; `R` is what the pipeline's row stages need from the environment (never, for offline pipelines). */
+export type Stage<R = never> = StreamStage<string, any, any> | MapStage<string, any, any, any> | RowStage<string, any, any, any, any, R>
+
+/** The services a list of stages needs. */
+export type StageRequirements<S> = S extends RowStage<string, any, any, any, any, infer R> ? R : never
 
 export const DEFAULT_PART_ROWS = 10_000
 export const DEFAULT_BATCH_SIZE = 1_000
+/** Rows a row stage works on at once, unless it says otherwise. */
+export const DEFAULT_WINDOW = 64
+/** A row stage's reorder buffer, in windows: enough for rows 20x slower than most to keep the window full. */
+export const REORDER_WINDOWS = 32
 
 export const streamStage = <const Name extends string, Row, Config>(
   stage: Omit<StreamStage<Name, Row, Config>, "kind">
@@ -90,4 +120,11 @@ export const mapStage = <In, const Name extends string = string, Row = unknown, 
 ): MapStage<Name, In, Row, Config> => {
   if (stage.inputs.length === 0) throw new TypeError(`map stage "${stage.name}" needs an input to map over`)
   return { kind: "map", ...stage }
+}
+
+export const rowStage = <In, const Name extends string = string, Row = unknown, Config = unknown, E = never, R = never>(
+  stage: Omit<RowStage<Name, In, Row, Config, E, R>, "kind">
+): RowStage<Name, In, Row, Config, E, R> => {
+  if (stage.inputs.length === 0) throw new TypeError(`row stage "${stage.name}" needs an input to go through`)
+  return { kind: "rows", ...stage }
 }
