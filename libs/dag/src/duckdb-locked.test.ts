@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
@@ -40,5 +40,30 @@ describe("DuckDb.useLocked", () => {
     expect(outcome).toEqual({ sum: "3", other: "refused 1 SELECT", copy: "refused 2 COPY", set: "refused 1 SET" })
     expect(existsSync(join(dir, "c.csv"))).toBe(false)
     expect(existsSync(join(dir, "d.csv"))).toBe(true)
+  })
+
+  it("keeps files under ./.tmp closed too: DuckDB's default temp directory, which it would otherwise open to reads and writes", async () => {
+    // CI runs with TMPDIR=./.tmp, so a dataset under it is an everyday case, not a corner.
+    const dir = join(process.cwd(), ".tmp", `locked-test-${process.pid}`)
+    mkdirSync(dir, { recursive: true })
+    try {
+      writeFileSync(join(dir, "secret.csv"), "x\n42\n")
+      const outcome = await run(
+        Effect.gen(function* () {
+          const db = yield* DuckDb
+          return yield* db.useLocked("test", { readablePaths: [] }, async (c) => {
+            try {
+              const [p] = await prepareReadOnly(c, `SELECT * FROM read_csv('${join(dir, "secret.csv")}')`)
+              return String((await p!.runAndReadAll()).getRowsJson())
+            } catch (e) {
+              return e instanceof ReadOnlyRefusal ? `refused ${e.statement} ${e.kind}` : `error ${String(e)}`
+            }
+          })
+        })
+      )
+      expect(outcome).toBe("refused 1 SELECT")
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

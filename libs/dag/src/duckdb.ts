@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { DuckDBInstance, StatementType, type DuckDBConnection, type DuckDBPreparedStatement } from "@duckdb/node-api"
 import { Context, Effect, Layer, Schema, Stream } from "effect"
 
@@ -108,7 +111,14 @@ const make = (options: DuckDbOptions) =>
       Effect.acquireUseRelease(
         Effect.tryPromise({
           try: async () => {
-            const locked = await DuckDBInstance.create(":memory:", { ...settings, autoload_known_extensions: "false" })
+            // DuckDB lets a connection read and write its temp directory whatever the other settings say,
+            // and its default is ".tmp" under the working directory: a data folder in there would be open
+            // to writes. A private spill folder outside it keeps the lock what it says.
+            const spill = mkdtempSync(join(tmpdir(), "autodidact-query-spill-"))
+            const locked = await DuckDBInstance.create(":memory:", { ...settings, autoload_known_extensions: "false", temp_directory: spill }).catch((e: unknown) => {
+              rmSync(spill, { recursive: true, force: true })
+              throw e
+            })
             try {
               const connection = await locked.connect()
               const list = (xs: ReadonlyArray<string> = []) => `[${xs.map(sqlString).join(", ")}]`
@@ -117,19 +127,21 @@ const make = (options: DuckDbOptions) =>
               await connection.run("SET enable_external_access = false")
               await access.setup?.(connection)
               await connection.run("SET lock_configuration = true")
-              return { locked, connection }
+              return { locked, connection, spill }
             } catch (e) {
               locked.closeSync()
+              rmSync(spill, { recursive: true, force: true })
               throw e
             }
           },
           catch: (e) => new DuckDbError({ operation: `${operation}: open a locked DuckDB`, message: errorMessage(e) })
         }),
         ({ connection }) => runOn(operation, connection, f),
-        ({ locked, connection }) =>
+        ({ locked, connection, spill }) =>
           Effect.sync(() => {
             connection.closeSync()
             locked.closeSync()
+            rmSync(spill, { recursive: true, force: true })
           })
       )
     return DuckDb.of({
