@@ -1,5 +1,19 @@
 import type { Effect } from "effect"
 import type { DuckDb, RunResult, Stage } from "#dag"
+import type { LanguageModel } from "#llm"
+
+/** How a build uses a language model (`--llm`): what to ask it. The endpoints and key live in the LanguageModel layer. */
+export interface ModelBuildOptions {
+  readonly model: string
+  readonly revision: string
+  /** Samples per task. */
+  readonly samples: number
+  readonly temperature: number
+  readonly topP: number
+  readonly maxTokens: number
+  /** Rows a model stage works on at once (speed only; not part of any cache key). */
+  readonly window: number
+}
 
 export interface BuildOptions {
   readonly seed: number
@@ -12,6 +26,8 @@ export interface BuildOptions {
   readonly seeds: string | undefined
   /** Package version and git commit, recorded in published manifests. */
   readonly codeVersion: { readonly package: string; readonly git?: string }
+  /** With a model: its stages ask it; without, the pipeline is the offline one. */
+  readonly model?: ModelBuildOptions | undefined
 }
 
 /** What a build published, if anything: a new version, or "unchanged" when LATEST already holds the same content. */
@@ -37,6 +53,6 @@ export interface PipelineDefinition {
   /** What `--size N` counts in this pipeline, for --help and errors. */
   readonly sizeMeaning: string
   readonly defaultSize: number
-  readonly stages: (options: BuildOptions & { readonly size: number }) => Effect.Effect<{ readonly stages: ReadonlyArray<Stage>; readonly config: unknown }, unknown>
+  readonly stages: (options: BuildOptions & { readonly size: number }) => Effect.Effect<{ readonly stages: ReadonlyArray<Stage<LanguageModel>>; readonly config: unknown }, unknown>
   readonly publish: (run: RunResult, options: BuildOptions & { readonly size: number; readonly config: unknown }) => Effect.Effect<Published, unknown, DuckDb>
 }

@@ -36,6 +36,37 @@ export class NothingToPublish extends Schema.TaggedError<NothingToPublish>()("No
   }
 }
 
+/** A model build whose model solved no task: the sft config would be empty. Says why and what to try. */
+export class NothingSolved extends Schema.TaggedError<NothingSolved>()("NothingSolved", {
+  dataset: Schema.String,
+  tasks: Schema.Number,
+  samples: Schema.Number,
+  reasons: Schema.Array(Schema.Struct({ reason: Schema.String, rows: Schema.Number })),
+  rejects: Schema.String
+}) {
+  override get message(): string {
+    const top = this.reasons.slice(0, 3).map((r) => `${r.reason} ${n(r.rows)}`).join(", ")
+    return `dataset "${this.dataset}": the model solved none of ${n(this.tasks)} tasks (${n(this.samples)} samples: ${top || "none"}); ` +
+      `nothing was published and LATEST is unchanged. Read the rejected samples in ${this.rejects}; ` +
+      "a model that ignores the '#### <number>' last line, or answers cut at --max-tokens, are the usual causes"
+  }
+}
+
+/** Fails with NothingSolved when a solve stage ran and kept no sample. */
+export const checkSolved = (run: { readonly runDir: string; readonly summary: RunSummary }): NothingSolved | undefined => {
+  const solve = stage(run.summary, "solve")
+  if (solve === undefined || solve.rows_out > 0) return undefined
+  return new NothingSolved({
+    dataset: run.summary.pipeline,
+    tasks: solve.rows_in,
+    samples: solve.counters["solve/samples"] ?? 0,
+    reasons: Object.entries(solve.rejects)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .map(([reason, rows]) => ({ reason, rows })),
+    rejects: `${run.runDir}/solve/rejects-*.parquet`
+  })
+}
+
 const stage = (summary: RunSummary, name: string): StageFigures | undefined => summary.stages.find((s) => s.name === name)
 
 const total = (counts: Readonly<Record<string, number>>) => Object.values(counts).reduce((a, b) => a + b, 0)

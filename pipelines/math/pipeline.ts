@@ -1,11 +1,12 @@
 import { Effect } from "effect"
 import { publish } from "#store"
 import type { PipelineDefinition } from "../pipeline.ts"
-import { buildWarnings, checkPublishable, shortfallOf } from "./checks.ts"
+import { buildWarnings, checkPublishable, checkSolved, shortfallOf } from "./checks.ts"
 import { columns, SPLIT_BY } from "./columns.ts"
 import { fidelityMarkdown } from "./figures.ts"
 import { lemmaStage, preferenceStage, riseStage, stepPreferenceStage, variantsStage } from "./generate-stages.ts"
 import { fileSha256, seedsStage, verifiedStage } from "./seed-stages.ts"
+import { solveStage } from "./solve-stage.ts"
 import { rlStage, sftStage, tasksStage } from "./task-stages.ts"
 
 export const MATH_SEEDS = "data/seeds/math.jsonl"
@@ -18,6 +19,9 @@ export const MATH_SEEDS = "data/seeds/math.jsonl"
  *   seeds → verified → variants → tasks → sft, rl
  *                                       → rise → preference, step_preference
  *                                       → lemma (correction)
+ *
+ * With a model (`--llm`), `solve` takes the place of `sft`: K sampled solutions per task, verified against
+ * the reference answer, the correct ones kept (rejection sampling).
  */
 export const mathPipeline: PipelineDefinition = {
   name: "math",
@@ -28,28 +32,41 @@ export const mathPipeline: PipelineDefinition = {
     Effect.gen(function* () {
       const file = options.seeds ?? MATH_SEEDS
       const sha256 = yield* fileSha256(file)
+      const model = options.model
       const stages = [
         seedsStage({ file, sha256, onBadRows: options.onBadRows }),
         verifiedStage("seeds", { onBadRows: options.onBadRows }),
         variantsStage("verified", options.size),
         tasksStage({ variants: "variants", seeds: "verified" }, options.size),
-        sftStage("tasks"),
+        model === undefined
+          ? sftStage("tasks")
+          : solveStage(
+              "tasks",
+              { model: model.model, revision: model.revision, samples: model.samples, temperature: model.temperature, topP: model.topP, maxTokens: model.maxTokens },
+              model.window
+            ),
         rlStage("tasks"),
         riseStage("tasks"),
         preferenceStage("rise"),
         stepPreferenceStage("rise"),
         lemmaStage("tasks")
       ]
-      return { stages, config: { seeds: { file, sha256 }, size: options.size, onBadRows: options.onBadRows } }
+      const { window: _speedOnly, ...asked } = model ?? { window: 0 }
+      return {
+        stages,
+        config: { seeds: { file, sha256 }, size: options.size, onBadRows: options.onBadRows, ...(model === undefined ? {} : { model: asked }) }
+      }
     }),
   publish: (run, options) =>
     Effect.gen(function* () {
       const configs = (["sft", "preference", "step_preference", "correction", "rl"] as const).map((name) => {
-        const stage = name === "correction" ? "lemma" : name
+        const stage = name === "correction" ? "lemma" : name === "sft" && run.outputs.has("solve") ? "solve" : name
         const output = run.outputs.get(stage)!
         return { name, description: descriptions[name]!, columns: columns[name]!, files: output.files, rows: output.rows }
       })
       // A config with no rows fails here, before the store is touched: LATEST stays where it was.
+      const unsolved = checkSolved(run)
+      if (unsolved !== undefined) return yield* unsolved
       const empty = checkPublishable(run, Object.fromEntries(configs.map((c) => [c.name, c.rows])), options.seeds ?? MATH_SEEDS)
       if (empty !== undefined) return yield* empty
       const result = yield* publish({

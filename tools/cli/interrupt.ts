@@ -22,7 +22,7 @@ export class Whereabouts {
   private batchSizes = new Map<string, number | undefined>()
 
   /** Starts tracking a run: its folder and its stages (for how many batches each has). */
-  beginRun(runDir: string, stages: ReadonlyArray<Stage>): void {
+  beginRun(runDir: string, stages: ReadonlyArray<Stage<any>>): void {
     this.runDir = runDir
     this.phase = "running"
     this.stageCount = stages.length

@@ -39,6 +39,8 @@ export interface RunOptions<S extends Stage<any> = Stage> {
    * it). A lock left by a killed run is taken over, so a resumed run never waits for a dead one.
    */
   readonly lockTimeoutMs?: number
+  /** Figures of services the stages used (a language model's usage), read when the run ends, kept in its summary. */
+  readonly reports?: Effect.Effect<Readonly<Record<string, unknown>>>
 }
 
 /** A finished stage's output: its part files in order, with counts; what the next stage reads. */
@@ -140,6 +142,7 @@ const runStages = (options: RunOptions<Stage<any>>): Effect.Effect<RunResult, Ru
       else if (failure === undefined || (failure._tag === "StageSkipped" && r.failure._tag === "StageFailed")) failure = r.failure
     }
     const finishedAt = new Date()
+    const reports = options.reports === undefined ? undefined : yield* options.reports
     const stages = planned.order.map((s) => figures.get(s.name) ?? emptyFigures(s.name))
     const summary: RunSummary = {
       run_id: runId,
@@ -156,6 +159,7 @@ const runStages = (options: RunOptions<Stage<any>>): Effect.Effect<RunResult, Ru
         rejects: stages.reduce((n, s) => n + Object.values(s.rejects).reduce((a, b) => a + b, 0), 0)
       },
       ...(took === undefined ? {} : { notes: [took] }),
+      ...(reports === undefined ? {} : { reports }),
       ...(failure === undefined ? {} : { error: describeFailure(failure) })
     }
     yield* writeFileAtomic(join(runDir, "summary.json"), JSON.stringify(summary, null, 2) + "\n")

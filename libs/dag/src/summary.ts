@@ -29,6 +29,8 @@ export interface RunSummary {
   readonly totals: { readonly cache_hits: number; readonly rejects: number }
   /** Things a person should hear about, e.g. a stale lock of a killed run that was taken over. */
   readonly notes?: ReadonlyArray<string>
+  /** Figures of the run's services, by name, taken when it ends (e.g. `model`: requests, tokens, cache hits). */
+  readonly reports?: Readonly<Record<string, unknown>>
   readonly error?: string
 }
 

@@ -66,6 +66,18 @@ export interface LanguageModelShape {
 export class LanguageModel extends Context.Service<LanguageModel, LanguageModelShape>()("autodidact/llm/LanguageModel") {
   static readonly layer = (options: ModelOptions): Layer.Layer<LanguageModel, never, FlowController | ResponseCache | HttpClient.HttpClient> =>
     Layer.effect(LanguageModel, makeLanguageModel(options))
+
+  /**
+   * For a build with no model: offline pipelines have no stage that asks one, so a call is a bug in
+   * the pipeline's wiring, and it says so rather than inventing an answer.
+   */
+  static readonly none: Layer.Layer<LanguageModel> = Layer.succeed(LanguageModel, {
+    model: "none",
+    revision: "",
+    sample: () => Effect.die(new Error("a stage asked a language model, but this build has none: pass --llm URL and --model NAME")),
+    usage: Effect.succeed({ requests: 0, retries: 0, promptTokens: 0, completionTokens: 0, cacheHits: 0, completionTokensSaved: 0, truncated: 0, failed: {} }),
+    profiles: Effect.succeed([])
+  })
 }
 
 /** A 31-bit seed for sample `index` when an endpoint ignores `n`: derived from the sample's own key. */

@@ -2,13 +2,15 @@ import { execFileSync } from "node:child_process"
 import { join } from "node:path"
 import { Effect, Layer, Option } from "effect"
 import { Command, Flag, Argument } from "effect/cli"
-import { Progress, runIdFor, runPipeline } from "#dag"
+import { Progress, runIdFor, runPipeline, type RunSummary } from "#dag"
+import { LanguageModel, type ModelUsage } from "#llm"
 import { pipelines } from "#pipelines/registry.ts"
 import type { Published } from "#pipelines/pipeline.ts"
 import { UsageError } from "../errors.ts"
 import { RunWhereabouts, trackedProgress } from "../interrupt.ts"
 import { requireWritableDir } from "../paths.ts"
 import { emit } from "../output.ts"
+import { modelFlags, modelReport, modelSetup } from "../model-flags.ts"
 import packageJson from "../../../package.json" with { type: "json" }
 
 const names = () => Object.keys(pipelines).join(", ")
@@ -35,7 +37,8 @@ export const buildCommand = Command.make(
       Flag.withDescription("a bad seed row stops the build (fail, the default) or is counted and kept with its reason in the seeds stage's rejects (skip)"),
       Flag.withDefault("fail" as const)
     ),
-    json: Flag.Boolean("json").pipe(Flag.withDescription("print the result as JSON on stdout (progress stays on stderr)"), Flag.withDefault(false))
+    json: Flag.Boolean("json").pipe(Flag.withDescription("print the result as JSON on stdout (progress stays on stderr)"), Flag.withDefault(false)),
+    ...modelFlags
   },
   (flags) =>
     Effect.gen(function* () {
@@ -46,6 +49,7 @@ export const buildCommand = Command.make(
       const size = Option.getOrElse(flags.size, () => definition.defaultSize)
       if (size < 1) return yield* new UsageError({ message: `--size must be at least 1 (got ${size})` })
       yield* requireWritableDir("--out", flags.out)
+      const model = yield* modelSetup(flags, flags.out)
       const where = yield* RunWhereabouts
       where.phase = "starting"
       const options = {
@@ -54,18 +58,22 @@ export const buildCommand = Command.make(
         dataDir: flags.out,
         onBadRows: flags.onBadRows,
         seeds: Option.getOrUndefined(flags.seeds),
-        codeVersion: codeVersion()
+        codeVersion: codeVersion(),
+        model: model.options
       }
       const { stages, config } = yield* definition.stages(options)
+      // A wrong URL, key or model name fails here, before any stage runs.
+      yield* model.check
       where.beginRun(join(flags.out, "runs", runIdFor(definition.name, flags.seed, config ?? null)), stages)
-      const run = yield* runPipeline({ pipeline: definition.name, stages, seed: flags.seed, dataDir: flags.out, config }).pipe(
-        Effect.provide(trackedProgress(progressLayer()))
-      )
+      const run = yield* Effect.gen(function* () {
+        const reports = modelReport.pipe(Effect.provideService(LanguageModel, yield* LanguageModel))
+        return yield* runPipeline({ pipeline: definition.name, stages, seed: flags.seed, dataDir: flags.out, config, reports })
+      }).pipe(Effect.provide(Layer.merge(trackedProgress(progressLayer()), model.layer)))
       where.phase = "publishing"
       const published = yield* definition.publish(run, { ...options, config })
       where.phase = "done"
       yield* emit(flags.json, { run_id: run.runId, run_dir: run.runDir, summary: run.summary, dataset: published }, () =>
-        [...(run.summary.notes ?? []), humanReport(run.runDir, run.summary.stages, published)].join("\n")
+        [...(run.summary.notes ?? []), humanReport(run.runDir, run.summary, published)].join("\n")
       )
     })
 ).pipe(
@@ -78,11 +86,8 @@ export const buildCommand = Command.make(
 const progressLayer = (): Layer.Layer<Progress> =>
   process.stderr.isTTY ? Progress.tty(process.stderr) : Progress.plain((line) => process.stderr.write(line + "\n"))
 
-const humanReport = (
-  runDir: string,
-  stages: ReadonlyArray<{ name: string; rows_out: number; rejects: Readonly<Record<string, number>>; cache: string }>,
-  published: Published
-): string => {
+const humanReport = (runDir: string, summary: RunSummary, published: Published): string => {
+  const stages = summary.stages
   const lines = [`run: ${runDir}`]
   let anyRejects = false
   for (const s of stages) {
@@ -93,9 +98,24 @@ const humanReport = (
     lines.push(`  ${s.name.padEnd(18)} ${String(s.rows_out).padStart(8)} rows${rejected > 0 ? `, ${rejected} rejected${why}` : ""}${s.cache === "hit" ? ", cached" : ""}`)
   }
   if (anyRejects) lines.push(`rejected rows are kept with their reasons in ${runDir}/<stage>/rejects-*.parquet`)
+  const usage = (summary.reports?.["model"] as { name: string; usage: ModelUsage } | undefined)
+  if (usage !== undefined) lines.push(modelLine(usage.name, usage.usage))
   lines.push(published.message)
   for (const warning of published.warnings ?? []) lines.push(`warning: ${warning}`)
   return lines.join("\n")
+}
+
+const count = (n: number) => n.toLocaleString("en-US")
+
+/** One line on what the model cost: requests, retries, tokens, what the cache saved. */
+const modelLine = (name: string, u: ModelUsage): string => {
+  const failed = Object.entries(u.failed)
+  return (
+    `model ${name}: ${count(u.requests)} requests (${count(u.retries)} retries), ${count(u.promptTokens)} prompt + ${count(u.completionTokens)} completion tokens; ` +
+    `${count(u.cacheHits)} answers from the cache (${count(u.completionTokensSaved)} completion tokens saved)` +
+    (u.truncated > 0 ? `; ${count(u.truncated)} cut at --max-tokens` : "") +
+    (failed.length > 0 ? `; failed: ${failed.map(([k, n]) => `${k} ${n}`).join(", ")}` : "")
+  )
 }
 
 /** Git commit of the checkout when git and a repository are there; the manifest records it. */

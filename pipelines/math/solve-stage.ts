@@ -1,0 +1,99 @@
+import { Effect } from "effect"
+import { contentId } from "#core"
+import { rowStage } from "#dag"
+import { LanguageModel, type ModelRequestFailed } from "#llm"
+import { judgeRow } from "#math"
+import { PUBLISH_KEYS } from "./columns.ts"
+import { SftRow, lineageOf, type VerifiedTask } from "./rows.ts"
+
+/** What the solving stage asks of the model; all of it is in the stage's cache key. */
+export interface SolveSettings {
+  readonly model: string
+  /** The user's tag for the model's weights: a new tag re-asks every task. */
+  readonly revision: string
+  readonly samples: number
+  readonly temperature: number
+  readonly topP: number
+  readonly maxTokens: number
+}
+
+/** The prompt, versioned: a change here must bump PROMPT_VERSION so cached answers are not reused for it. */
+export const PROMPT_VERSION = 1
+const SYSTEM = "You solve grade-school math word problems carefully, one step per line."
+const instruction = (question: string) =>
+  "Solve the problem step by step, one calculation per line, writing each calculation as `a op b = c`. " +
+  "End with a last line of the form `#### <number>` giving only the final answer.\n\n" +
+  `Problem: ${question}`
+
+/** A model's sampled solution, as the trainer will see it: no trailing space, no empty lines at the end. */
+const tidy = (text: string) => text.replace(/\s+$/, "")
+
+/**
+ * Rejection sampling (STaR, Zelikman et al. 2022; ReST-EM, Singh et al. 2023): K samples per task from the
+ * model, each verified with the exact verifier against the task's reference answer; the correct ones
+ * become SFT conversations, the others are counted and kept as rejects with their reason. A row stage:
+ * the model is called row by row under the run's one flow controller, and a slow answer holds back no
+ * other row.
+ */
+export const solveStage = (input: string, settings: SolveSettings, window: number) => {
+  const config = { ...settings, promptVersion: PROMPT_VERSION }
+  return rowStage<VerifiedTask, "solve", SftRow, typeof config, never, LanguageModel>({
+    name: "solve",
+    version: 1,
+    keyColumns: PUBLISH_KEYS,
+    inputs: [input],
+    schema: SftRow,
+    config,
+    batchSize: 200,
+    window,
+    description: "model-written solutions, verified against the reference answer (rejection sampling)",
+    process: (task, ctx) =>
+      Effect.gen(function* () {
+        const model = yield* LanguageModel
+        const samples = yield* model
+          .sample(
+            {
+              messages: [
+                { role: "system", content: SYSTEM },
+                { role: "user", content: instruction(task.question) }
+              ],
+              params: { temperature: settings.temperature, top_p: settings.topP, max_tokens: settings.maxTokens }
+            },
+            settings.samples
+          )
+          .pipe(Effect.catchTag("ModelRequestFailed", (e: ModelRequestFailed) => Effect.succeed(e)))
+        if (!Array.isArray(samples)) {
+          const failure = samples as ModelRequestFailed
+          ctx.reject(`model:${failure.reason}`, { id: task.id, detail: failure.message })
+          return []
+        }
+        const kept: Array<SftRow> = []
+        const seen = new Set<string>()
+        samples.forEach((sample, index) => {
+          const text = tidy(sample.text)
+          const reject = (reason: string, detail: string) => {
+            ctx.reject(`sample:${reason}`, { id: task.id, detail: { sample: index, reason: detail, text: text.slice(0, 2000) } })
+          }
+          ctx.count("solve/samples")
+          if (sample.finishReason === "length") return reject("truncated", `cut at max_tokens ${settings.maxTokens}`)
+          if (sample.finishReason !== "stop") return reject(`finish_${sample.finishReason}`, `the answer ended by ${sample.finishReason}`)
+          const verdict = judgeRow(text, task.answer === undefined ? {} : { expected: task.answer })
+          if (!verdict.correct) return reject(verdict.code ?? "incorrect", verdict.reason ?? "incorrect")
+          // Two samples with the same text teach nothing twice.
+          if (seen.has(text)) return reject("duplicate", "the same text as an earlier correct sample")
+          seen.add(text)
+          ctx.count("solve/correct")
+          kept.push({
+            ...lineageOf(task, contentId("sft", { task: task.id, text })),
+            origin: "sample",
+            messages: [
+              { role: "user", content: task.question },
+              { role: "assistant", content: text }
+            ]
+          })
+        })
+        if (kept.length === 0) ctx.count("solve/unsolved_tasks")
+        return kept
+      })
+  })
+}

@@ -1,0 +1,132 @@
+import { spawn } from "node:child_process"
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll, describe, expect, it } from "vitest"
+import { startScriptedServer, type ScriptedRequest, type ScriptedServer } from "#llm"
+
+const KEY = "sk-test-DO-NOT-LEAK-4242"
+const temps: Array<string> = []
+const servers: Array<ScriptedServer> = []
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()))
+  await Promise.all(temps.map((d) => rm(d, { recursive: true, force: true })))
+})
+
+/** The CLI as a child process with the given environment; the scripted server runs in this process. */
+const cli = (args: ReadonlyArray<string>, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(join(process.cwd(), "node_modules/.bin/node"), [join(process.cwd(), "tools/cli/bin.ts"), ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...env }
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (d) => (stdout += d))
+    child.stderr.on("data", (d) => (stderr += d))
+    child.on("error", reject)
+    child.on("exit", (code) => resolve({ code: code ?? -1, stdout, stderr }))
+  })
+
+/** Every file under `dir`, recursively. */
+const filesUnder = async (dir: string): Promise<Array<string>> => {
+  const out: Array<string> = []
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name)
+    if (e.isDirectory()) out.push(...(await filesUnder(p)))
+    else out.push(p)
+  }
+  return out
+}
+
+const problemOf = (r: ScriptedRequest) => r.messages.at(-1)!.content.replace(/^[\s\S]*\nProblem: /, "")
+
+describe("autodidact build math --llm (rejection sampling over real HTTP)", () => {
+  it("keeps the verified samples as SFT rows, rejects the others with their reason, and re-runs without a request", async () => {
+    const out = await mkdtemp(join(tmpdir(), "autodidact-llm-build-"))
+    temps.push(out)
+    // An offline build first: its sft rows give each task's reference solution, which the scripted model
+    // then answers with, right and wrong.
+    const offline = await cli(["build", "math", "--size", "30", "--out", out, "--json"])
+    expect(offline.code, offline.stderr).toBe(0)
+    const q = await cli(["query", "math", "SELECT messages[1].content AS question, messages[2].content AS solution FROM sft", "--data-dir", out, "--format", "json"])
+    expect(q.code, q.stderr).toBe(0)
+    const references = new Map((JSON.parse(q.stdout) as Array<{ question: string; solution: string }>).map((r) => [r.question, r.solution]))
+    expect(references.size).toBe(30)
+
+    // Sample 0: the reference (right); 1: its final answer moved by one (wrong); 2: the reference again
+    // (a duplicate); 3: the reference cut short (finish_reason length).
+    const server = await startScriptedServer({
+      models: ["tutor-1"],
+      apiKey: KEY,
+      latencyMs: { min: 1, max: 5 },
+      answer: (r, i) => {
+        const reference = references.get(problemOf(r))
+        if (reference === undefined) return "I do not know this problem.\n#### 0"
+        if (i === 1) return reference.replace(/#### (-?[\d.]+)\s*$/, (_, n: string) => `#### ${Number(n) + 1}`)
+        if (i === 3) return { content: reference.split("\n")[0]!, finish_reason: "length" }
+        return reference
+      }
+    })
+    servers.push(server)
+    const args = ["build", "math", "--size", "30", "--out", out, "--llm", server.url, "--model", "tutor-1", "--samples", "4", "--concurrency", "4", "--json"]
+    const first = await cli(args, { OPENAI_API_KEY: KEY })
+    expect(first.code, first.stderr).toBe(0)
+    const result = JSON.parse(first.stdout) as {
+      summary: { stages: Array<{ name: string; rows_out: number; rejects: Record<string, number>; counters: Record<string, number> }>; reports: { model: { usage: { requests: number; cacheHits: number } } } }
+      dataset: { version: string; rows: Record<string, number> }
+    }
+    const solve = result.summary.stages.find((s) => s.name === "solve")!
+    expect(solve.rows_out).toBe(30)
+    expect(solve.rejects).toEqual({ "sample:duplicate": 30, "sample:truncated": 30, [Object.keys(solve.rejects).find((k) => k.startsWith("sample:") && !["sample:duplicate", "sample:truncated"].includes(k))!]: 30 })
+    expect(solve.counters).toMatchObject({ "solve/samples": 120, "solve/correct": 30 })
+    expect(result.dataset).toMatchObject({ version: "v0002", rows: { sft: 30 } })
+    // One request per task (n=4 honoured), each carrying the key.
+    expect(result.summary.reports.model.usage).toMatchObject({ requests: 30, cacheHits: 0 })
+    expect(server.log.filter((l) => l.status === 200)).toHaveLength(30)
+    expect(server.log.every((l) => l.authorization === `Bearer ${KEY}` && l.body?.n === 4)).toBe(true)
+
+    // The published sft rows are the model's verified solutions.
+    const rows = await cli(["query", "math", "SELECT origin, count(*) AS n FROM sft GROUP BY origin", "--data-dir", out, "--format", "json"])
+    expect(JSON.parse(rows.stdout)).toEqual([{ origin: "sample", n: 30 }])
+
+    // The same command again: every answer comes from the durable cache, nothing is sent.
+    const before = server.log.length
+    const again = await cli(args, { OPENAI_API_KEY: KEY })
+    expect(again.code, again.stderr).toBe(0)
+    expect(server.log.length).toBe(before)
+    expect(JSON.parse(again.stdout).dataset.version).toBe("v0002")
+
+    // The key is in no file under the data folder and in no output.
+    for (const f of await filesUnder(out)) {
+      if ((await stat(f)).size > 0) expect((await readFile(f)).includes(KEY), f).toBe(false)
+    }
+    for (const text of [first.stdout, first.stderr, again.stdout, again.stderr]) expect(text).not.toContain(KEY)
+  })
+
+  it("fails before any stage runs when the endpoint refuses the key or does not serve the model, naming it and what to fix", async () => {
+    const out = await mkdtemp(join(tmpdir(), "autodidact-llm-check-"))
+    temps.push(out)
+    const server = await startScriptedServer({ models: ["tutor-1"], apiKey: KEY })
+    servers.push(server)
+    const wrongKey = await cli(["build", "math", "--size", "5", "--out", out, "--llm", server.url, "--model", "tutor-1"], { OPENAI_API_KEY: "sk-wrong-SECRET" })
+    expect(wrongKey.code).toBe(1)
+    expect(wrongKey.stderr).toContain(`${server.url}: the server refused the API key (HTTP 401); set OPENAI_API_KEY to a key it accepts`)
+    expect(wrongKey.stderr).not.toContain("sk-wrong-SECRET")
+    const wrongModel = await cli(["build", "math", "--size", "5", "--out", out, "--llm", server.url, "--model", "tutor-2"], { OPENAI_API_KEY: KEY })
+    expect(wrongModel.code).toBe(1)
+    expect(wrongModel.stderr).toContain(`it does not serve model "tutor-2"; it serves: tutor-1`)
+    // Nothing ran: no run folder was made.
+    expect(await readdir(out).catch(() => [])).not.toContain("runs")
+    // A model that solves nothing: nothing is published, and the message says why and where to look.
+    const wrong = await startScriptedServer({ models: ["guesser"], answer: () => "2 + 2 = 4\n#### 4" })
+    servers.push(wrong)
+    const unsolved = await cli(["build", "math", "--size", "5", "--out", out, "--llm", wrong.url, "--model", "guesser", "--samples", "2"])
+    expect(unsolved.code, unsolved.stderr).toBe(1)
+    expect(unsolved.stderr).toMatch(/error: dataset "math": the model solved none of 5 tasks \(10 samples: sample:\w+ 10\); nothing was published and LATEST is unchanged\. Read the rejected samples in .*solve\/rejects-\*\.parquet/)
+    expect(await readdir(join(out, "datasets", "math")).catch(() => [])).not.toContain("LATEST")
+    const noModel = await cli(["build", "math", "--llm", server.url, "--out", out])
+    expect(noModel.code).toBe(2)
+    expect(noModel.stderr).toBe("error: --llm needs --model NAME: the model the server serves (see its /v1/models)\n")
+  })
+})

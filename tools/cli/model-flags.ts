@@ -1,0 +1,113 @@
+import { join } from "node:path"
+import { Config, Effect, Layer, Option, Redacted } from "effect"
+import { Flag } from "effect/cli"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { FlowController, LanguageModel, ResponseCache, checkEndpoint, type Endpoint } from "#llm"
+import type { ModelBuildOptions } from "#pipelines/pipeline.ts"
+import { UsageError } from "./errors.ts"
+
+/** The flags that point a build at a model server, shared by every command that may call one. */
+export const modelFlags = {
+  llm: Flag.String("llm").pipe(
+    Flag.withDescription("OpenAI-compatible API base URL of a model server, e.g. http://127.0.0.1:8000/v1 (repeat for several; each request goes to the one with the fewest in flight). With --model and no --llm, OPENAI_BASE_URL; with neither, the offline build"),
+    Flag.atLeast(0)
+  ),
+  model: Flag.String("model").pipe(Flag.withDescription("model name the server serves (see its /v1/models); required with --llm"), Flag.optional),
+  modelRevision: Flag.String("model-revision").pipe(
+    Flag.withDescription("your tag for the model's weights (e.g. a checkpoint hash): part of every response cache key, so a new tag asks again (default none)"),
+    Flag.withDefault("")
+  ),
+  samples: Flag.Int("samples").pipe(Flag.withDescription("solutions sampled per task with --llm; rejection sampling keeps the verified ones (default 4)"), Flag.withDefault(4)),
+  temperature: Flag.Finite("temperature").pipe(Flag.withDescription("sampling temperature with --llm (default 0.7)"), Flag.withDefault(0.7)),
+  topP: Flag.Finite("top-p").pipe(Flag.withDescription("nucleus sampling top_p with --llm (default 0.95)"), Flag.withDefault(0.95)),
+  maxTokens: Flag.Int("max-tokens").pipe(Flag.withDescription("max_tokens per answer with --llm; an answer cut there is rejected as truncated, never re-sent unchanged (default 1024)"), Flag.withDefault(1024)),
+  concurrency: Flag.Int("concurrency").pipe(Flag.withDescription("most model requests in flight at once, over the whole run; halved on 429/503 and grown back (default 16)"), Flag.withDefault(16)),
+  requestsPerMinute: Flag.Int("requests-per-minute").pipe(Flag.withDescription("pace requests to at most this many a minute (default: as the server's x-ratelimit headers say, else unpaced)"), Flag.optional),
+  tokensPerMinute: Flag.Int("tokens-per-minute").pipe(Flag.withDescription("pace tokens (prompt + answer) to at most this many a minute"), Flag.optional),
+  requestTimeout: Flag.Int("request-timeout").pipe(Flag.withDescription("seconds one request may take before it is retried (default 300)"), Flag.withDefault(300))
+}
+
+export interface ModelFlagValues {
+  readonly llm: ReadonlyArray<string>
+  readonly model: Option.Option<string>
+  readonly modelRevision: string
+  readonly samples: number
+  readonly temperature: number
+  readonly topP: number
+  readonly maxTokens: number
+  readonly concurrency: number
+  readonly requestsPerMinute: Option.Option<number>
+  readonly tokensPerMinute: Option.Option<number>
+  readonly requestTimeout: number
+}
+
+/** What a build needs to call a model: the pipeline's options and the layer that serves them. */
+export interface ModelSetup {
+  readonly options: ModelBuildOptions | undefined
+  readonly layer: Layer.Layer<LanguageModel, unknown>
+  /** Checks every endpoint answers, accepts the key and serves the model; before any stage runs. */
+  readonly check: Effect.Effect<void, unknown>
+}
+
+/**
+ * Reads the model flags, with OPENAI_BASE_URL and OPENAI_API_KEY from the environment (the key only from
+ * there, so it is never on a command line, in shell history or in a process listing).
+ */
+export const modelSetup = (flags: ModelFlagValues, dataDir: string): Effect.Effect<ModelSetup, UsageError> =>
+  Effect.gen(function* () {
+    const fromEnv = yield* Config.option(Config.String("OPENAI_BASE_URL")).pipe(Effect.orElseSucceed(() => Option.none<string>()))
+    // OPENAI_BASE_URL alone does not turn a build into a model build (other tools set it too): it stands
+    // in for --llm only when --model asks for a model.
+    const urls = flags.llm.length > 0 ? flags.llm : Option.isSome(flags.model) ? Option.toArray(fromEnv) : []
+    if (urls.length === 0) {
+      if (Option.isSome(flags.model)) return yield* new UsageError({ message: "--model needs --llm URL (or OPENAI_BASE_URL): the server to ask" })
+      return { options: undefined, layer: LanguageModel.none, check: Effect.void }
+    }
+    if (Option.isNone(flags.model)) return yield* new UsageError({ message: "--llm needs --model NAME: the model the server serves (see its /v1/models)" })
+    for (const url of urls) {
+      if (!/^https?:\/\/[^/\s]+/.test(url)) return yield* new UsageError({ message: `--llm takes an http(s) URL such as http://127.0.0.1:8000/v1, got "${url}"` })
+    }
+    const positive = (flag: string, n: number) => (n >= 1 ? Effect.void : Effect.fail(new UsageError({ message: `--${flag} must be at least 1 (got ${n})` })))
+    yield* positive("samples", flags.samples)
+    yield* positive("max-tokens", flags.maxTokens)
+    yield* positive("concurrency", flags.concurrency)
+    yield* positive("request-timeout", flags.requestTimeout)
+    const key = yield* Config.option(Config.Redacted("OPENAI_API_KEY")).pipe(Effect.orElseSucceed(() => Option.none<Redacted.Redacted<string>>()))
+    const endpoints: Array<Endpoint> = urls.map((url) => (Option.isSome(key) && Redacted.value(key.value) !== "" ? { url, apiKey: key.value } : { url }))
+    const model = flags.model.value
+    const http = NodeHttpClient.layerUndici
+    const layer = LanguageModel.layer({ endpoints, model, revision: flags.modelRevision, timeoutMs: flags.requestTimeout * 1000 }).pipe(
+      Layer.provide(
+        Layer.mergeAll(
+          FlowController.layer({
+            concurrency: flags.concurrency,
+            requestsPerMinute: Option.getOrUndefined(flags.requestsPerMinute),
+            tokensPerMinute: Option.getOrUndefined(flags.tokensPerMinute)
+          }),
+          ResponseCache.layer(join(dataDir, "cache", "responses.sqlite")),
+          http
+        )
+      )
+    )
+    return {
+      options: {
+        model,
+        revision: flags.modelRevision,
+        samples: flags.samples,
+        temperature: flags.temperature,
+        topP: flags.topP,
+        maxTokens: flags.maxTokens,
+        // Rows in work: enough to keep every request slot busy while rows wait on their K samples.
+        window: flags.concurrency * 2
+      },
+      layer,
+      check: Effect.forEach(endpoints, (e) => checkEndpoint(e, model), { discard: true }).pipe(Effect.provide(http))
+    }
+  })
+
+/** The model's figures for the run summary and the end report. */
+export const modelReport = Effect.gen(function* () {
+  const model = yield* LanguageModel
+  if (model.model === "none") return {}
+  return { model: { name: model.model, revision: model.revision, endpoints: yield* model.profiles, usage: yield* model.usage } }
+})
