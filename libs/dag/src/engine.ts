@@ -159,7 +159,7 @@ const runStages = (options: RunOptions<Stage<any>>): Effect.Effect<RunResult, Ru
         rejects: stages.reduce((n, s) => n + Object.values(s.rejects).reduce((a, b) => a + b, 0), 0)
       },
       ...(took === undefined ? {} : { notes: [took] }),
-      ...(reports === undefined ? {} : { reports }),
+      ...(reports === undefined || Object.keys(reports).length === 0 ? {} : { reports }),
       ...(failure === undefined ? {} : { error: describeFailure(failure) })
     }
     yield* writeFileAtomic(join(runDir, "summary.json"), JSON.stringify(summary, null, 2) + "\n")
