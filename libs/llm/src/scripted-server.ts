@@ -55,6 +55,8 @@ export interface ScriptedServerOptions {
   /** Headers sent with every completion, e.g. x-ratelimit-limit-requests. */
   readonly headers?: Readonly<Record<string, string>>
   readonly seed?: number
+  /** Called as each attempt is answered (or dropped): a test can act at a point of the server's progress. */
+  readonly onLogged?: (entry: LoggedRequest, log: ReadonlyArray<LoggedRequest>) => void
 }
 
 /** What the server saw of one attempt. */
@@ -136,8 +138,11 @@ export const startScriptedServer = (options: ScriptedServerOptions = {}): Promis
     const attempt = (attempts.get(bodyHash) ?? 0) + 1
     attempts.set(bodyHash, attempt)
     const rng = rngFor(seed, "scripted-server", `${bodyHash}:${attempt}`)
-    const entry = (status: LoggedRequest["status"], fault?: Fault, retryAfterMs?: number) =>
-      log.push({ bodyHash, attempt, receivedAt, respondedAt: performance.now(), status, fault, retryAfterMs, body, authorization: req.headers.authorization })
+    const entry = (status: LoggedRequest["status"], fault?: Fault, retryAfterMs?: number) => {
+      const logged: LoggedRequest = { bodyHash, attempt, receivedAt, respondedAt: performance.now(), status, fault, retryAfterMs, body, authorization: req.headers.authorization }
+      log.push(logged)
+      options.onLogged?.(logged, log)
+    }
 
     if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) {
       entry(401)
