@@ -68,6 +68,8 @@ describe("query is read-only (issue #9 item 6)", () => {
     ["INSTALL", () => "INSTALL httpfs", /statement 1 \(INSTALL or LOAD\) was refused/],
     ["LOAD", () => "LOAD json", /statement 1 \(INSTALL or LOAD\) was refused/],
     ["SET enable_external_access", () => "SET enable_external_access = true", /statement 1 \(SET\) was refused/],
+    ["EXPLAIN ANALYZE COPY over a shard (it runs what it explains)", () => `EXPLAIN ANALYZE COPY (SELECT 1 AS a) TO '${shard()}' (FORMAT parquet, USE_TMP_FILE false)`, /statement 1 \(EXPLAIN COPY\) was refused/],
+    ["EXPLAIN (ANALYZE) COPY to a new file", () => `EXPLAIN (ANALYZE) COPY (SELECT 1 AS a) TO '${join(dataDir, "out.parquet")}'`, /statement 1 \(EXPLAIN\) was refused: it reads or writes a file it may not/],
     ["reading /etc/passwd", () => "SELECT * FROM read_csv('/etc/passwd')", /statement 1 \(SELECT\) was refused: .*"\/etc\/passwd"/],
     ["reading a file of the data folder that is not a shard", () => `SELECT * FROM read_text('${join(ds, "LATEST")}')`, /statement 1 \(SELECT\) was refused: .*LATEST/]
   ]
@@ -98,6 +100,21 @@ describe("query is read-only (issue #9 item 6)", () => {
     }
     const other = await cli("query", "math", "SELECT * FROM read_csv('/etc/passwd')", "--read", extra, "--data-dir", dataDir)
     expect(other.code).toBe(1)
+    // --read opens the folder to DuckDB for writes as well: the statement gate is what keeps them out.
+    const write = await cli("query", "math", `EXPLAIN ANALYZE COPY (SELECT 1 AS a) TO '${join(extra, "written.csv")}'`, "--read", extra, "--data-dir", dataDir)
+    expect(write.code).toBe(1)
+    expect(write.stderr).toContain("query is read-only")
+    expect(existsSync(join(extra, "written.csv"))).toBe(false)
+  })
+
+  it("a query that fails part-way through its result exits 1 with DuckDB's error (rows already printed stay printed)", async () => {
+    const sql = "SELECT CASE WHEN range < 300000 THEN range ELSE error('boom') END AS v FROM range(1000000)"
+    const r = await cli("query", "math", sql, "--data-dir", dataDir, "--format", "csv")
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain("Invalid Input Error: boom")
+    expect(r.stderr).toContain("the output is incomplete")
+    const table = await cli("query", "math", sql, "--data-dir", dataDir)
+    expect(table.code).toBe(1)
   })
 
   it("still runs SELECT over the views and _all views, DESCRIBE, SUMMARIZE, SHOW TABLES and EXPLAIN", async () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { DuckDBInstance, StatementType, type DuckDBConnection, type DuckDBPreparedStatement } from "@duckdb/node-api"
+import { DuckDBInstance, ResultReturnType, StatementType, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBResult } from "@duckdb/node-api"
 import { Context, Effect, Layer, Schema, Stream } from "effect"
 
 export class DuckDbError extends Schema.TaggedError<DuckDbError>()("DuckDbError", {
@@ -92,12 +92,19 @@ const make = (options: DuckDbOptions) =>
           let inFlight: Promise<unknown> = Promise.resolve()
           const result = yield* runOn("query", connection, (c) => c.stream(sql))
           const chunks = result.yieldRowObjectJs()
-          // One DuckDB chunk (up to 2048 rows) per pull keeps memory flat on large results.
+          // One DuckDB chunk (up to 2048 rows) per pull keeps memory flat on large results. A query that
+          // fails mid-way ends like one that is done (see `streamFailed`): the end is checked, so a reader
+          // never takes a truncated result for a whole one.
+          const pull = async () => {
+            const next = await chunks.next()
+            if (next.done === true && streamFailed(result)) throw new Error(await streamFailureMessage(connection, sql))
+            return next
+          }
           return Stream.fromAsyncIterable(
             {
               [Symbol.asyncIterator]: () => ({
                 next: () => {
-                  const next = chunks.next()
+                  const next = pull()
                   inFlight = next
                   return next
                 }
@@ -173,8 +180,12 @@ const runOn = <A>(operation: string, connection: DuckDBConnection, f: (connectio
     return Effect.promise(() => settled(connection, pending))
   })
 
+/** Connections whose work was interrupted: a stream that ends on them ends on that, not on an error worth a second run. */
+const stopped = new WeakSet<DuckDBConnection>()
+
 /** Interrupts what runs on `connection` and resolves once `pending` has settled, whichever way. */
 const settled = (connection: DuckDBConnection, pending: Promise<unknown>): Promise<void> => {
+  stopped.add(connection)
   connection.interrupt()
   return pending.then(
     () => undefined,
@@ -205,6 +216,43 @@ const statementKind = (t: StatementType): string => {
   }
 }
 
+/**
+ * Whether a streamed result stopped on an error rather than at its end. In @duckdb/node-api 1.5.6
+ * `fetchChunk()` gives an empty chunk both when a streaming result is done and when it failed (the C
+ * API's `duckdb_fetch_chunk` returns NULL for both, and the binding does not pass on
+ * `duckdb_result_error`); but the C API's `duckdb_result_return_type` answers INVALID once the result
+ * holds an error, so `returnType` tells them apart. Call it after the empty chunk.
+ */
+export const streamFailed = (result: DuckDBResult): boolean => result.returnType === ResultReturnType.INVALID
+
+/**
+ * DuckDB's message for a streamed query that failed (`streamFailed`). The binding does not expose it, so
+ * the query runs again with every column of every row hashed into one aggregate (memory stays flat, and
+ * no column can be optimised away) and that run's error is the message; a query that does not fail the
+ * second time (it is not deterministic) or cannot be wrapped gets a plain one. Only a single SELECT is
+ * wrapped, and it runs on the caller's connection, so a locked connection stays locked. A connection
+ * that was interrupted (Ctrl-C) is not run again: its message is "interrupted".
+ */
+export const streamFailureMessage = async (connection: DuckDBConnection, sql: string): Promise<string> => {
+  if (stopped.has(connection)) return "interrupted"
+  const plain = "DuckDB stopped the query with an error part-way through its result (the rows before it were returned; the error text could not be read back)"
+  const body = sql.trim().replace(/;\s*$/, "")
+  try {
+    const extracted = await connection.extractStatements(`SELECT max(hash(t)) AS h FROM (${body}) AS t`)
+    if (extracted.count !== 1) return plain
+    const p = await extracted.prepare(0)
+    try {
+      if (p.statementType !== StatementType.SELECT) return plain
+      await p.run()
+    } finally {
+      p.destroySync()
+    }
+    return plain
+  } catch (e) {
+    return errorMessage(e)
+  }
+}
+
 /** SELECT covers FROM-first queries, VALUES, WITH, DESCRIBE, SUMMARIZE, SHOW and PRAGMA table_info. */
 const READ_ONLY_TYPES: ReadonlySet<StatementType> = new Set([StatementType.SELECT, StatementType.EXPLAIN])
 
@@ -230,6 +278,8 @@ export const prepareReadOnly = async (connection: DuckDBConnection, sql: string)
         throw e
       }
       prepared.push(statement)
+      // EXPLAIN ANALYZE runs what it explains (a COPY writes its file): what follows EXPLAIN must be a query too.
+      if (statement.statementType === StatementType.EXPLAIN) await checkExplained(connection, sql, extracted.count, i + 1)
       if (!READ_ONLY_TYPES.has(statement.statementType)) {
         const kind = statementKind(statement.statementType)
         const pivot = statement.statementType === StatementType.CREATE && /\bPIVOT\b/i.test(sql) ? "; a PIVOT without an IN list creates a type first: list the values, PIVOT ... ON col IN (...)" : ""
@@ -244,10 +294,90 @@ export const prepareReadOnly = async (connection: DuckDBConnection, sql: string)
 }
 
 /**
+ * Refuses an EXPLAIN unless the statement it explains is itself a query: `EXPLAIN ANALYZE` (also
+ * `EXPLAIN (ANALYZE)`) runs it. The statement is found in the text, after `EXPLAIN`, its `ANALYZE` /
+ * `VERBOSE` words and its `(options)`, with comments skipped as DuckDB does (nested block comments
+ * too), and is prepared on its own. So that the text is surely DuckDB's statement, an EXPLAIN has to be
+ * the batch's only statement.
+ */
+const checkExplained = async (connection: DuckDBConnection, sql: string, count: number, statement: number): Promise<void> => {
+  if (count !== 1) throw new ReadOnlyRefusal(statement, "EXPLAIN", "an EXPLAIN runs only as the only statement of the SQL given")
+  const inner = explainedStatement(sql)
+  if (inner === undefined) throw new ReadOnlyRefusal(statement, "EXPLAIN", "the statement it explains could not be told apart from EXPLAIN's options")
+  let extracted
+  try {
+    extracted = await connection.extractStatements(inner)
+  } catch (e) {
+    throw new ReadOnlyRefusal(statement, "EXPLAIN", `the statement it explains does not parse on its own (${firstLine(errorMessage(e))})`)
+  }
+  if (extracted.count !== 1) throw new ReadOnlyRefusal(statement, "EXPLAIN", "it must explain exactly one statement")
+  let p: DuckDBPreparedStatement
+  try {
+    p = await extracted.prepare(0)
+  } catch (e) {
+    const message = errorMessage(e)
+    if (message.startsWith("Permission Error")) throw new ReadOnlyRefusal(statement, "EXPLAIN", `it reads or writes a file it may not (${firstLine(message)})`)
+    throw e
+  }
+  try {
+    if (p.statementType === StatementType.EXPLAIN) return await checkExplained(connection, inner, 1, statement)
+    if (p.statementType !== StatementType.SELECT) {
+      throw new ReadOnlyRefusal(statement, `EXPLAIN ${statementKind(p.statementType)}`, "EXPLAIN ANALYZE runs the statement it explains, and only queries run (SELECT, FROM, WITH, VALUES, DESCRIBE, SUMMARIZE, SHOW)")
+    }
+  } finally {
+    p.destroySync()
+  }
+}
+
+/** Skips whitespace and comments (`--` to the end of the line; `/* ... *\/`, nested as DuckDB nests them) from `i`. */
+const skipSpace = (sql: string, i: number): number => {
+  for (;;) {
+    while (i < sql.length && /\s/.test(sql[i]!)) i++
+    if (sql.startsWith("--", i)) {
+      const end = sql.indexOf("\n", i)
+      i = end < 0 ? sql.length : end + 1
+    } else if (sql.startsWith("/*", i)) {
+      let depth = 1
+      i += 2
+      while (i < sql.length && depth > 0) {
+        if (sql.startsWith("/*", i)) (depth++, (i += 2))
+        else if (sql.startsWith("*/", i)) (depth--, (i += 2))
+        else i++
+      }
+      if (depth > 0) return sql.length
+    } else return i
+  }
+}
+
+/**
+ * The text of the statement an `EXPLAIN` explains (`sql` holding just that EXPLAIN), or undefined when
+ * it does not start `EXPLAIN [ANALYZE|ANALYSE] [VERBOSE] [(options)]` in a form read here.
+ */
+export const explainedStatement = (sql: string): string | undefined => {
+  let i = skipSpace(sql, 0)
+  const word = () => /^[A-Za-z_]+/.exec(sql.slice(i))?.[0]?.toUpperCase()
+  if (word() !== "EXPLAIN") return undefined
+  i = skipSpace(sql, i + "EXPLAIN".length)
+  for (let w = word(); w === "ANALYZE" || w === "ANALYSE" || w === "VERBOSE"; w = word()) i = skipSpace(sql, i + w.length)
+  if (sql[i] === "(") {
+    const options = /^\(([A-Za-z0-9_\s,'"]*)\)/.exec(sql.slice(i))
+    const after = options === null ? undefined : skipSpace(sql, i + options[0].length)
+    // `EXPLAIN (SELECT 1)` explains a parenthesised query, not options.
+    if (after !== undefined && after < sql.length && !/^(select|with|from|values|table)\b/i.test(options![1]!.trim())) i = after
+  }
+  const inner = sql.slice(i)
+  return inner.trim() === "" ? undefined : inner
+}
+
+/**
  * The first keyword of the `index`th statement in `sql`, for messages when DuckDB refuses a statement before
  * its type is known: statements split at semicolons outside quotes and comments.
  */
-const statementHead = (sql: string, index: number): string | undefined => {
+const statementHead = (sql: string, index: number): string | undefined =>
+  /^\s*\(?\s*([A-Za-z]+)/.exec(splitStatements(sql)[index] ?? "")?.[1]?.toUpperCase()
+
+/** The statements of `sql`, split at semicolons outside quotes and comments (comments become spaces). */
+export const splitStatements = (sql: string): ReadonlyArray<string> => {
   const statements: Array<string> = []
   let current = ""
   for (let i = 0; i < sql.length; i++) {
@@ -271,7 +401,7 @@ const statementHead = (sql: string, index: number): string | undefined => {
     } else current += ch
   }
   if (current.trim() !== "") statements.push(current)
-  return /^\s*\(?\s*([A-Za-z]+)/.exec(statements[index] ?? "")?.[1]?.toUpperCase()
+  return statements
 }
 
 const firstLine = (s: string) => s.split("\n")[0]!.replace(/^Permission Error: /, "")

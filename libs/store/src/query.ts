@@ -3,7 +3,7 @@ import { join, resolve, sep } from "node:path"
 import { JsonDuckDBValueConverter, type DuckDBConnection } from "@duckdb/node-api"
 import { Effect } from "effect"
 import { QueryError } from "./errors.ts"
-import { DuckDb, errorMessage, prepareReadOnly, ReadOnlyRefusal } from "#dag"
+import { DuckDb, errorMessage, prepareReadOnly, ReadOnlyRefusal, splitStatements, streamFailed, streamFailureMessage } from "#dag"
 import { datasetDir, resolveVersion, versionDir } from "./layout.ts"
 import { allFiles, type Manifest } from "./manifest.ts"
 import { listVersions } from "./versions.ts"
@@ -173,6 +173,13 @@ export const streamQuery = (dataDir: string, name: string, sql: string, sink: Qu
               await sink.rows(converted)
             }
             rows += chunk.rowCount
+          }
+          // An empty chunk also ends a query that failed part-way: that must not pass for the whole result.
+          if (streamFailed(result)) {
+            const statements = splitStatements(sql)
+            const text = prepared.length === 1 ? sql : statements.length === prepared.length ? statements.at(-1)! : undefined
+            const why = text === undefined ? "DuckDB stopped the query with an error part-way through its result" : await streamFailureMessage(c, text)
+            throw new Error(`${why} (after ${rows.toLocaleString("en-US")} rows; the output is incomplete)`)
           }
         } finally {
           for (const p of prepared) p.destroySync()
