@@ -514,7 +514,9 @@ const runRowStage = (
     const processRow = (row: unknown, batch: number, size: number): Effect.Effect<RowDone, StageFailed> => {
       const t = tallies()
       const ctx: StageContext<unknown> = { ...ctxBase, reject: t.reject, count: t.count }
-      return slots.withPermit(Effect.suspend(() => stage.process(row, ctx))).pipe(
+      // The permit was taken when the row was handed over (see below); it is given back as the row ends.
+      return Effect.suspend(() => stage.process(row, ctx)).pipe(
+        Effect.ensuring(slots.release(1)),
         Effect.mapError((e) => {
           if (e instanceof StageFailed) return e
           const record = nameOf(row)
@@ -548,6 +550,10 @@ const runRowStage = (
         const before = finished.get(index)
         return before !== undefined ? Stream.succeed<RowDone | PartStats | { row: unknown; batch: number; size: number }>(before) : Stream.fromIterable(rows.map((row) => ({ row, batch: index, size: rows.length })))
       }),
+      // A row is handed to the ordered stage below only once it has a window permit, so the rows waiting
+      // for one wait here, as a stream that is not pulled, not as thousands of parked fibers (waking one of
+      // those costs a scan of them all).
+      Stream.tap((item) => ("row" in item ? slots.take(1) : Effect.void)),
       Stream.mapEffect((item): Effect.Effect<RowDone | PartStats, StageFailed> => ("row" in item ? processRow(item.row, item.batch, item.size) : Effect.succeed(item as PartStats)), {
         concurrency: reorder
       }),

@@ -60,6 +60,9 @@ export class ResponseCache extends Context.Service<ResponseCache, ResponseCacheS
   static readonly layer = (path: string): Layer.Layer<ResponseCache, CacheError> => Layer.effect(ResponseCache, openCache(path))
 }
 
+/** How long a group commit gathers answers: at most one fsync per this many milliseconds. */
+const COMMIT_EVERY_MS = 3
+
 interface Row {
   key: string
   raw: string
@@ -140,7 +143,8 @@ const openCache = (path: string) =>
         entries.length === 0
           ? Effect.void
           : Effect.callback<void, CacheError>((resume) => {
-              if (pending.length === 0) setImmediate(flush)
+              // A group gathers for COMMIT_EVERY_MS: each commit is an fsync that blocks this thread.
+              if (pending.length === 0) setTimeout(flush, COMMIT_EVERY_MS)
               pending.push({ entries, done: (error) => resume(error === undefined ? Effect.void : Effect.fail(fail(error))) })
             }),
       size: Effect.try({ try: () => Number((count.get() as { n: number }).n), catch: fail })

@@ -55,6 +55,8 @@ export interface ScriptedServerOptions {
   /** Headers sent with every completion, e.g. x-ratelimit-limit-requests. */
   readonly headers?: Readonly<Record<string, string>>
   readonly seed?: number
+  /** Keep every attempt in `log` (default true); a benchmark of millions of requests turns it off. */
+  readonly keepLog?: boolean
   /** Called as each attempt is answered (or dropped): a test can act at a point of the server's progress. */
   readonly onLogged?: (entry: LoggedRequest, log: ReadonlyArray<LoggedRequest>) => void
 }
@@ -81,6 +83,14 @@ export interface ScriptedServer {
   readonly inFlight: () => number
   /** TCP connections accepted so far (a client that reuses connections keeps this low). */
   readonly connections: () => number
+  /**
+   * The longest time a finished request's slot stayed unused: from an answer to the next request that
+   * arrived after it (answers with no request after them, at the end of a run, do not count). A client
+   * that keeps the server busy refills slots in milliseconds; one that waits for batches leaves them idle.
+   */
+  readonly longestRefillMs: () => number
+  /** Forgets the figures above (not the log), to measure a new phase. */
+  readonly resetFigures: () => void
   readonly close: () => Promise<void>
 }
 
@@ -105,6 +115,10 @@ export const startScriptedServer = (options: ScriptedServerOptions = {}): Promis
   let open = 0
   let maxOpen = 0
   let created = 0
+  // Times at which answered requests freed their slot, oldest first; each new arrival takes the oldest.
+  let freed: Array<number> = []
+  let freedHead = 0
+  let longestRefill = 0
 
   const acquire = (): Promise<void> | "full" => {
     if (options.capacity === undefined || working < options.capacity) {
@@ -140,7 +154,7 @@ export const startScriptedServer = (options: ScriptedServerOptions = {}): Promis
     const rng = rngFor(seed, "scripted-server", `${bodyHash}:${attempt}`)
     const entry = (status: LoggedRequest["status"], fault?: Fault, retryAfterMs?: number) => {
       const logged: LoggedRequest = { bodyHash, attempt, receivedAt, respondedAt: performance.now(), status, fault, retryAfterMs, body, authorization: req.headers.authorization }
-      log.push(logged)
+      if (options.keepLog !== false) log.push(logged)
       options.onLogged?.(logged, log)
     }
 
@@ -256,11 +270,17 @@ export const startScriptedServer = (options: ScriptedServerOptions = {}): Promis
       if (req.method === "POST" && path === "/v1/chat/completions") {
         open++
         maxOpen = Math.max(maxOpen, open)
+        if (freedHead < freed.length) longestRefill = Math.max(longestRefill, receivedAt - freed[freedHead++]!)
+        if (freedHead > 4096) {
+          freed = freed.slice(freedHead)
+          freedHead = 0
+        }
         let closed = false
         const done = () => {
           if (!closed) {
             closed = true
             open--
+            freed.push(performance.now())
           }
         }
         res.on("close", done)
@@ -289,6 +309,13 @@ export const startScriptedServer = (options: ScriptedServerOptions = {}): Promis
         maxInFlight: () => maxOpen,
         inFlight: () => open,
         connections: () => created,
+        longestRefillMs: () => longestRefill,
+        resetFigures: () => {
+          maxOpen = open
+          freed = []
+          freedHead = 0
+          longestRefill = 0
+        },
         close: () =>
           new Promise<void>((done) => {
             for (const res of stalled) res.destroy()

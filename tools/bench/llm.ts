@@ -1,0 +1,190 @@
+/**
+ * Model-layer benchmark: a row stage calling an OpenAI-compatible server through the whole model layer
+ * (flow controller, durable response cache, retries), against the scripted server in a process of its own.
+ * Each figure is a ratio measured in the same invocation:
+ *   instant  the server answers at once: the stage's request rate beside a plain closed-loop load generator
+ *            (the same number of requests, 256 at a time, Node's fetch); and pipeline CPU per request.
+ *   latency  every answer takes 2 s, server capacity 256: the rate beside the ideal 128 requests/s, and the
+ *            longest a freed slot waited for its next request (a dispatch gap).
+ *   tail     200 ms answers, 5% of them 20x slower: total time beside the ideal (the sum of latencies / 256).
+ *   memory   the instant server, streaming many rows (default 1M) at 256 in flight: peak memory (run alone).
+ *   node tools/bench/llm.ts [all|instant|latency|tail|memory] [requests]
+ */
+import { spawn, type ChildProcess } from "node:child_process"
+import { mkdtemp, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect, Layer, Schema, Stream } from "effect"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { DuckDb, Progress, rowStage, runPipeline, streamStage } from "#dag"
+import { FlowController, LanguageModel, ResponseCache, type ScriptedServerOptions } from "#llm"
+
+const CONCURRENCY = 256
+const which = process.argv[2] ?? "all"
+const requestsArg = process.argv[3] === undefined ? undefined : Number(process.argv[3])
+
+interface Served {
+  readonly url: string
+  readonly stats: () => Promise<{ answered: number; maxInFlight: number; longestRefillMs: number; connections: number }>
+  readonly reset: () => Promise<void>
+  readonly stop: () => void
+}
+
+const serve = (options: ScriptedServerOptions): Promise<Served> =>
+  new Promise((resolve, reject) => {
+    const child: ChildProcess = spawn(process.execPath, [join(import.meta.dirname, "llm-server.ts"), JSON.stringify({ models: ["bench"], ...options })], {
+      stdio: ["ignore", "pipe", "inherit"]
+    })
+    child.once("error", reject)
+    child.stdout!.once("data", (d: Buffer) => {
+      const { url, stats } = JSON.parse(d.toString()) as { url: string; stats: string }
+      resolve({
+        url,
+        stats: async () => (await fetch(stats)).json() as never,
+        reset: async () => void (await fetch(stats, { method: "POST" })).text(),
+        stop: () => void child.kill("SIGTERM")
+      })
+    })
+  })
+
+const body = (i: number) => ({ model: "bench", messages: [{ role: "user", content: `Question ${i}: what is ${i} + ${i}?` }], max_tokens: 16 })
+
+/** A plain closed-loop load generator: `concurrency` workers, each sending its next request as the last ends. */
+const plainLoad = async (url: string, requests: number): Promise<number> => {
+  let next = 0
+  const t0 = performance.now()
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = next++; i < requests; i = next++) {
+        const r = await fetch(`${url}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body(i + 10_000_000)) })
+        await r.json()
+      }
+    })
+  )
+  return performance.now() - t0
+}
+
+const Row = Schema.Struct({ id: Schema.String, i: Schema.Number })
+const Answer = Schema.Struct({ id: Schema.String, text: Schema.String })
+
+/** `requests` rows through a row stage that asks the model once per row; returns the stage's time and CPU. */
+const pipeline = async (url: string, requests: number) => {
+  const dir = await mkdtemp(join(tmpdir(), "autodidact-bench-llm-"))
+  const source = streamStage({
+    name: "rows",
+    version: 1,
+    inputs: [],
+    schema: Row,
+    config: { requests },
+    partRows: 20_000,
+    run: () => Stream.range(0, requests - 1).pipe(Stream.map((i) => ({ id: `r${i}`, i })))
+  })
+  const ask = rowStage<typeof Row.Type, "ask", typeof Answer.Type, object, never, LanguageModel>({
+    name: "ask",
+    version: 1,
+    inputs: ["rows"],
+    schema: Answer,
+    config: {},
+    batchSize: 1_000,
+    window: CONCURRENCY * 2,
+    process: (row) =>
+      Effect.gen(function* () {
+        const model = yield* LanguageModel
+        const [sample] = yield* Effect.orDie(model.sample({ messages: [{ role: "user", content: body(row.i).messages[0]!.content }], params: { max_tokens: 16 } }, 1))
+        return [{ id: row.id, text: sample!.text }]
+      })
+  })
+  const layer = Layer.mergeAll(
+    DuckDb.layer(),
+    Progress.silent,
+    LanguageModel.layer({ endpoints: [{ url }], model: "bench", timeoutMs: 120_000 }).pipe(
+      Layer.provide(Layer.mergeAll(FlowController.layer({ concurrency: CONCURRENCY }), ResponseCache.layer(join(dir, "responses.sqlite")), NodeHttpClient.layerUndici))
+    )
+  )
+  const cpu0 = process.cpuUsage()
+  const t0 = performance.now()
+  const result = await Effect.runPromise(runPipeline({ pipeline: "bench", stages: [source, ask], seed: 0, dataDir: dir }).pipe(Effect.provide(layer)))
+  const ms = performance.now() - t0
+  const cpu = process.cpuUsage(cpu0)
+  const stage = result.summary.stages.find((s) => s.name === "ask")!
+  await rm(dir, { recursive: true, force: true })
+  return { ms, stageMs: stage.duration_ms, rows: stage.rows_out, cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / requests }
+}
+
+const rate = (n: number, ms: number) => (n * 1000) / ms
+const fmt = (x: number, digits = 0) => x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
+
+const instant = async () => {
+  const requests = requestsArg ?? 20_000
+  const server = await serve({})
+  await plainLoad(server.url, 2_000) // warm both sides up
+  const plainMs = await plainLoad(server.url, requests)
+  await server.reset()
+  const p = await pipeline(server.url, requests)
+  const s = await server.stats()
+  server.stop()
+  const plainRate = rate(requests, plainMs)
+  const stageRate = rate(requests, p.stageMs)
+  console.log(`instant: ${fmt(requests)} requests at ${CONCURRENCY} in flight`)
+  console.log(`  plain load generator  ${fmt(plainRate)} requests/s`)
+  console.log(`  model stage           ${fmt(stageRate)} requests/s = ${fmt((100 * stageRate) / plainRate, 1)}% of plain (target 90%); most in flight ${s.maxInFlight}; ${s.connections} connections`)
+  console.log(`  pipeline CPU          ${fmt(p.cpuMsPerRequest, 3)} ms per request (engine, model layer, cache, parts)`)
+  return { requests, plainRate, stageRate, ratio: stageRate / plainRate, cpuMsPerRequest: p.cpuMsPerRequest, maxInFlight: s.maxInFlight }
+}
+
+const latency = async () => {
+  const requests = requestsArg ?? 2_560
+  const server = await serve({ latencyMs: 2_000, capacity: CONCURRENCY })
+  const p = await pipeline(server.url, requests)
+  const s = await server.stats()
+  server.stop()
+  const ideal = CONCURRENCY / 2
+  const achieved = rate(requests, p.stageMs)
+  console.log(`latency: ${fmt(requests)} requests of 2 s, server capacity ${CONCURRENCY}`)
+  console.log(`  model stage           ${fmt(achieved, 1)} requests/s = ${fmt((100 * achieved) / ideal, 1)}% of the ideal ${ideal} (target 95%)`)
+  console.log(`  longest dispatch gap  ${s.longestRefillMs} ms (target under 100); most in flight ${s.maxInFlight}`)
+  return { requests, achieved, ideal, ratio: achieved / ideal, longestRefillMs: s.longestRefillMs }
+}
+
+const tail = async () => {
+  const requests = requestsArg ?? 5_000
+  const server = await serve({ latencyMs: 200, slow: { fraction: 0.05, factor: 20 }, capacity: CONCURRENCY })
+  const p = await pipeline(server.url, requests)
+  const s = await server.stats()
+  server.stop()
+  // The ideal: every slot always busy, so the time is the sum of the latencies over the slots.
+  const idealMs = (requests * 200 * (0.95 + 0.05 * 20)) / CONCURRENCY
+  console.log(`tail: ${fmt(requests)} requests of 200 ms, 5% of them 20x slower`)
+  console.log(`  model stage           ${fmt(p.stageMs / 1000, 2)} s = ${fmt(p.stageMs / idealMs, 3)}x the ideal ${fmt(idealMs / 1000, 2)} s (target 1.1x); longest dispatch gap ${s.longestRefillMs} ms`)
+  return { requests, ms: p.stageMs, idealMs, ratio: p.stageMs / idealMs }
+}
+
+const memory = async () => {
+  const requests = requestsArg ?? 1_000_000
+  const server = await serve({})
+  const p = await pipeline(server.url, requests)
+  server.stop()
+  const peakMb = process.resourceUsage().maxRSS / 1024
+  console.log(`memory: ${fmt(requests)} rows at ${CONCURRENCY} in flight in ${fmt(p.ms / 1000, 1)} s: peak RSS ${fmt(peakMb)} MB (target 300)`)
+  return { requests, peakMb, seconds: p.ms / 1000 }
+}
+
+/** The model stage alone against the instant server: for profiling (node --cpu-prof). */
+const stage = async () => {
+  const requests = requestsArg ?? 20_000
+  const server = await serve({})
+  const p = await pipeline(server.url, requests)
+  server.stop()
+  console.log(`stage: ${fmt(rate(requests, p.stageMs))} requests/s, ${fmt(p.cpuMsPerRequest, 3)} ms CPU per request`)
+  return p
+}
+
+const scenarios: Record<string, () => Promise<unknown>> = { instant, latency, tail, memory, stage }
+const chosen = which === "all" ? ["instant", "latency", "tail"] : [which]
+const results: Record<string, unknown> = {}
+for (const name of chosen) {
+  const run = scenarios[name]
+  if (run === undefined) throw new Error(`unknown scenario "${name}"; one of all, ${Object.keys(scenarios).join(", ")}`)
+  results[name] = await run()
+}
+console.log(JSON.stringify(results))
