@@ -1,7 +1,7 @@
 import { Effect, Result, Schema, Stream } from "effect"
 import type { Task } from "#core"
 import { errorMessage, mapStage, NO_ROW, streamStage, type NoRow } from "#dag"
-import { BadSeedRow, DEFAULT_BAD_ROW_HINT, MAX_LEADING_BAD_ROWS, NotASeedFile, WHOLE_ROW, decodeGsm8k, firstBadRow, isMalformed, judgeRow, leadingBadRows, readRawRows } from "#math"
+import { BadSeedRow, DEFAULT_BAD_ROW_HINT, WHOLE_ROW, decodeGsm8k, isMalformed, judgeRow, readRawRows, seedFileGuard } from "#math"
 import { fileDigest } from "#store"
 import { VerifiedTask } from "./rows.ts"
 
@@ -30,22 +30,14 @@ export const seedsStage = (config: SeedStageConfig) =>
     description: "seed problems read from the seed file",
     run: (ctx) => {
       const seen = new Set<string>()
-      const leading = leadingBadRows()
-      let firstBad = ""
+      const leading = seedFileGuard(config.file)
       return readRawRows(config.file, { formats: ["gsm8k"] }).pipe(
         Stream.mapEffect((raw) =>
           Effect.gen(function* () {
             const bad = (error: BadSeedRow) => {
               if (config.onBadRows === "fail") return Effect.fail(error)
-              if (firstBad === "") firstBad = firstBadRow(error)
-              if (leading.bad(`bad_row:${error.field}`)) {
-                return Effect.fail(new NotASeedFile({
-                  file: config.file,
-                  rows: MAX_LEADING_BAD_ROWS,
-                  reasons: leading.reasons().map(([reason, rows]) => ({ reason, rows })),
-                  first: firstBad
-                }))
-              }
+              const garbage = leading.bad(error, `bad_row:${error.field}`)
+              if (garbage !== undefined) return Effect.fail(garbage)
               return Effect.sync(() => {
                 ctx.reject(`bad_row:${error.field}`, { id: `${error.file}:${error.line}`, detail: { message: error.message } })
                 // Lets the engine write rejects part by part: a file of mostly bad rows never piles them up.

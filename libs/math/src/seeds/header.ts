@@ -1,4 +1,4 @@
-import { type BadSeedRow, SeedHeaderError, WHOLE_ROW } from "./errors.ts"
+import { type BadSeedRow, NotASeedFile, SeedHeaderError, WHOLE_ROW } from "./errors.ts"
 
 export type SeedFormat = "gsm8k" | "self-instruct"
 
@@ -62,3 +62,22 @@ export const leadingBadRows = (limit: number = MAX_LEADING_BAD_ROWS) => {
 /** A bad row as NotASeedFile quotes it: where and what, without the per-row advice. */
 export const firstBadRow = (error: BadSeedRow): string =>
   `line ${error.line}${error.field === WHOLE_ROW ? "" : ` field "${error.field}"`}: ${error.reason}`
+
+/**
+ * The "give up on garbage" rule for one read of a seed file, shared by `readSeeds` and the build's `seeds`
+ * stage: `bad` records a bad row under a reason (its field by default) and gives back the NotASeedFile to
+ * fail with once `limit` rows have been bad with no good row before them, quoting the first bad row and the
+ * reasons; `good` disarms it for the rest of the file.
+ */
+export const seedFileGuard = (file: string, limit: number = MAX_LEADING_BAD_ROWS) => {
+  const leading = leadingBadRows(limit)
+  let first = ""
+  return {
+    good: (): void => leading.good(),
+    bad: (error: BadSeedRow, reason: string = error.field): NotASeedFile | undefined => {
+      if (first === "") first = firstBadRow(error)
+      if (!leading.bad(reason)) return undefined
+      return new NotASeedFile({ file, rows: limit, reasons: leading.reasons().map(([r, rows]) => ({ reason: r, rows })), first })
+    }
+  }
+}

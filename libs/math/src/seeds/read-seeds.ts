@@ -1,7 +1,7 @@
 import type { Task } from "#core"
 import { Effect, Ref, Result, Stream } from "effect"
-import { BadSeedRow, DEFAULT_BAD_ROW_HINT, NotASeedFile, type SeedReadError, UnknownSeedFormat, WHOLE_ROW } from "./errors.ts"
-import { firstBadRow, leadingBadRows, MAX_LEADING_BAD_ROWS, type SeedFormat } from "./header.ts"
+import { BadSeedRow, DEFAULT_BAD_ROW_HINT, type SeedReadError, UnknownSeedFormat, WHOLE_ROW } from "./errors.ts"
+import { seedFileGuard, type SeedFormat } from "./header.ts"
 import { decodeGsm8k } from "./gsm8k.ts"
 import { isMalformed, type RawRow, type SeedRow } from "./raw-row.ts"
 import { openRejectsFile, type RejectRecord, type RejectsFile } from "./rejects.ts"
@@ -97,20 +97,12 @@ export const readSeeds = (path: string, options: ReadSeedsOptions = {}): SeedRea
         : options.format
       const keptAt = new Map<string, number>()
       // Garbage (the wrong file) stops early rather than filling the rejects file row after row.
-      const leading = leadingBadRows()
-      let firstBad = ""
+      const leading = seedFileGuard(path)
 
       const reject = (error: BadSeedRow, row: unknown) => {
         if (policy === "fail") return Effect.fail(error)
-        if (firstBad === "") firstBad = firstBadRow(error)
-        if (leading.bad(error.field)) {
-          return Effect.fail(new NotASeedFile({
-            file: path,
-            rows: MAX_LEADING_BAD_ROWS,
-            reasons: leading.reasons().map(([reason, rows]) => ({ reason, rows })),
-            first: firstBad
-          }))
-        }
+        const garbage = leading.bad(error)
+        if (garbage !== undefined) return Effect.fail(garbage)
         return record({ file: path, line: error.line, field: error.field, reason: error.reason, row }).pipe(
           Effect.andThen(tally({ rejected: 1 })),
           Effect.as(undefined)
