@@ -76,8 +76,10 @@ export const verifiedStage = (input: string, options: { readonly onBadRows: "fai
   return mapStage({
     name: "verified",
     // 2: the judgement of `autodidact verify` (no expected answer taken from the row's own `####`), and
-    // --on-bad-rows for seeds that do not verify.
-    version: 2,
+    // --on-bad-rows for seeds that do not verify. 3: the review of the verifier after issue #9 (the final
+    // answer's ending, agreeing final answers, prose equations after ":" and "of", `//`, the question
+    // passed on for answers asked in cents).
+    version: 3,
     inputs: [input],
     schema: VerifiedTask,
     config,
@@ -85,7 +87,7 @@ export const verifiedStage = (input: string, options: { readonly onBadRows: "fai
     description: "tasks whose reference solution verifies",
     process: (batch: ReadonlyArray<VerifiedTask>, ctx) =>
       Effect.forEach(batch, (task) => {
-        const result = judgeRow(task.reference ?? "", { rounding: config.rounding })
+        const result = judgeRow(task.reference ?? "", { rounding: config.rounding, question: task.question })
         if (result.correct) {
           ctx.count(`verify/${task.origin}/passed`)
           return Effect.succeed([{ ...task, steps: result.steps.length }])

@@ -20,13 +20,33 @@ export interface NormalisedAnswer {
   readonly unit?: string
 }
 
+/**
+ * A number with its thousands grouped by spaces ("17 500", "$400 000", "1 234 567.5"; plain, no-break or
+ * narrow no-break spaces): the one definition that the final answer, the number written after an
+ * annotation, the numbers a step states and prose equations all read. It starts at no digit, point or
+ * comma and stops before a digit or a comma-and-digit, so "1,200 300" and "17 500,000" are not read as one.
+ */
+export const SPACED_NUMBER_SRC = String.raw`(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d|,\d)(?:\.\d+)?`
 /** Thousands grouped by commas ("1,200") or by spaces ("17 500", "$400 000"), plain digits, a leading-dot decimal. */
-const NUMBER_SRC = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+`
+const NUMBER_SRC = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d+)?|${SPACED_NUMBER_SRC}|\d+(?:\.\d+)?|\.\d+`
 const unspaced = (s: string): string => s.replace(/[ \u00a0\u202f]/g, "")
 const NUMERIC = new RegExp(String.raw`^([+-]?)\s*(${NUMBER_SRC})(?:\s*/\s*(${NUMBER_SRC}))?\s*(%|percent\b)?\s*(.*)$`, "i")
 const MIXED = /^([+-]?)(\d+)\s+(\d+)\s*\/\s*(\d+)\s*(.*)$/
 /** What may follow a number and still be a unit: words, degrees, primes, powers ("cm^2", "sq. ft."). */
 const UNIT = /^[A-Za-z°'"²³][A-Za-z°'"²³\s.\-/^0-9]*$/
+
+const SMALL_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+const TENS_WORDS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+/** A whole number from zero to ninety-nine in words ("three", "twenty-five", "forty two"). */
+export const NUMBER_WORDS_SRC = String.raw`\b(?:(${TENS_WORDS.join("|")})(?:[-\s](${SMALL_WORDS.slice(1, 10).join("|")}))?|(${SMALL_WORDS.join("|")}))\b`
+
+/** The value of a NUMBER_WORDS_SRC match. */
+export const numberWordValue = (m: RegExpMatchArray): number => {
+  const tens = m[1] ? TENS_WORDS.indexOf(m[1].toLowerCase()) : -1
+  return tens >= 0 ? (tens + 2) * 10 + (m[2] ? SMALL_WORDS.indexOf(m[2].toLowerCase()) : 0) : SMALL_WORDS.indexOf((m[3] ?? "").toLowerCase())
+}
+
+const WORDS_ANSWER = new RegExp(String.raw`^(?:${NUMBER_WORDS_SRC})\s*(.*)$`, "i")
 
 /** Rewrites the LaTeX that models put around answers into plain text. */
 const stripLatex = (s: string): string => {
@@ -106,6 +126,17 @@ export const normaliseAnswer = (raw: string): NormalisedAnswer => {
 }
 
 /**
+ * The number a final answer writes in words ("five", "Twenty-five apples."), or undefined. Not part of
+ * `normaliseAnswer`: only the verifier reads it, to check such an answer against the steps.
+ */
+export const answerInWords = (raw: string): Rational | undefined => {
+  const m = WORDS_ANSWER.exec(raw.trim().replace(/[.;,!]+$/, "").trim())
+  if (!m) return undefined
+  const rest = (m[4] ?? "").trim()
+  return rest === "" || UNIT.test(rest) ? R.fromBigInt(BigInt(numberWordValue(m))) : undefined
+}
+
+/**
  * Whether two final answers agree: numbers compare exactly as rationals (a percent sign is ignored, so
  * "50%" equals "50" but not "0.5"); anything else compares as cleaned text.
  */
@@ -127,10 +158,10 @@ export interface ExtractedAnswer {
   readonly span: Span
 }
 
-/** Content of the last `\boxed{…}` (or `\fbox{…}`), with nested braces. */
-const lastBoxed = (text: string): { raw: string; span: Span } | undefined => {
+/** Contents of every `\boxed{…}` (or `\fbox{…}`), with nested braces. */
+const allBoxed = (text: string): Array<{ raw: string; span: Span }> => {
   const re = /\\(?:boxed|fbox)\s*\{/g
-  let found: { raw: string; span: Span } | undefined
+  const found: Array<{ raw: string; span: Span }> = []
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const start = m.index + m[0].length
     let depth = 1
@@ -141,47 +172,63 @@ const lastBoxed = (text: string): { raw: string; span: Span } | undefined => {
       else if (c === "}") depth--
       i++
     }
-    if (depth === 0) found = { raw: text.slice(start, i - 1), span: { start, end: i - 1 } }
+    if (depth === 0) found.push({ raw: text.slice(start, i - 1), span: { start, end: i - 1 } })
   }
   return found
 }
 
-const lastMatch = (re: RegExp, text: string): RegExpExecArray | undefined => {
-  let last: RegExpExecArray | undefined
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) last = m
-  return last
+const HASH_ANSWER = /####[ \t]*([^\n]*)/g
+const ANSWER_IS = /the (?:final )?answer is:?[ \t]*([^\n]*)/gi
+
+const fromHash = (text: string, m: RegExpExecArray): ExtractedAnswer | undefined => {
+  if ((m[1] ?? "").trim() === "") return undefined
+  const start = m.index + m[0].length - (m[1] ?? "").length
+  const span = trimSpan(text, { start, end: m.index + m[0].length })
+  const raw = text.slice(span.start, span.end)
+  return { raw, answer: normaliseAnswer(raw), source: "hash", span }
 }
+
+const fromBoxed = (text: string, boxed: { raw: string; span: Span }): ExtractedAnswer | undefined => {
+  if (boxed.raw.trim() === "") return undefined
+  const span = trimSpan(text, boxed.span)
+  const raw = text.slice(span.start, span.end)
+  return { raw, answer: normaliseAnswer(raw), source: "boxed", span }
+}
+
+const fromAnswerIs = (text: string, m: RegExpExecArray): ExtractedAnswer | undefined => {
+  const body = m[1] ?? ""
+  if (body.trim() === "") return undefined
+  const start = m.index + m[0].length - body.length
+  // Drop the sentence's closing period but not a decimal point ("is 2.5." → "2.5").
+  const cut = body.replace(/\.\s*$/, "")
+  const span = trimSpan(text, { start, end: start + cut.length })
+  const raw = text.slice(span.start, span.end)
+  return { raw, answer: normaliseAnswer(raw), source: "answer_is", span }
+}
+
+const present = <A>(a: A | undefined): a is A => a !== undefined
 
 /**
  * The final answer of a solution: the last `#### X` line (GSM8K), else the last `\boxed{X}` (RISE), else
  * the last "The answer is: X" (LEMMA). Tolerant of "#### $1,200" where GSM8K's regex would stop at "$".
  */
 export const extractFinalAnswer = (text: string): ExtractedAnswer | undefined => {
-  const hash = lastMatch(/####[ \t]*([^\n]*)/g, text)
-  if (hash && (hash[1] ?? "").trim() !== "") {
-    const start = hash.index + hash[0].length - (hash[1] ?? "").length
-    const span = trimSpan(text, { start, end: hash.index + hash[0].length })
-    const raw = text.slice(span.start, span.end)
-    return { raw, answer: normaliseAnswer(raw), source: "hash", span }
-  }
-  const boxed = lastBoxed(text)
-  if (boxed && boxed.raw.trim() !== "") {
-    const span = trimSpan(text, boxed.span)
-    const raw = text.slice(span.start, span.end)
-    return { raw, answer: normaliseAnswer(raw), source: "boxed", span }
-  }
-  const is = lastMatch(/the (?:final )?answer is:?[ \t]*([^\n]*)/gi, text)
-  if (is && (is[1] ?? "").trim() !== "") {
-    const body = is[1] ?? ""
-    const start = is.index + is[0].length - body.length
-    // Drop the sentence's closing period but not a decimal point ("is 2.5." → "2.5").
-    const cut = body.replace(/\.\s*$/, "")
-    const span = trimSpan(text, { start, end: start + cut.length })
-    const raw = text.slice(span.start, span.end)
-    return { raw, answer: normaliseAnswer(raw), source: "answer_is", span }
-  }
-  return undefined
+  const hash = [...text.matchAll(HASH_ANSWER)].at(-1)
+  const boxed = allBoxed(text).at(-1)
+  const is = [...text.matchAll(ANSWER_IS)].at(-1)
+  return (hash && fromHash(text, hash)) ?? (boxed && fromBoxed(text, boxed)) ?? (is && fromAnswerIs(text, is))
 }
+
+/**
+ * Every final-answer phrase of a solution (each non-empty `#### X` line, `\boxed{X}` and "The answer is X"),
+ * in text order: a solution that states two different final answers is caught by comparing them.
+ */
+export const extractFinalAnswers = (text: string): ExtractedAnswer[] =>
+  [
+    ...[...text.matchAll(HASH_ANSWER)].map((m) => fromHash(text, m)),
+    ...allBoxed(text).map((b) => fromBoxed(text, b)),
+    ...[...text.matchAll(ANSWER_IS)].map((m) => fromAnswerIs(text, m))
+  ].filter(present).sort((a, b) => a.span.start - b.span.start)
 
 /**
  * GSM8K's reference extraction exactly: `#### (-?[0-9.,]+)` with commas removed, or undefined. Kept for

@@ -60,7 +60,14 @@ describe("evaluateExpression", () => {
     ["4*$5", "20"],
     ["  12 * 52  ", "624"],
     ["0.1+0.2", "0.3"],
-    ["5.", "5"]
+    ["5.", "5"],
+    // Python's floor division, as GSM8K's calculator ran it.
+    ["560//10", "56"],
+    ["180//3", "60"],
+    ["7//2", "3"],
+    ["-7//2", "-4"],
+    ["10-7//2*2", "4"],
+    ["1/2//1", "0"]
   ])("%s = %s", (src, expected) => {
     expect(value(src)).toBe(expected)
   })
@@ -161,6 +168,7 @@ describe("render and editing helpers", () => {
     expect(render(bin("/", two, num(R.rat("1/3"))))).toBe("2/(1/3)")
     expect(render(negate(num(R.rat("-3"))))).toBe("-(-3)")
     expect(render(percent(bin("+", two, three)))).toBe("(2+3)%")
+    expect(render(bin("//", two, bin("//", three, two)))).toBe("2//(3//2)")
   })
 
   it("substitutes numbers (symbolic variation) and re-evaluates", () => {

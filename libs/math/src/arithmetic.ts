@@ -3,7 +3,8 @@
  * Python `eval` on `0-9 * + - / . ( )`; here a tokenizer and a recursive-descent parser build an AST that is
  * evaluated exactly on rationals, so model-written text can never run code. Accepted beyond the original:
  * thousands separators (80,000), leading-dot decimals (.5), `x` `×` `·` `÷` `−` aliases, postfix percent
- * (20% = 20/100), `**`/`^` powers with small integer exponents, and a `$` before a number.
+ * (20% = 20/100), `**`/`^` powers with small integer exponents, and a `$` before a number. Python's floor division
+ * `//` (`<<560//10=56>>`) is read as in Python: the quotient rounded down.
  *
  * The AST keeps the source span of every literal and operator: symbolic variation (GSM-Symbolic) and error
  * injection (RISE) substitute numbers, change operators and delete or swap terms through it.
@@ -17,7 +18,7 @@ export interface Span {
   readonly end: number
 }
 
-export type BinOp = "+" | "-" | "*" | "/" | "^"
+export type BinOp = "+" | "-" | "*" | "/" | "//" | "^"
 
 /** Nodes built by code rather than parsed have no spans. */
 export type Expr =
@@ -55,7 +56,7 @@ export type ExpressionResult =
 
 type Token =
   | { readonly t: "num"; readonly value: Rational; readonly text: string; readonly span: Span }
-  | { readonly t: "op"; readonly op: "+" | "-" | "*" | "/" | "^" | "%"; readonly span: Span }
+  | { readonly t: "op"; readonly op: "+" | "-" | "*" | "/" | "//" | "^" | "%"; readonly span: Span }
   | { readonly t: "("; readonly span: Span }
   | { readonly t: ")"; readonly span: Span }
   | { readonly t: "end"; readonly span: Span }
@@ -112,6 +113,11 @@ const tokenize = (src: string): TokenizeResult => {
       i += 2
       continue
     }
+    if (c === "/" && src[i + 1] === "/") {
+      tokens.push({ t: "op", op: "//", span: { start: i, end: i + 2 } })
+      i += 2
+      continue
+    }
     const op = OP_ALIASES[c]
     if (op !== undefined) {
       tokens.push({ t: "op", op, span: { start: i, end: i + 1 } })
@@ -156,7 +162,7 @@ class ParseFailure {
 /**
  * Grammar (precedence low → high), Python-like so `-2**2` is -(2**2):
  *   sum     := product (("+" | "-") product)*
- *   product := unary (("*" | "/") unary)*
+ *   product := unary (("*" | "/" | "//") unary)*
  *   unary   := ("-" | "+") unary | power
  *   power   := postfix ("^" unary)?
  *   postfix := primary "%"*
@@ -188,7 +194,7 @@ const parseTokens = (tokens: Token[]): Expr => {
       }
       return left
     }
-  const product = level(() => unary(), "*", "/")
+  const product = level(() => unary(), "*", "/", "//")
   const sum = level(product, "+", "-")
   const unary = (): Expr => {
     const tok = peek()
@@ -262,6 +268,12 @@ export const parseExpression = (src: string): ParseResult => {
 
 // ---------------------------------------------------------------- evaluation
 
+/** The largest integer not above `a` (Python's `//` rounds down, so -7//2 is -4). */
+const floorOf = (a: Rational): Rational => {
+  const q = a.num / a.den
+  return R.fromBigInt(a.num < 0n && q * a.den !== a.num ? q - 1n : q)
+}
+
 /** Exact value of an AST; division by zero, huge powers and oversized values come back as errors. */
 export const evaluate = (expr: Expr): EvalResult => {
   const fail = (error: string, span?: Span): EvalResult =>
@@ -301,6 +313,10 @@ export const evaluate = (expr: Expr): EvalResult => {
           case "/": {
             const q = R.div(a, b)
             return q.ok ? guard(q.value, e.span) : fail(q.error, e.opSpan ?? e.span)
+          }
+          case "//": {
+            const q = R.div(a, b)
+            return q.ok ? guard(floorOf(q.value), e.span) : fail(q.error, e.opSpan ?? e.span)
           }
           case "^": {
             if (!R.isInteger(b)) return fail(`exponent ${R.toString(b)} is not an integer`, e.opSpan ?? e.span)
@@ -343,7 +359,7 @@ export const evaluateFloat = (expr: Expr): number => {
     case "bin": {
       const a = evaluateFloat(expr.left)
       const b = evaluateFloat(expr.right)
-      const v = expr.op === "+" ? a + b : expr.op === "-" ? a - b : expr.op === "*" ? a * b : expr.op === "/" ? a / b : a ** b
+      const v = expr.op === "+" ? a + b : expr.op === "-" ? a - b : expr.op === "*" ? a * b : expr.op === "/" ? a / b : expr.op === "//" ? Math.floor(a / b) : a ** b
       return Number.isFinite(v) ? v : Number.NaN
     }
   }
@@ -406,7 +422,7 @@ export const render = (expr: Expr, options: RenderOptions = {}): string => {
         }
         const left = wrap(e.left, precedence(e.left) < p)
         const rp = precedence(e.right)
-        const right = wrap(e.right, rp < p || (rp === p && (e.op === "-" || e.op === "/")))
+        const right = wrap(e.right, rp < p || (rp === p && (e.op === "-" || e.op === "/" || e.op === "//")))
         return `${left}${sp}${opText}${sp}${right}`
       }
     }

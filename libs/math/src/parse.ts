@@ -10,7 +10,7 @@
 import * as R from "./rational.ts"
 import type { Rational } from "./rational.ts"
 import { trimSpan, type Span } from "./arithmetic.ts"
-import { extractFinalAnswer } from "./answer.ts"
+import { extractFinalAnswer, SPACED_NUMBER_SRC } from "./answer.ts"
 import type { ExtractedAnswer } from "./answer.ts"
 import type { Step } from "#core"
 
@@ -62,7 +62,7 @@ const ANNOTATION = /<<([^<>]*)>>/g
 /** A number right after `>>`: optional `$` (or `\$`), thousands groups, decimals, a fraction, a percent. */
 const WRITTEN = /(\\?\$)?(-?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|-?\.\d+)(?:\/(\d+)(?![\d.]))?(%)?/y
 /** The same with thousands grouped by spaces ("$400 000", "17 500"); read only when it is the stated result. */
-const WRITTEN_SPACED = /(\\?\$)?(-?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,])(?:\.\d+)?)(%)?/y
+const WRITTEN_SPACED = new RegExp(String.raw`(\\?\$)?(-?${SPACED_NUMBER_SRC})(%)?`, "y")
 const STEP_MARKER = /^[ \t]*(?:#+[ \t]*)?\**Step[ \t]+\d+[ \t]*\**[ \t]*[:.]\**/gim
 const HASH_LINE = /^[ \t]*####.*$/gm
 

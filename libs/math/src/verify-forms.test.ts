@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest"
 import { verifySolution } from "./verify.ts"
 import type { VerifyCode } from "./verify.ts"
+import { judgeRow } from "./verify-rows.ts"
 
 type Row = readonly [form: string, solution: string, verdict: true | VerifyCode]
 
@@ -46,7 +47,26 @@ const WRONG: ReadonlyArray<Row> = [
   // Planted calculation errors (RISE/LEMMA) stay caught.
   ["planted wrong calculator result", "She makes 9 * 2 = $<<9*2=19>>19 a day.\n#### 19", "annotation_mismatch"],
   ["planted wrong written number", "She makes 9 * 2 = $<<9*2=18>>19 a day.\n#### 19", "written_mismatch"],
-  ["planted rounding the wrong way", "Each pays 100/3 = <<100/3=33.34>>33.34 dollars.\n#### 33.34", "annotation_mismatch"]
+  ["planted rounding the wrong way", "Each pays 100/3 = <<100/3=33.34>>33.34 dollars.\n#### 33.34", "annotation_mismatch"],
+  // Review after issue #9, item 1: a #### naming a number the last step only computes with.
+  ["#### names a prose operand of the last computation", "The farm has 3 * 10 = <<3*10=30>>30 cows.\nIt has 2 * 30 = <<2*30=60>>60 goats.\nTogether they have 10 sheep + 60 goats + 30 cows = <<10+60+30=100>>100 animals.\n#### 60", "unsupported_final_answer"],
+  ["#### names a number stated before the computation that uses it", "He reads 12 pages on Monday and 18 on Tuesday, so 50-12-18=<<50-12-18=20>>20 pages are left.\n#### 18", "unsupported_final_answer"],
+  ["#### names an earlier result restated in the last step", "He earns 5 * 4 = <<5*4=20>>20 dollars.\nHe had 20 dollars and spent 3 * 4 = <<3*4=12>>12 dollars on books.\n#### 20", "unsupported_final_answer"],
+  ["#### names an earlier operand restated in the last step", "Ten pens cost 10 * 2 = <<10*2=20>>20 dollars.\nSo 10 pens and a pad cost 20 + 5 = <<20+5=25>>25 dollars.\n#### 10", "unsupported_final_answer"],
+  ["#### names an operand written in words", "If thirty birds fly away, 75 - 30 = <<75-30=45>>45 birds remain.\n#### 30", "unsupported_final_answer"],
+  // Item 2: two final answers that disagree.
+  ["The answer is: 31 then #### 29", "He has 20 + 9 = <<20+9=29>>29 apples.\nThe answer is: 31\n#### 29", "conflicting_final_answers"],
+  ["\\boxed{31} then #### 29", "He has 20 + 9 = <<20+9=29>>29 apples, so \\boxed{31}.\n#### 29", "conflicting_final_answers"],
+  ["two #### lines", "He has 20 + 9 = <<20+9=29>>29 apples.\n#### 31\n#### 29", "conflicting_final_answers"],
+  ["The answer is 31, then a clause, then #### 29", "He has 20 + 9 = <<20+9=29>>29 apples.\nThe answer is 31, as he counted.\n#### 29", "conflicting_final_answers"],
+  // Item 3: a final answer that is not a number.
+  ["#### five where the steps compute 4", "He has 2+2=<<2+2=4>>4 apples.\n#### five", "unsupported_final_answer"],
+  ["#### banana", "He has 2+2=<<2+2=4>>4 apples.\n#### banana", "unsupported_final_answer"],
+  // Item 4: prose equations after a colon or after "of" that names a count, not a part.
+  ["Total: 3 + 4 = 8", "Total: 3 + 4 = 8 apples.\n#### 8", "equation_mismatch"],
+  ["a total of 5 + 3 = 9", "He bought a total of 5 + 3 = 9 fruits.\n#### 9", "equation_mismatch"],
+  // Item 6: a descending "range" after a word is still a subtraction.
+  ["5-2 = 4 after a word", "He has 5-2 = 4 apples left.\n#### 4", "equation_mismatch"]
 ]
 
 const RIGHT: ReadonlyArray<readonly [form: string, solution: string]> = [
@@ -101,7 +121,26 @@ const RIGHT: ReadonlyArray<readonly [form: string, solution: string]> = [
   // GSM8K roundings in annotations stay accepted.
   ["<<10/3=3.33>> in an annotation", "Each of the 3 friends pays 10/3 = $<<10/3=3.33>>3.33.\n#### 3.33"],
   ["<<25/6=4>> whole boxes", "He can fill 25/6=<<25/6=4>>4 full boxes.\n#### 4"],
-  ["a final answer that rounds the last value", "Each pays 100/3=<<100/3=33.333>>33.333 dollars.\nRounded, that is about it.\n#### 33.33"]
+  ["a final answer that rounds the last value", "Each pays 100/3=<<100/3=33.333>>33.333 dollars.\nRounded, that is about it.\n#### 33.33"],
+  // Review after issue #9: what the stricter ending still accepts.
+  ["a number stated after the last computation", "He pays 10 + 5 = <<10+5=15>>15 dollars and gets 5 back, so 10 in all.\n#### 10"],
+  ["the answer before 'because', not an operand", "She saves 45 dollars because 60 - 15 = <<60-15=45>>45\n#### 45"],
+  ["final-answer phrases that agree", "He has 20 + 9 = <<20+9=29>>29 apples, so \\boxed{29}.\nThe answer is 29, as he counted.\n#### 29"],
+  ["a phrase that goes on computing is not a second answer", "Each gallon is 8 pints, so the final answer is 15 gallons * 8 pints = <<15*8=120>>120 pints\n#### 120"],
+  ["#### in words that the steps reach", "He has 2+2=<<2+2=4>>4 apples.\n#### four"],
+  ["half of, a third of, percent of: parts, not claims", "Half of 60 = 30 and 1/3 of 60 = 20, and 50% of 60 = 30.\nSo 30 + 20 = <<30+20=50>>50.\n#### 50"],
+  ["floor division", "They last 560//10 = <<560//10=56>>56 nights\n#### 56"],
+  ["floor division in prose", "He fills 25 // 4 = 6 full boxes.\n#### 6"],
+  ["a range after a word labels an expression", "Weeks 1-2 took 20 + 30 = <<20+30=50>>50 hours.\nWeeks 3-4 took 40 + 40 = <<40+40=80>>80 hours.\nSubtract Weeks 1-2 from Weeks 3-4 = 80 - 50 = <<80-50=30>>30\n#### 30"]
+]
+
+/** Item 5 of the review: the question decides whether a dollar result answers "in cents". */
+const WITH_QUESTION: ReadonlyArray<readonly [form: string, question: string, solution: string, verdict: true | VerifyCode]> = [
+  ["asked in cents, ends on $0.50 after an annotation", "How much does each stick cost, in cents?", "Each stick costs 15/30 = $<<15/30=0.50>>0.50\n#### 50", true],
+  ["asked how many cents, ends on $0.25 in prose", "How many cents does each can cost?", "Each can costs 3/12 = $0.25\n#### 25", true],
+  ["not asked in cents", "How much does each stick cost?", "Each stick costs 15/30 = $<<15/30=0.50>>0.50\n#### 50", "unsupported_final_answer"],
+  ["asked in cents, but the result is not in dollars", "How many cents does each stick cost?", "Each stick costs 15/30 = <<15/30=0.50>>0.50 of the bag.\n#### 50", "unsupported_final_answer"],
+  ["asked in cents, a wrong number of cents", "How much does each stick cost, in cents?", "Each stick costs 15/30 = $<<15/30=0.50>>0.50\n#### 5", "unsupported_final_answer"]
 ]
 
 describe("verifySolution on written-out forms", () => {
@@ -113,6 +152,11 @@ describe("verifySolution on written-out forms", () => {
   it.each(RIGHT)("right: %s", (_form, solution) => {
     const r = verifySolution(solution)
     expect({ correct: r.correct, reason: r.reason }).toEqual({ correct: true, reason: undefined })
+  })
+
+  it.each(WITH_QUESTION)("with its question: %s", (_form, question, solution, verdict) => {
+    const r = judgeRow(solution, { question })
+    expect({ correct: r.correct, code: r.code }, r.reason).toEqual(verdict === true ? { correct: true, code: undefined } : { correct: false, code: verdict })
   })
 
   it("an expected answer does not override the steps: 31 expected, steps compute 29", () => {

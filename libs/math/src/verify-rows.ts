@@ -47,13 +47,17 @@ export interface VerifyRowsReport {
 }
 
 /**
- * The judgement of one GSM8K row `{answer, expected?}`: what `autodidact verify` reports for a row, and what
- * the build's `verified` stage requires of a seed's reference solution. Both call this one function, with
- * the row as it is, so the build can never accept a row that `verify` flags (issue #9): in particular no
- * `expected` is made up from the row's own `#### N`, which would only compare the answer with itself.
+ * The judgement of one GSM8K row `{question?, answer, expected?}`: what `autodidact verify` reports for a row,
+ * and what the build's `verified` stage requires of a seed's reference solution. Both call this one
+ * function, with the row as it is, so the build can never accept a row that `verify` flags (issue #9): in
+ * particular no `expected` is made up from the row's own `#### N`, which would only compare the answer with
+ * itself. The question is passed on when the row has one: a question asked "in cents" lets the steps end
+ * on a dollar amount.
  */
-export const judgeRow = (answer: string, options: { readonly expected?: string; readonly rounding?: RoundingRule } = {}): VerifyResult =>
-  verifySolution(answer, options)
+export const judgeRow = (
+  answer: string,
+  options: { readonly expected?: string; readonly rounding?: RoundingRule; readonly question?: string } = {}
+): VerifyResult => verifySolution(answer, options)
 
 const ROW_SHAPE = `each row must be {"question": "...", "answer": "<solution ending in #### N>", "expected"?: "N"}`
 
@@ -75,7 +79,11 @@ const checkRow = (file: string, line: number, row: unknown, rounding: RoundingRu
     else if (typeof r.expected === "number" && Number.isFinite(r.expected)) expected = String(r.expected)
     else return bad(`field "expected" must be a string or number`, "expected")
   }
-  const v = judgeRow(r.answer, { ...(expected !== undefined ? { expected } : {}), ...(rounding ? { rounding } : {}) })
+  const v = judgeRow(r.answer, {
+    ...(expected !== undefined ? { expected } : {}),
+    ...(rounding ? { rounding } : {}),
+    ...(typeof r.question === "string" ? { question: r.question } : {})
+  })
   return {
     ok: true,
     verdict: {

@@ -5,15 +5,23 @@
  *   2. the number written right after an annotation, when there is one, is that same result;
  *   3. every equation written in prose without an annotation (`12 + 5 = 17`, `2 - 8 = -6`) holds, when it
  *      parses as arithmetic (see "Claims in prose" below);
- *   4. the final answer (`#### N`, `\boxed{N}` or "The answer is N") is the result the solution ends on, and
- *      equals `expected` when one is given (an expected answer never overrides the steps). The result the
- *      solution ends on is found in the last step that states a number, the final-answer phrase itself
- *      ("The answer is 31", `\boxed{31}`) not counted: that step's last computation (an annotation or a
- *      prose equation): its value, the result stated or written for it, or a rounding of the value by the
- *      rule below; or a number the step states outside every computation, in digits or in words ("80% of
- *      the girls ... because 12/15=<<12/15=.8>>.8", "so 22 in all", "it took three days"). A `####` that
- *      names an earlier step's value, an operand, or another computation's result is not supported.
- * Steps without annotations are not errors: GSM8K references have many.
+ *   4. the final answer (`#### N`, `\boxed{N}` or "The answer is N"; the last `####`, else the last
+ *      `\boxed{}`, else the last "The answer is") is a number, in digits or in words ("#### five"); every
+ *      other final-answer phrase in the text that states a number states the same one ("The answer is: 31"
+ *      then "#### 29" is `conflicting_final_answers`); it equals `expected` when one is given (an expected answer never
+ *      overrides the steps); and it is the result the solution ends on. That result is found in the last
+ *      step that states a number, the final-answer phrases not counted. When the step computes (an
+ *      annotation or a prose equation), it is the last computation's value, the result stated or written for
+ *      it, or a rounding of the value by the rule below; or a number the step states after that computation
+ *      ("so 22 in all", "so it took three days"); or a number it states before it, in digits or words, that is
+ *      neither an operand of a computation (of this step or an earlier one) nor an earlier step's result
+ *      ("80% of the girls ... because 12/15=<<12/15=.8>>.8"): so the 160 of "20 sheep + 160 sheep + 80 sheep =
+ *      <<20+160+80=260>>260" or the 25 of "15 cups ... 25 cups ... 60-15-25=<<60-15-25=20>>20" is not an
+ *      ending. When the step computes nothing, it is any number the step states. When `question` is given
+ *      and asks "in cents" or "how many cents", a last computation written in dollars (`= $<<15/30=0.50>>0.50`,
+ *      `= $0.50`) also ends on 100 times its value (`#### 50`).
+ * Steps without annotations are not errors: GSM8K references have many. Expressions are those of
+ * `arithmetic.ts`, Python's floor division `//` included (`<<560//10=56>>`).
  *
  * Rounding rule ("gsm8k", the default). GSM8K annotators round repeating and long results
  * (`<<10/3=3.33>>`, `<<2/3=0.67>>`, `<<100/3=33>>`). A stated result with k decimals (k = 0 for an
@@ -33,10 +41,13 @@
  * `10/3 = 3` and `10/3 = 3.33` are wrong there, unlike in an annotation, where GSM8K's annotators rounded.
  * A step that says it rounds or approximates ("rounded", "about", "approximately", `≈`, `~`) is judged with
  * the rounding rule instead. Only pure arithmetic is read: an equation whose side is not a number or an
- * expression of numbers (`2 hours = 120 minutes`, `3x + 2 = 11`), that is cut by a word
- * (`20% of 50 = 10`), or that has no operator on either side is not a claim the verifier can check and is
- * skipped, and so is algebra (`150 = 10+4c`), a mixed number (`4 / 3 = 1 and 1/3`), a clock time, and a
- * number that labels an expression (`Week 2 = 35 + 35`). In a chain, `a = b op c` also passes when `b`
+ * expression of numbers (`2 hours = 120 minutes`, `3x + 2 = 11`), that is cut by an operator word
+ * (`3 times 50 = 150`, or "of" after a number, percent or fraction: `20% of 50 = 10`, `half of 60 = 30`,
+ * `1/3 of 60 = 20`), or that has no operator on either side is not a claim the verifier can check and is
+ * skipped, and so is algebra (`150 = 10+4c`), a mixed number (`4 / 3 = 1 and 1/3`), a clock time (a colon
+ * right after a digit: `6:00+48=6:48`), a number that labels an expression (`Week 2 = 35 + 35`) and a range
+ * after a word (`Weeks 1-2 = 96 - 70`). Any other word or a colon before an equation does not exempt it:
+ * `a total of 5 + 3 = 9` and `Total: 3 + 4 = 8` are wrong claims. In a chain, `a = b op c` also passes when `b`
  * equals `a` (the text continuing from a result). GSM8K's prose conventions are read as meant: a fraction
  * after a division is one number (`25 / 1/3 = 75`), `x 100%` means times 100 (`.4 x 100% = 40%`), a
  * right side in cents or a step counting in thousands is scaled (`$1 / 2 = 50 cents`). A step that counts
@@ -48,9 +59,10 @@
  */
 import * as R from "./rational.ts"
 import type { Rational } from "./rational.ts"
-import { evaluateExpression, evaluateFloat } from "./arithmetic.ts"
+import { evaluateExpression, evaluateFloat, literals } from "./arithmetic.ts"
 import type { Expr, Span } from "./arithmetic.ts"
-import { answersEqual } from "./answer.ts"
+import { answerInWords, answersEqual, extractFinalAnswers, normaliseAnswer, NUMBER_WORDS_SRC, numberWordValue, SPACED_NUMBER_SRC } from "./answer.ts"
+import type { ExtractedAnswer } from "./answer.ts"
 import { parseSolution, toCoreSteps } from "./parse.ts"
 import type { Annotation, ParsedSolution, ParsedStep } from "./parse.ts"
 import type { Step } from "#core"
@@ -65,11 +77,14 @@ export type VerifyCode =
   | "final_answer_mismatch"
   | "no_final_answer"
   | "unsupported_final_answer"
+  | "conflicting_final_answers"
 
 export interface VerifyOptions {
   /** The known correct answer; any numeric form ("1,200", "$1200.00", "1200 dollars"). */
   readonly expected?: string
   readonly rounding?: RoundingRule
+  /** The problem, when known: a question that asks "in cents" lets a dollar result end the steps (see above). */
+  readonly question?: string
 }
 
 export interface AnnotationCheck {
@@ -156,31 +171,31 @@ const matchStated = (value: Rational, stated: string, mode: MatchMode, float?: n
 /** Numbers in digits: a minus sign counts when it does not follow a digit or a word ("2 - 8 = -6" has -6). */
 const DIGITS_IN_TEXT = /([-\u2212])?(\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)/g
 /** Thousands grouped with spaces ("400 000", "17 500"); each group is also read on its own. */
-const SPACED_IN_TEXT = /(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)(?:\.\d+)?/g
-const SMALL_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
-const TENS_WORDS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-const WORDS_IN_TEXT = new RegExp(
-  String.raw`\b(?:(${TENS_WORDS.join("|")})(?:[-\s](${SMALL_WORDS.slice(1, 10).join("|")}))?|(${SMALL_WORDS.join("|")}))\b`,
-  "gi"
-)
+const SPACED_IN_TEXT = new RegExp(SPACED_NUMBER_SRC, "g")
+const WORDS_IN_TEXT = new RegExp(NUMBER_WORDS_SRC, "gi")
+
+/** A number a text states, and where it starts. */
+interface StatedNumber {
+  readonly value: Rational
+  readonly at: number
+}
 
 /** Every number a text states: digits (with their sign), space-grouped thousands, and number words. */
-const numbersIn = (text: string): Rational[] => {
-  const out: Rational[] = []
+const numbersIn = (text: string): StatedNumber[] => {
+  const out: StatedNumber[] = []
   for (const m of text.matchAll(DIGITS_IN_TEXT)) {
     const before = text[(m.index ?? 0) - 1] ?? " "
     const signed = m[1] !== undefined && !/[\w).]/.test(before)
     const r = R.parseRational(m[2] ?? "")
-    if (r.ok) out.push(signed ? R.neg(r.value) : r.value)
+    if (r.ok) out.push({ value: signed ? R.neg(r.value) : r.value, at: m.index ?? 0 })
   }
   for (const m of text.matchAll(SPACED_IN_TEXT)) {
     const r = R.parseRational(m[0].replace(/[ \u00a0\u202f]/g, ""))
-    if (r.ok) out.push(r.value)
+    if (r.ok) out.push({ value: r.value, at: m.index ?? 0 })
   }
   for (const m of text.matchAll(WORDS_IN_TEXT)) {
-    const tens = m[1] ? TENS_WORDS.indexOf(m[1].toLowerCase()) : -1
-    const n = tens >= 0 ? (tens + 2) * 10 + (m[2] ? SMALL_WORDS.indexOf(m[2].toLowerCase()) : 0) : SMALL_WORDS.indexOf((m[3] ?? "").toLowerCase())
-    if (n >= 0) out.push(R.fromBigInt(BigInt(n)))
+    const n = numberWordValue(m)
+    if (n >= 0) out.push({ value: R.fromBigInt(BigInt(n)), at: m.index ?? 0 })
   }
   return out
 }
@@ -256,8 +271,15 @@ export interface EquationCheck {
  * as "times" only between numbers ("3 x 4"), so "3x + 2" and "x = 5" are algebra, not arithmetic.
  */
 const ARITHMETIC_RUN = /(?:[0-9.,$%+*/×÷·⋅^()=\u2212\u2013 \t-]|(?<=[\d)][ \t]*)[xX](?=[ \t]*[\d($.]))+/g
-/** A word that makes the number next to it an operand of more than the run shows ("20% of 50 = 10"). */
-const OPERATOR_WORD_BEFORE = /\b(?:of|times|by|plus|minus|over|divided|multiplied|per|than|into|less|more|from|half|twice|double|triple)[ \t]*$/i
+/** A word that makes the number next to it an operand of more than the run shows ("3 times 50 = 150"). */
+const OPERATOR_WORD_BEFORE = /\b(?:times|by|plus|minus|over|divided|multiplied|per|than|into|less|more|from|half|twice|double|triple)[ \t]*$/i
+/**
+ * "of" after a number, a percent or a fraction is a product ("20% of 50 = 10", "half of 60 = 30", "1/3 of 60
+ * = 20"); after anything else ("a total of 5 + 3 = 9") it only names what the equation counts.
+ */
+const PART_OF_BEFORE = /(?:\d|%|\b(?:half|halves|thirds?|quarters?|fourths?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?|hundredths?|percent|dozens?))[ \t]+of[ \t]*$/i
+/** A range after a word labels what follows ("Weeks 1-2 = 96 - 70"), it is not a subtraction. */
+const RANGE_LABEL = /^(\d+)[-\u2013](\d+)$/
 const OPERATOR_WORD_AFTER = /^[ \t]*(?:of|times|by|plus|minus|over|divided|multiplied|per|percent|squared|cubed)\b/i
 /** A step that says its numbers are rounded or approximate is judged with the rounding rule. */
 const APPROXIMATE = /≈|~|\babout\b|\bapprox|\baround\b|\broughly\b|\bround(?:ed|s|ing)?\b|\bnearly\b|\balmost\b|\bestimate|\bremainder\b|\bfull\b|\bwhole\b/i
@@ -321,10 +343,13 @@ const checkEquations = (step: ParsedStep, rounding: RoundingRule): EquationCheck
       if (left.text === "" || right.text === "") continue
       const last = i + 2 === sides.length
       // Cut by a word, a mixed number, a clock time, or an operand the run could not read ("¾ x 3/3 = 9/12").
-      if (i === 0 && (OPERATOR_WORD_BEFORE.test(before) || MIXED_BEFORE.test(before) || /(?::|[xX×*/+÷-][ \t]*)$/.test(before))) continue
+      // A colon is cut only in a clock time ("6:00+48=6:48"); "Total: 3 + 4 = 8" is a claim.
+      if (i === 0 && (OPERATOR_WORD_BEFORE.test(before) || PART_OF_BEFORE.test(before) || MIXED_BEFORE.test(before) || /(?:\d:|[xX×*/+÷-][ \t]*)$/.test(before))) continue
       if (last && (OPERATOR_WORD_AFTER.test(after) || MIXED_AFTER.test(after) || /^:/.test(after))) continue
       // Glued to a letter: algebra ("100/5 = 5A/5", "D3 = 2*322", "26=5+3x").
       if (/[A-Za-z]/.test(text[left.start - 1] ?? "") || /[A-Za-z]/.test(text[right.end] ?? "")) continue
+      const range = i === 0 ? RANGE_LABEL.exec(left.text) : null
+      if (range && Number(range[1]) < Number(range[2]) && /[A-Za-z][ \t]*$/.test(text.slice(0, left.start))) continue
       // A side that starts with a binary operator lost its operand to a word ("… flat rate - $45 = …").
       if (/^(?:[+*/×÷·⋅^]|[-\u2212]\s)/.test(left.text) || /[+\-*/×÷·⋅^\u2212(]$/.test(right.text)) continue
       // Clock times and codes ("0900-0130 = 0730").
@@ -370,7 +395,7 @@ const checkEquations = (step: ParsedStep, rounding: RoundingRule): EquationCheck
 /** A side of a prose equation, its thousands grouped by spaces or not ("$80 000 x 20/100 = $16 000"). */
 const evaluateSide = (text: string): ReturnType<typeof evaluateExpression> => {
   const e = evaluateExpression(text)
-  const joined = text.replace(/(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,])/g, (m) => m.replace(/[ \u00a0\u202f]/g, ""))
+  const joined = text.replace(new RegExp(SPACED_NUMBER_SRC, "g"), (m) => m.replace(/[ \u00a0\u202f]/g, ""))
   return e.ok || joined === text ? e : evaluateExpression(joined)
 }
 
@@ -401,11 +426,30 @@ const leftReadings = (
 /** The final-answer phrases inside steps: they restate an answer, they do not support it. */
 const ANSWER_PHRASE = /\\(?:boxed|fbox)\s*\{(?:[^{}]|\{[^{}]*\})*\}|the (?:final )?answer is:?[^\n]*/gi
 
+/** A computation in a step: an annotation (with the prose expression before it) or a prose equation. */
+interface Computation {
+  /** Where it starts and ends in the solution text. */
+  readonly start: number
+  readonly end: number
+  readonly value: Rational
+  /** The results written for it: an annotation's stated result and the number after it, an equation's right side. */
+  readonly stated: readonly Rational[]
+  /** The numbers it computes with. */
+  readonly operands: readonly Rational[]
+  /** Its result is written as a dollar amount ("$<<15/30=0.50>>0.50", "15/30 = $0.50"). */
+  readonly dollars: boolean
+}
+
 interface Ending {
   readonly step: number
   /** The last computation's exact value, when the step computes. */
   readonly computed?: Rational
+  /** The last computation's value and the results written for it; empty when the step computes nothing. */
+  readonly results: readonly Rational[]
+  /** Every number the final answer may name: the results, and the numbers the step states that may (see `endingOf`). */
   readonly values: readonly Rational[]
+  /** The last computation's result is a dollar amount. */
+  readonly dollars: boolean
 }
 
 /** Where the prose expression in front of an annotation starts ("192 - 144 = <<…>>"): its operands. */
@@ -418,39 +462,91 @@ const proseBefore = (text: string, at: number): number => {
   return i
 }
 
+const operandsOf = (expr: string): Rational[] => {
+  const e = evaluateSide(expr)
+  return e.ok ? literals(e.ast).map((l) => l.value) : []
+}
+
+/** The computations of one step, in text order. */
+const computationsOf = (text: string, step: ParsedStep, checks: readonly AnnotationCheck[], equations: readonly EquationCheck[]): Computation[] => {
+  const offset = step.span.start
+  return [
+    ...checks.flatMap((c) => {
+      if (c.step !== step.index || !c.value) return []
+      const a = c.annotation
+      const written = a.written
+      return [{
+        start: offset + proseBefore(step.text, a.span.start - offset),
+        end: written?.span.end ?? a.span.end,
+        value: c.value,
+        stated: [...(a.result !== undefined ? [numberOf(a.result)] : []), written?.value].filter((v): v is Rational => v !== undefined),
+        operands: operandsOf(a.expr),
+        dollars: /\$[ \t]*$/.test(text.slice(offset, a.span.start)) || (written !== undefined && text[written.span.start - 1] === "$")
+      }]
+    }),
+    ...equations.filter((e) => e.step === step.index).map((e) => ({
+      start: e.start,
+      end: e.end,
+      value: e.value,
+      stated: e.claimed ? [e.claimed] : [],
+      operands: [...operandsOf(e.left), ...(e.claimed ? [] : operandsOf(e.right))],
+      dollars: /^\\?\$/.test(e.right)
+    }))
+  ].sort((a, b) => a.start - b.start || a.end - b.end)
+}
+
 /**
- * The last step that states a number, and what it ends on (see the module comment): its last computation's
- * value and stated numbers, and the numbers the step states outside every computation and answer phrase.
+ * The last step that states a number, and what it ends on (see the module comment). When the step computes:
+ * its last computation's value and written results, any number (digits or words) stated after the last
+ * computation ("so 22 in all"), and a number stated before it that is neither an operand of a computation
+ * (in this step or an earlier one) nor the result of an earlier step ("80% of the girls ... because
+ * 12/15=<<12/15=.8>>.8", but not the 160 of "20 sheep + 160 sheep + 80 sheep = <<20+160+80=260>>260").
+ * When it computes nothing: every number it states.
  */
 const endingOf = (parsed: ParsedSolution, checks: readonly AnnotationCheck[], equations: readonly EquationCheck[]): Ending | undefined => {
+  const perStep = parsed.steps.map((step) => computationsOf(parsed.text, step, checks, equations))
   for (let i = parsed.steps.length - 1; i >= 0; i--) {
     const step = parsed.steps[i]!
     const offset = step.span.start
     const phrases = [...step.text.matchAll(ANSWER_PHRASE)].map((m) => ({ start: offset + (m.index ?? 0), end: offset + (m.index ?? 0) + m[0].length }))
-    const computations = [
-      ...checks.flatMap((c) =>
-        c.step === step.index && c.value
-          ? [{
-              start: offset + proseBefore(step.text, c.annotation.span.start - offset),
-              end: c.annotation.written?.span.end ?? c.annotation.span.end,
-              value: c.value,
-              stated: [
-                ...(c.annotation.result !== undefined ? [numberOf(c.annotation.result)] : []),
-                c.annotation.written?.value
-              ].filter((v): v is Rational => v !== undefined)
-            }]
-          : []
-      ),
-      ...equations.filter((e) => e.step === step.index).map((e) => ({ start: e.start, end: e.end, value: e.value, stated: e.claimed ? [e.claimed] : [] }))
-    ]
+    const computations = perStep[i]!
     const text = blank(step.text, offset, [...step.annotations.map((a) => a.span), ...computations, ...phrases])
     const stated = numbersIn(text)
-    const last = computations.reduce<(typeof computations)[number] | undefined>((a, c) => (a === undefined || c.end >= a.end ? c : a), undefined)
-    if (last) return { step: step.index, computed: last.value, values: [last.value, ...last.stated, ...stated] }
-    if (stated.length > 0) return { step: step.index, values: stated }
+    const last = computations.reduce<Computation | undefined>((a, c) => (a === undefined || c.end >= a.end ? c : a), undefined)
+    if (last) {
+      // An operand or an earlier result restated in prose is an input of the step, not what it ends on.
+      const excluded = [
+        ...computations.flatMap((c) => c.operands),
+        ...perStep.slice(0, i).flat().flatMap((c) => [c.value, ...c.stated, ...c.operands])
+      ]
+      const kept = stated.filter((n) => offset + n.at >= last.end || !excluded.some((x) => R.equals(x, n.value)))
+      const results = [last.value, ...last.stated]
+      return { step: step.index, computed: last.value, results, values: [...results, ...kept.map((n) => n.value)], dollars: last.dollars }
+    }
+    if (stated.length > 0) return { step: step.index, results: [], values: stated.map((n) => n.value), dollars: false }
   }
   return undefined
 }
+
+/** A question that asks for its answer in cents ("how much will each cost, in cents?", "how many cents"). */
+const ASKS_CENTS = /\b(?:in|how many) cents\b/i
+
+/**
+ * The number a final-answer phrase opens with when a clause follows ("The answer is 5, since …"); not when
+ * words follow, which may go on computing ("the final answer is 15 gallons * 8 pints = 120 pints").
+ */
+const LEADING_ANSWER = /^\s*((?:\\?\$)?\s*[-+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)\s*%?)(?=[,;:!?)])/
+
+/** A final-answer phrase's number: as normalised, in words, or the number it opens with. */
+const phraseValue = (a: ExtractedAnswer): Rational | undefined => {
+  if (a.answer.value !== undefined) return a.answer.value
+  const words = answerInWords(a.raw)
+  if (words !== undefined) return words
+  const lead = LEADING_ANSWER.exec(a.raw)
+  return lead ? normaliseAnswer(lead[1] ?? "").value : undefined
+}
+
+const SOURCE_NAME: Readonly<Record<ExtractedAnswer["source"], string>> = { hash: "####", boxed: "\\boxed{}", answer_is: "The answer is" }
 
 /** Verifies a GSM8K-style solution text; never throws. */
 export const verifySolution = (text: string, options: VerifyOptions = {}): VerifyResult => {
@@ -474,31 +570,54 @@ export const verifySolution = (text: string, options: VerifyOptions = {}): Verif
       ? { step: failedEquation.step, code: "equation_mismatch" as const, message: failedEquation.message }
       : failedCheck
   const final = parsed.finalAnswer
+  // A final answer in words ("#### five") is read as its number.
+  const words = final && final.answer.value === undefined ? answerInWords(final.raw) : undefined
+  const answer = final && words !== undefined ? { ...final.answer, value: words, canonical: R.toString(words) } : final?.answer
   const base = {
     steps,
     checks,
     equations,
     parsed,
-    ...(final ? { final_answer: final.answer.canonical } : {}),
+    ...(answer ? { final_answer: answer.canonical } : {}),
     ...(firstFailed ? { first_error_step: firstFailed.step } : {})
   }
   const verdict = (code: VerifyCode | undefined, reason?: string): VerifyResult =>
     code === undefined ? { ...base, correct: true } : { ...base, correct: false, code, reason: reason ?? code }
 
   if (firstFailed) return verdict(firstFailed.code, firstFailed.message)
-  if (!final) return verdict("no_final_answer", `no_final_answer: no "#### N" line, \\boxed{N} or "The answer is N" found`)
-  if (options.expected !== undefined && !answersEqual(final.answer, options.expected)) {
+  if (!final || !answer) return verdict("no_final_answer", `no_final_answer: no "#### N" line, \\boxed{N} or "The answer is N" found`)
+  const answerValue = answer.value
+  if (answerValue === undefined) {
+    return verdict("unsupported_final_answer", `unsupported_final_answer: final answer ${final.raw} is not a number, so the steps cannot support it`)
+  }
+  // Every final-answer phrase must name the same number ("The answer is: 31" then "#### 29" is two answers).
+  const other = extractFinalAnswers(parsed.text).find((a) => {
+    const v = phraseValue(a)
+    return v !== undefined && !R.equals(v, answerValue)
+  })
+  if (other) {
+    return verdict(
+      "conflicting_final_answers",
+      `conflicting_final_answers: the solution gives ${other.raw} (${SOURCE_NAME[other.source]}) and ${final.raw} (${SOURCE_NAME[final.source]}) as its final answer`
+    )
+  }
+  if (options.expected !== undefined && !answersEqual(answer, options.expected)) {
     return verdict("final_answer_mismatch", `final_answer_mismatch: final answer ${final.raw} does not equal expected ${options.expected.trim()}`)
   }
-  const answerValue = final.answer.value
-  if (answerValue === undefined) return verdict(undefined)
   const ending = endingOf(parsed, checks, equations)
   // A final answer may round the last computed value the same way an annotation may (`<<100/3=33.333>>` … `#### 33.33`).
   const rounds = (v: Rational): boolean => {
-    const m = statedMatches(v, `${final.answer.canonical}${final.answer.percent ? "%" : ""}`, rounding)
+    const m = statedMatches(v, `${answer.canonical}${answer.percent ? "%" : ""}`, rounding)
     return m.ok && m.match
   }
-  if (ending && (ending.values.some((v) => R.equals(v, answerValue)) || (ending.computed !== undefined && rounds(ending.computed)))) {
+  // Asked in cents, a solution may end on dollars: "15/30 = $0.50" then "#### 50".
+  const inCents = ending !== undefined && ending.dollars && options.question !== undefined && ASKS_CENTS.test(options.question)
+  if (
+    ending &&
+    (ending.values.some((v) => R.equals(v, answerValue)) ||
+      (ending.computed !== undefined && rounds(ending.computed)) ||
+      (inCents && ending.results.some((v) => R.equals(R.mul(v, R.HUNDRED), answerValue))))
+  ) {
     return verdict(undefined)
   }
   const shown = ending === undefined
