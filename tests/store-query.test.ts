@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process"
 import { createHash } from "node:crypto"
 import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
@@ -174,6 +175,41 @@ describe("query warns about a version whose shards changed after publishing (iss
     // The damaged version's views are left out; the other version's still work.
     const v1 = await cli("query", "math", "SELECT count(*) AS n FROM sft_v0001", "--data-dir", dir, "--format", "csv")
     expect(v1.stdout).toBe("n\n30\n")
+  })
+})
+
+describe("query checks the sha256 of the shards it reads, once per change (review of issue #9 item 8)", () => {
+  it("warns about a flipped byte whose file times were set back, and later queries only stat", async () => {
+    const dir = await tempDir("query-sha")
+    const sft = await run(writeParts(join(dir, "p/sft"), Array.from({ length: 30 }, (_, i) => sftRow(i))))
+    await run(publish(request(dir, [sftConfig(sft)])))
+    const cache = join(dir, "cache/query-verified.json")
+    const first = await cli("query", "math", "SELECT count(*) AS n FROM sft", "--data-dir", dir, "--format", "csv")
+    expect(first.stderr).toBe("")
+    expect(existsSync(cache)).toBe(true)
+    const written = statSync(cache).mtimeMs
+    const again = await cli("query", "math", "SELECT count(*) AS n FROM sft", "--data-dir", dir, "--format", "csv")
+    expect(again.stderr).toBe("")
+    // Nothing was hashed again, so the verdicts did not change and the cache was not rewritten.
+    expect(statSync(cache).mtimeMs).toBe(written)
+
+    // Bit rot, or an edit with `touch -r`: same size, same mtime, one byte different.
+    const shard = join(dir, "datasets/math/v0001/sft/train-00000-of-00001.parquet")
+    const before = statSync(shard, { bigint: true })
+    const times = join(dir, "times")
+    writeFileSync(times, "")
+    execFileSync("touch", ["-r", shard, times])
+    const bytes = readFileSync(shard)
+    bytes[200] = bytes[200]! ^ 0x01
+    writeFileSync(shard, bytes)
+    execFileSync("touch", ["-r", times, shard])
+    expect(statSync(shard, { bigint: true }).mtimeNs).toBe(before.mtimeNs)
+    const warned = await cli("query", "math", "SELECT count(*) AS n FROM sft", "--data-dir", dir, "--format", "csv")
+    expect(warned.stderr).toContain("warning: math v0001: sft/train-00000-of-00001.parquet does not match its sha256 in manifest.json")
+    expect(warned.stderr).toContain("autodidact validate math --at v0001")
+    // The bad verdict is remembered too.
+    const still = await cli("query", "math", "SELECT count(*) AS n FROM sft_all", "--data-dir", dir, "--format", "csv")
+    expect(still.stderr).toContain("does not match its sha256")
   })
 })
 

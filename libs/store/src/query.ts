@@ -7,6 +7,7 @@ import { DuckDb, errorMessage, prepareReadOnly, ReadOnlyRefusal, splitStatements
 import { datasetDir, resolveVersion, versionDir } from "./layout.ts"
 import { allFiles, type Manifest } from "./manifest.ts"
 import { listVersions } from "./versions.ts"
+import { verifyShards } from "./verified.ts"
 import { createViewSql, datasetViews, type ViewDef } from "./views.ts"
 
 /** DuckDB gives 64-bit integers as strings in JSON; counts and sums fit a JS number almost always. */
@@ -82,38 +83,35 @@ const namesView = (sql: string, view: string): boolean =>
   new RegExp(`(^|[^A-Za-z0-9_])${view.replace(/[^A-Za-z0-9_]/g, "\\$&")}($|[^A-Za-z0-9_])`, "i").test(sql)
 
 /**
- * The cheap check before a query: each shard of the (version, config) pairs the views named in `sql` read
- * is there with manifest.json's size and was not written after manifest.json (a shard changed in place).
- * Checksums are `autodidact validate`'s job; a copy that did not keep file times also trips the time check.
+ * The check before a query: each shard of the (version, config) pairs the views named in `sql` read is
+ * there with manifest.json's size and sha256. Hashes are kept in `<dataDir>/cache/query-verified.json`
+ * under each file's (size, mtime, ctime, inode), so a shard is hashed once and then only stat'ed until
+ * it changes (see `verifyShards`).
  */
 const shardWarnings = (dataDir: string, name: string, sql: string, views: ReadonlyArray<ViewDef>, manifests: ReadonlyArray<Manifest>) =>
   Effect.promise(async () => {
     const named = views.filter((v) => namesView(sql, v.name))
     const configs = new Map<string, Set<string>>()
     for (const v of named) for (const c of v.covers) configs.set(c.version, (configs.get(c.version) ?? new Set()).add(c.config))
+    const checked = manifests.flatMap((m) =>
+      allFiles(m)
+        .filter((f) => configs.get(m.version)?.has(f.config) === true)
+        .map((f) => ({ version: m.version, name: f.path, path: join(versionDir(dataDir, name, m.version), f.path), bytes: f.bytes, sha256: f.sha256 }))
+    )
+    const all = manifests.flatMap((m) => allFiles(m).map((f) => join(versionDir(dataDir, name, m.version), f.path)))
+    const verdicts = await verifyShards(dataDir, datasetDir(dataDir, name), checked, all)
     const warnings: Array<string> = []
     for (const m of manifests) {
-      const wanted = configs.get(m.version)
-      if (wanted === undefined) continue
-      const dir = versionDir(dataDir, name, m.version)
-      const published = await stat(join(dir, "manifest.json")).then((s) => s.mtimeMs, () => Infinity)
-      const problems: Array<string> = []
-      for (const f of allFiles(m).filter((f) => wanted.has(f.config))) {
-        const st = await stat(join(dir, f.path)).catch(() => undefined)
-        if (st === undefined) problems.push(`${f.path} is missing`)
-        else if (st.size !== f.bytes) problems.push(`${f.path} has ${st.size} bytes, the manifest says ${f.bytes}`)
-        else if (st.mtimeMs > published) problems.push(`${f.path} was written after the version was published`)
-      }
+      const problems = checked.flatMap((f, i) => (f.version === m.version && verdicts[i] !== undefined ? [`${f.name} ${verdicts[i]}`] : []))
       if (problems.length === 0) continue
       const shown = problems.slice(0, 3).join("; ") + (problems.length > 3 ? `; and ${problems.length - 3} more` : "")
-      const where = dataDir === "data" ? "" : ` --data-dir ${dataDir}`
-      warnings.push(
-        `warning: ${name} ${m.version}: ${shown}. The query read the files as they are now; ` +
-          `check them against their checksums with \`autodidact validate ${name} --at ${m.version}${where}\``
-      )
+      warnings.push(`warning: ${name} ${m.version}: ${shown}. The query read the files as they are now; ${validateHint(dataDir, name, m.version)}`)
     }
     return warnings
   })
+
+const validateHint = (dataDir: string, name: string, version: string) =>
+  `check the version with \`autodidact validate ${name} --at ${version}${dataDir === "data" ? "" : ` --data-dir ${dataDir}`}\``
 
 /**
  * Runs SQL against a dataset, read-only, streaming the result to `sink` a chunk at a time. Views:
