@@ -22,7 +22,7 @@ const stats = createServer((req, res) => {
     server.resetFigures()
   }
   res.writeHead(200, { "content-type": "application/json" })
-  res.end(JSON.stringify({ answered, maxInFlight: server.maxInFlight(), longestRefillMs: Math.round(server.longestRefillMs()), connections: server.connections() }))
+  res.end(JSON.stringify({ answered, maxInFlight: server.maxInFlight(), longestIdleMs: Math.round(server.longestIdleMs()), connections: server.connections(), latencies: server.latencies() }))
 })
 stats.listen(0, "127.0.0.1", () => {
   process.stdout.write(JSON.stringify({ url: server.url, stats: `http://127.0.0.1:${(stats.address() as AddressInfo).port}` }) + "\n")

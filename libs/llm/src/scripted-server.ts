@@ -84,11 +84,13 @@ export interface ScriptedServer {
   /** TCP connections accepted so far (a client that reuses connections keeps this low). */
   readonly connections: () => number
   /**
-   * The longest time a finished request's slot stayed unused: from an answer to the next request that
-   * arrived after it (answers with no request after them, at the end of a run, do not count). A client
-   * that keeps the server busy refills slots in milliseconds; one that waits for batches leaves them idle.
+   * The longest time the server had a free slot and no request came: from the later of a slot's freeing
+   * and the previous arrival, to the next arrival (the end of a run, with no request after, does not
+   * count). A client that keeps a server busy leaves it no such pause; one that waits for batches does.
    */
-  readonly longestRefillMs: () => number
+  readonly longestIdleMs: () => number
+  /** The latency drawn for each answered request, in order of arrival: what an ideal dispatcher would face. */
+  readonly latencies: () => ReadonlyArray<number>
   /** Forgets the figures above (not the log), to measure a new phase. */
   readonly resetFigures: () => void
   readonly close: () => Promise<void>
@@ -118,7 +120,9 @@ export const startScriptedServer = (options: ScriptedServerOptions = {}): Promis
   // Times at which answered requests freed their slot, oldest first; each new arrival takes the oldest.
   let freed: Array<number> = []
   let freedHead = 0
-  let longestRefill = 0
+  let longestIdle = 0
+  let lastArrival = 0
+  let drawn: Array<number> = []
 
   const acquire = (): Promise<void> | "full" => {
     if (options.capacity === undefined || working < options.capacity) {
@@ -201,6 +205,7 @@ export const startScriptedServer = (options: ScriptedServerOptions = {}): Promis
     try {
       const base = typeof options.latencyMs === "number" ? options.latencyMs : options.latencyMs ? rng.int(options.latencyMs.min, options.latencyMs.max) : 0
       const latency = options.slow && rng.chance(options.slow.fraction) ? base * options.slow.factor : base
+      drawn.push(latency)
       if (latency > 0) await new Promise((r) => setTimeout(r, latency))
       if (res.destroyed) return entry("dropped", fault)
 
@@ -270,7 +275,8 @@ export const startScriptedServer = (options: ScriptedServerOptions = {}): Promis
       if (req.method === "POST" && path === "/v1/chat/completions") {
         open++
         maxOpen = Math.max(maxOpen, open)
-        if (freedHead < freed.length) longestRefill = Math.max(longestRefill, receivedAt - freed[freedHead++]!)
+        if (freedHead < freed.length) longestIdle = Math.max(longestIdle, receivedAt - Math.max(lastArrival, freed[freedHead++]!))
+        lastArrival = receivedAt
         if (freedHead > 4096) {
           freed = freed.slice(freedHead)
           freedHead = 0
@@ -309,12 +315,15 @@ export const startScriptedServer = (options: ScriptedServerOptions = {}): Promis
         maxInFlight: () => maxOpen,
         inFlight: () => open,
         connections: () => created,
-        longestRefillMs: () => longestRefill,
+        longestIdleMs: () => longestIdle,
+        latencies: () => drawn,
         resetFigures: () => {
           maxOpen = open
           freed = []
           freedHead = 0
-          longestRefill = 0
+          longestIdle = 0
+          lastArrival = 0
+          drawn = []
         },
         close: () =>
           new Promise<void>((done) => {
