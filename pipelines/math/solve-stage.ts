@@ -77,7 +77,7 @@ export const solveStage = (input: string, settings: SolveSettings, window: numbe
           ctx.count("solve/samples")
           if (sample.finishReason === "length") return reject("truncated", `cut at max_tokens ${settings.maxTokens}`)
           if (sample.finishReason !== "stop") return reject(`finish_${sample.finishReason}`, `the answer ended by ${sample.finishReason}`)
-          const verdict = judgeRow(text, task.answer === undefined ? {} : { expected: task.answer })
+          const verdict = judgeRow(text, { question: task.question, ...(task.answer === undefined ? {} : { expected: task.answer }) })
           if (!verdict.correct) return reject(verdict.code ?? "incorrect", verdict.reason ?? "incorrect")
           // Two samples with the same text teach nothing twice.
           if (seen.has(text)) return reject("duplicate", "the same text as an earlier correct sample")
