@@ -213,6 +213,55 @@ describe("query checks the sha256 of the shards it reads, once per change (revie
   })
 })
 
+describe("query errors carry the advice that fits them (review of issue #9)", () => {
+  it("lists the views only for an unknown table or view; names validate for a shard DuckDB cannot decode", async () => {
+    const unknown = await cli("query", "math", "SELECT * FROM nope", "--data-dir", dataDir)
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toContain("Views you can use: ")
+    const column = await cli("query", "math", "SELECT no_such_column FROM sft", "--data-dir", dataDir)
+    expect(column.code).toBe(1)
+    expect(column.stderr).toContain("no_such_column")
+    expect(column.stderr).not.toContain("Views you can use")
+
+    const dir = await tempDir("query-rot")
+    const sft = await run(writeParts(join(dir, "p/sft"), Array.from({ length: 3000 }, (_, i) => sftRow(i))))
+    await run(publish(request(dir, [sftConfig(sft)])))
+    const shard = join(dir, "datasets/math/v0001/sft/train-00000-of-00001.parquet")
+    const bytes = readFileSync(shard)
+    for (let i = 1000; i < bytes.length - 2000; i += 7) bytes[i] = bytes[i]! ^ 0x55
+    writeFileSync(shard, bytes)
+    const rot = await cli("query", "math", "SELECT * FROM sft", "--data-dir", dir, "--format", "csv")
+    expect(rot.code).toBe(1)
+    const errorLine = rot.stderr.split("\n").find((l) => l.startsWith("error:"))!
+    expect(errorLine).toMatch(/(IO|Invalid Input) Error/)
+    expect(errorLine).toContain(`autodidact validate math --at v0001 --data-dir ${dir}`)
+    expect(rot.stderr).not.toContain("Views you can use")
+  })
+
+  it("says LATEST's version cannot be read when its manifest.json is broken; validate names the file", async () => {
+    const dir = await tempDir("query-manifest")
+    const sft = await run(writeParts(join(dir, "p/sft"), Array.from({ length: 20 }, (_, i) => sftRow(i))))
+    const sft2 = await run(writeParts(join(dir, "p/sft2"), Array.from({ length: 21 }, (_, i) => sftRow(i))))
+    await run(publish(request(dir, [sftConfig(sft)])))
+    await run(publish(request(dir, [sftConfig(sft2)])))
+    const manifest = join(dir, "datasets/math/v0002/manifest.json")
+    writeFileSync(manifest, "{ broken")
+    const q = await cli("query", "math", "SELECT count(*) AS n FROM sft", "--data-dir", dir)
+    expect(q.code).toBe(1)
+    expect(q.stderr).toContain("math v0002, which LATEST names, cannot be read")
+    expect(q.stderr).toContain(manifest)
+    expect(q.stderr).toContain("autodidact rollback math v0001")
+    const old = await cli("query", "math", "SELECT count(*) AS n FROM sft_v0001", "--data-dir", dir, "--format", "csv")
+    expect(old.stdout).toBe("n\n20\n")
+    for (const command of [["validate", "math"], ["rollback", "math", "v2"]]) {
+      const r = await cli(...command, "--data-dir", dir)
+      expect(r.code).toBe(1)
+      expect(r.stderr).toContain(`${manifest} is not valid JSON`)
+      expect(r.stderr).toContain("v0002")
+    }
+  })
+})
+
 describe("--at chooses the version; --version is only the program's (issue #9 item 9)", () => {
   it("query and validate take --at; their help lists one --version", async () => {
     const q = await cli("query", "math", "SELECT count(*) AS n FROM sft", "--at", "v1", "--data-dir", dataDir, "--format", "csv")

@@ -123,13 +123,13 @@ export const readManifest = (dataDir: string, name: string, version: string): Ef
     catch: (e) =>
       (e as NodeJS.ErrnoException).code === "ENOENT"
         ? new UnknownVersion({ dataset: name, version, message: `${path} does not exist: version ${version} of "${name}" is missing or incomplete` })
-        : new StoreIoError({ path, message: errorMessage(e) })
+        : new StoreIoError({ path, message: `cannot read ${path}: ${errorMessage(e)}` })
   }).pipe(
     Effect.flatMap((text) =>
       Effect.try({
         try: () => JSON.parse(text) as Manifest,
         catch: (e) =>
-          new StoreIoError({ path, message: `not valid JSON (${errorMessage(e)}); the version is damaged: restore it or remove it` })
+          new StoreIoError({ path, message: `${path} is not valid JSON (${errorMessage(e)}): version ${version} of "${name}" is damaged; restore it from a backup or remove it` })
       })
     )
   )

@@ -5,7 +5,7 @@ import { Effect } from "effect"
 import { QueryError } from "./errors.ts"
 import { DuckDb, errorMessage, prepareReadOnly, ReadOnlyRefusal, splitStatements, streamFailed, streamFailureMessage } from "#dag"
 import { datasetDir, resolveVersion, versionDir } from "./layout.ts"
-import { allFiles, type Manifest } from "./manifest.ts"
+import { allFiles, readManifest, type Manifest } from "./manifest.ts"
 import { listVersions } from "./versions.ts"
 import { verifyShards } from "./verified.ts"
 import { createViewSql, datasetViews, type ViewDef } from "./views.ts"
@@ -125,9 +125,23 @@ export const streamQuery = (dataDir: string, name: string, sql: string, sink: Qu
     const chosen = yield* resolveVersion(dataDir, name, options.version)
     const { versions } = yield* listVersions(dataDir, name)
     const manifests = versions.map((v) => v.manifest)
+    // A version folder whose manifest.json cannot be read is no version (listVersions leaves it out), so the
+    // unsuffixed views have nothing to show when it is the chosen one: say so rather than a bare Catalog Error.
+    const unreadable = manifests.some((m) => m.version === chosen)
+      ? undefined
+      : yield* readManifest(dataDir, name, chosen).pipe(
+          Effect.match({ onFailure: (e) => e.message, onSuccess: () => "its manifest.json cannot be read" })
+        )
     const views = datasetViews(datasetDir(dataDir, name), manifests, chosen)
     const shards = manifests.flatMap((m) => allFiles(m).map((f) => join(versionDir(dataDir, name, m.version), f.path)))
     const warnings = [...(yield* shardWarnings(dataDir, name, sql, views, manifests))]
+    if (unreadable !== undefined) {
+      const other = [...manifests].reverse()[0]?.version
+      warnings.push(
+        `warning: ${name} ${chosen}${options.version === undefined ? ", which LATEST names," : ""} cannot be read (${unreadable}), so the views without a version suffix do not exist` +
+          (other === undefined ? "" : `; query another version's views (e.g. _${other}) or \`autodidact rollback ${name} ${other}\``)
+      )
+    }
     const db = yield* DuckDb
     // A view over a damaged version (a shard DuckDB cannot read) is left out and said, so the other views still work.
     const made: Array<string> = []
@@ -192,7 +206,7 @@ export const streamQuery = (dataDir: string, name: string, sql: string, sink: Qu
       }
     })
     if (r.ok) return { dataset: name, version: chosen, views: made, columns: r.columns, rows: r.rows, warnings } satisfies QuerySummary
-    const known = "refused" in r ? "" : `. Views you can use: ${made.join(", ")}`
+    const known = "refused" in r ? "" : advice(dataDir, name, r.error, made)
     return yield* Effect.fail(
       new QueryError({
         dataset: name,
@@ -201,6 +215,21 @@ export const streamQuery = (dataDir: string, name: string, sql: string, sink: Qu
       })
     )
   })
+
+/**
+ * What to add to a failed query's error: the views, when DuckDB did not know a table or view; the
+ * `validate` command, when it could not read or decode one of the dataset's shards (IO Error, Invalid
+ * Input Error naming the file); nothing otherwise (a syntax or column error says enough).
+ */
+const advice = (dataDir: string, name: string, error: string, views: ReadonlyArray<string>): string => {
+  if (/^Catalog Error: (Table|View|Table Function) with name /m.test(error)) return views.length === 0 ? ". No view could be made (see the warnings)" : `. Views you can use: ${views.join(", ")}`
+  const shard = new RegExp(`${escapeRegExp(datasetDir(dataDir, name))}/(v\\d{4,})/\\S+\\.parquet`).exec(error) ??
+    new RegExp(`datasets/${escapeRegExp(name)}/(v\\d{4,})/\\S+\\.parquet`).exec(error)
+  if (shard !== null && /^(IO|Invalid Input) Error/m.test(error)) return `. The shard may be damaged: ${validateHint(dataDir, name, shard[1]!)}`
+  return ""
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
 /** `streamQuery` collected into rows (keyed by each column's `key`): for results that fit in memory. */
 export const queryDataset = (dataDir: string, name: string, sql: string, version?: string) =>
