@@ -155,7 +155,9 @@ describe("autodidact validate and gc", () => {
     const bad = await cli("validate", "math", "--at", "v0002", "--data-dir", dataDir)
     expect(bad.code).toBe(1)
     expect(bad.stderr).toContain("failed validation")
-    expect(bad.stderr).toContain("v0002/sft/train-00000-of-00001.parquet: sha256")
+    // Each problem is printed once, on stdout; the error line counts them and gives the repair.
+    expect(bad.stdout).toContain("v0002/sft/train-00000-of-00001.parquet: sha256")
+    expect(bad.stderr).toContain("failed validation (1 problem): listed above")
     const json = await cli("validate", "math", "--at", "v0002", "--data-dir", dataDir, "--json")
     expect(json.code).toBe(1)
     expect(JSON.parse(json.stdout).problems[0].file).toBe(shard)
@@ -167,7 +169,7 @@ describe("autodidact validate and gc", () => {
     try {
       const r = await cli("validate", "math", "--data-dir", dataDir)
       expect(r.code).toBe(1)
-      expect(r.stderr).toContain("train-00009-of-00009.parquet: a Parquet file manifest.json does not list")
+      expect(r.stdout).toContain("train-00009-of-00009.parquet: a Parquet file manifest.json does not list")
     } finally {
       await import("node:fs/promises").then((fs) => fs.rm(extra))
     }

@@ -262,6 +262,43 @@ describe("query errors carry the advice that fits them (review of issue #9)", ()
   })
 })
 
+describe("flags naming what is not there (review of issue #9)", () => {
+  it("--data-dir naming a file: one line saying so, for every command that only reads", async () => {
+    const file = join(dataDir, "not-a-folder")
+    writeFileSync(file, "x")
+    for (const command of [["versions", "math"], ["validate", "math"], ["diff", "math", "v1", "v2"], ["query", "math", "SELECT 1"]]) {
+      const r = await cli(...command, "--data-dir", file)
+      expect(r.code).toBe(1)
+      expect(r.stderr).toBe(`error: --data-dir ${file} is not a directory\n`)
+    }
+    const below = await cli("versions", "math", "--data-dir", join(file, "sub"))
+    expect(below.stderr).toBe(`error: --data-dir ${join(file, "sub")} is not a directory (${file} is a file)\n`)
+  })
+
+  it("--read naming nothing is a usage error naming the path", async () => {
+    const typo = join(dataDir, "no-such-labels.csv")
+    const r = await cli("query", "math", "SELECT 1 AS x", "--read", typo, "--data-dir", dataDir)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(`--read ${typo}: no such file or folder`)
+  })
+
+  it("validate prints each problem once: on stdout, and the error line gives the count and the repair", async () => {
+    const dir = await tempDir("validate-once")
+    const sft = await run(writeParts(join(dir, "p/sft"), Array.from({ length: 20 }, (_, i) => sftRow(i))))
+    await run(publish(request(dir, [sftConfig(sft)])))
+    const shard = join(dir, "datasets/math/v0001/sft/train-00000-of-00001.parquet")
+    const bytes = readFileSync(shard)
+    bytes[300] = bytes[300]! ^ 0x01
+    writeFileSync(shard, bytes)
+    const r = await cli("validate", "math", "--data-dir", dir)
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain("sha256")
+    expect(r.stderr).not.toContain("sha256")
+    expect(r.stderr).toContain("failed validation (1 problem): listed above")
+    expect(r.stderr).toContain("To repair")
+  })
+})
+
 describe("--at chooses the version; --version is only the program's (issue #9 item 9)", () => {
   it("query and validate take --at; their help lists one --version", async () => {
     const q = await cli("query", "math", "SELECT count(*) AS n FROM sft", "--at", "v1", "--data-dir", dataDir, "--format", "csv")
@@ -273,6 +310,21 @@ describe("--at chooses the version; --version is only the program's (issue #9 it
       const help = await cli(command, "--help")
       expect((help.stdout.match(/--version\b/g) ?? []).length).toBe(1)
       expect(help.stdout).toContain("--at")
+    }
+  })
+
+  it("every form of -v/--version after query or validate is a usage error pointing at --at (review)", async () => {
+    const forms: ReadonlyArray<[ReadonlyArray<string>, string]> = [
+      [["validate", "math", "--at", "v1", "-v"], "--at vN"],
+      [["validate", "math", "-v1"], "--at v1"],
+      [["validate", "math", "--version=v1"], "--at v1"],
+      [["query", "math", "SELECT 1", "--version"], "--at vN"]
+    ]
+    for (const [args, at] of forms) {
+      const r = await cli(...args, "--data-dir", dataDir)
+      expect(r.code).toBe(2)
+      expect(r.stdout).toBe("")
+      expect(r.stderr).toContain(at)
     }
   })
 

@@ -22,15 +22,19 @@ export const root = Command.make("autodidact").pipe(
 
 /**
  * `query` and `validate` took the dataset version as `--version vN` before it became `--at vN`; the global
- * `--version` (`-v`) prints autodidact's version and exits 0, so `validate math -v v1` would pass without
- * validating anything. Followed by a version name after one of these commands, it is a usage error instead.
+ * `--version` (`-v`) prints autodidact's version and exits 0, so `validate math -v v1` (or `-v1`,
+ * `--version=v1`, or a bare `-v` after `--at v1`) would pass without validating anything. After one of
+ * these commands, any form of it is a usage error pointing at --at; `autodidact --version` still works.
  */
-const misplacedVersionFlag = (args: ReadonlyArray<string>): string | undefined => {
+export const misplacedVersionFlag = (args: ReadonlyArray<string>): string | undefined => {
   if (args[0] !== "query" && args[0] !== "validate") return undefined
-  const i = args.findIndex((a, k) => k > 0 && (a === "-v" || a === "--version"))
-  const value = i < 0 ? undefined : args[i + 1]
-  if (value === undefined || !/^v?\d+$/i.test(value)) return undefined
-  return `${args[i]} is autodidact's own version flag; \`${args[0]}\` chooses the dataset version with --at ${value}`
+  const i = args.findIndex((a, k) => k > 0 && /^(-v|--version)$|^--version=|^-v[v=]?\d/.test(a))
+  if (i < 0) return undefined
+  const flag = args[i]!
+  const attached = /^(?:--version=|-v=?)(.+)$/.exec(flag)?.[1]
+  const value = attached ?? (/^v?\d+$/i.test(args[i + 1] ?? "") ? args[i + 1] : undefined)
+  const at = value !== undefined && /^v?\d+$/i.test(value) ? `--at ${/^\d/.test(value) ? "v" : ""}${value}` : "--at vN"
+  return `${flag} is autodidact's own version flag (\`autodidact --version\`); \`${args[0]}\` chooses the dataset version with ${at}`
 }
 
 /**

@@ -134,8 +134,11 @@ export const validateVersion = (dataDir: string, name: string, version?: string)
     return { dataset: name, version: v, files: files.length, rows, problems, ...(advice === undefined ? {} : { advice }) } satisfies ValidationReport
   })
 
-/** Fails (naming the first bad file) when the report has problems. */
-export const requireValid = (report: ValidationReport, dataDir: string) =>
+/**
+ * Fails (naming the first bad file) when the report has problems. `listed`: the caller has shown the
+ * problems already (validate's output), so the message gives their count and the repair, not the list again.
+ */
+export const requireValid = (report: ValidationReport, dataDir: string, options: { readonly listed?: boolean } = {}) =>
   report.problems.length === 0
     ? Effect.succeed(report)
     : Effect.fail(
@@ -146,7 +149,7 @@ export const requireValid = (report: ValidationReport, dataDir: string) =>
           problems: report.problems.length,
           message:
             `dataset "${report.dataset}" ${report.version} failed validation (${report.problems.length} problem${report.problems.length === 1 ? "" : "s"}): ` +
-            report.problems.map((p) => `${relative(dataDir, p.file) || p.file}: ${p.problem}`).join("; ") +
+            (options.listed === true ? "listed above" : report.problems.map((p) => `${relative(dataDir, p.file) || p.file}: ${p.problem}`).join("; ")) +
             `. ${report.advice ?? "Restore the version from a backup, or build it again (a fresh version is written beside it)"}`
         })
       )

@@ -3,6 +3,7 @@ import { Command, Flag, Argument } from "effect/cli"
 import { diffVersions, type DatasetDiff } from "#store"
 import { unknownToUsage } from "../errors.ts"
 import { emit } from "../output.ts"
+import { requireReadableDataDir } from "./versions.ts"
 
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n))
 
@@ -35,6 +36,7 @@ export const diffCommand = Command.make(
   },
   ({ name, a, b, dataDir, json }) =>
     Effect.gen(function* () {
+      yield* requireReadableDataDir(dataDir)
       const d = yield* diffVersions(dataDir, name, a, b)
       yield* emit(json, d, () => formatDiff(d))
     }).pipe(Effect.catchTags(unknownToUsage))

@@ -1,8 +1,10 @@
 import { Effect, Option } from "effect"
 import { Command, Flag, Argument } from "effect/cli"
 import { streamQuery, type QueryColumn, type QuerySink, type QuerySummary } from "#store"
-import { unknownToUsage } from "../errors.ts"
+import { existsSync } from "node:fs"
+import { unknownToUsage, UsageError } from "../errors.ts"
 import { stdoutWriter } from "../output.ts"
+import { requireReadableDataDir } from "./versions.ts"
 
 const text = (v: unknown): string => (v === null || v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v))
 
@@ -83,6 +85,9 @@ export const queryCommand = Command.make(
   },
   ({ name, sql, at, format, dataDir, read, json }) =>
     Effect.gen(function* () {
+      yield* requireReadableDataDir(dataDir)
+      const missing = read.filter((p) => !existsSync(p))
+      if (missing.length > 0) return yield* new UsageError({ message: `--read ${missing[0]}: no such file or folder (--read names a file or folder the SQL may read)` })
       const out = stdoutWriter()
       const version = Option.getOrUndefined(at)
       const chosen = json ? "json" : format

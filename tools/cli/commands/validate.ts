@@ -3,6 +3,7 @@ import { Command, Flag, Argument } from "effect/cli"
 import { requireValid, validateVersion } from "#store"
 import { unknownToUsage } from "../errors.ts"
 import { emit } from "../output.ts"
+import { requireReadableDataDir } from "./versions.ts"
 
 export const validateCommand = Command.make(
   "validate",
@@ -14,12 +15,14 @@ export const validateCommand = Command.make(
   },
   ({ name, at, dataDir, json }) =>
     Effect.gen(function* () {
+      yield* requireReadableDataDir(dataDir)
       const report = yield* validateVersion(dataDir, name, Option.getOrUndefined(at))
       yield* emit(json, report, () =>
         report.problems.length === 0
           ? `${name} ${report.version}: ${report.files} files, ${report.rows} rows: checksums, row counts, schemas and card OK`
           : [`${name} ${report.version}: ${report.problems.length} problem(s)`, ...report.problems.map((p) => `  ${p.file}: ${p.problem}`)].join("\n")
       )
-      yield* requireValid(report, dataDir)
+      // The problems are on stdout (or in the JSON) already: the error line says how many, and the repair.
+      yield* requireValid(report, dataDir, { listed: true })
     }).pipe(Effect.catchTags(unknownToUsage))
 ).pipe(Command.withDescription("Check a version against its manifest: sha256 and size of every shard, row counts, column schema, the card's shard list. Exit 1 names the failing file."))
