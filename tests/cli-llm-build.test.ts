@@ -69,11 +69,14 @@ describe("autodidact build math --llm (rejection sampling over real HTTP)", () =
       }
     })
     servers.push(server)
-    const args = ["build", "math", "--size", "30", "--out", out, "--llm", server.url, "--model", "tutor-1", "--samples", "4", "--concurrency", "4", "--json"]
+    const args = ["build", "math", "--size", "30", "--out", out, "--llm", server.url, "--model", "tutor-1", "--samples", "4", "--concurrency", "4", "--price-input", "0.5", "--price-output", "2", "--json"]
     const first = await cli(args, { OPENAI_API_KEY: KEY })
     expect(first.code, first.stderr).toBe(0)
     const result = JSON.parse(first.stdout) as {
-      summary: { stages: Array<{ name: string; rows_out: number; rejects: Record<string, number>; counters: Record<string, number> }>; reports: { model: { usage: { requests: number; cacheHits: number } } } }
+      summary: {
+        stages: Array<{ name: string; rows_out: number; rejects: Record<string, number>; counters: Record<string, number> }>
+        reports: { model: { usage: { requests: number; cacheHits: number; promptTokens: number; completionTokens: number; costUsd: number; byStage: Record<string, { requests: number; costUsd: number }> } } }
+      }
       dataset: { version: string; rows: Record<string, number> }
     }
     const solve = result.summary.stages.find((s) => s.name === "solve")!
@@ -82,7 +85,11 @@ describe("autodidact build math --llm (rejection sampling over real HTTP)", () =
     expect(solve.counters).toMatchObject({ "solve/samples": 120, "solve/correct": 30 })
     expect(result.dataset).toMatchObject({ version: "v0002", rows: { sft: 30 } })
     // One request per task (n=4 honoured), each carrying the key.
-    expect(result.summary.reports.model.usage).toMatchObject({ requests: 30, cacheHits: 0 })
+    const usage = result.summary.reports.model.usage
+    expect(usage).toMatchObject({ requests: 30, cacheHits: 0 })
+    expect(usage.byStage).toEqual({ solve: expect.objectContaining({ requests: 30, costUsd: usage.costUsd }) })
+    expect(usage.costUsd).toBeCloseTo((usage.promptTokens * 0.5 + usage.completionTokens * 2) / 1e6, 12)
+    expect(usage.promptTokens).toBeGreaterThan(0)
     expect(server.log.filter((l) => l.status === 200)).toHaveLength(30)
     expect(server.log.every((l) => l.authorization === `Bearer ${KEY}` && l.body?.n === 4)).toBe(true)
 
@@ -96,6 +103,10 @@ describe("autodidact build math --llm (rejection sampling over real HTTP)", () =
     expect(again.code, again.stderr).toBe(0)
     expect(server.log.length).toBe(before)
     expect(JSON.parse(again.stdout).dataset.version).toBe("v0002")
+    // Without --json, the end report says what the model cost (the solve stage is reused whole: nothing).
+    const human = await cli(args.filter((a) => a !== "--json"), { OPENAI_API_KEY: KEY })
+    expect(human.code, human.stderr).toBe(0)
+    expect(human.stdout).toContain("\nmodel tutor-1: 0 requests (0 retries), 0 prompt + 0 completion tokens, $0.0000; 0 answers from the cache (0 completion tokens saved)\n")
 
     // The key is in no file under the data folder and in no output.
     for (const f of await filesUnder(out)) {

@@ -59,7 +59,8 @@ export const solveStage = (input: string, settings: SolveSettings, window: numbe
               ],
               params: { temperature: settings.temperature, top_p: settings.topP, max_tokens: settings.maxTokens }
             },
-            settings.samples
+            settings.samples,
+            { stage: ctx.stage }
           )
           .pipe(Effect.catchTag("ModelRequestFailed", (e: ModelRequestFailed) => Effect.succeed(e)))
         if (!Array.isArray(samples)) {

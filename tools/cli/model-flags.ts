@@ -2,7 +2,7 @@ import { join } from "node:path"
 import { Config, Effect, Layer, Option, Redacted } from "effect"
 import { Flag } from "effect/cli"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { FlowController, LanguageModel, ResponseCache, checkEndpoint, type Endpoint } from "#llm"
+import { FlowController, LanguageModel, ResponseCache, checkEndpoint, type Endpoint, type ModelUsage } from "#llm"
 import type { ModelBuildOptions } from "#pipelines/pipeline.ts"
 import { UsageError } from "./errors.ts"
 
@@ -24,6 +24,8 @@ export const modelFlags = {
   concurrency: Flag.Int("concurrency").pipe(Flag.withDescription("most model requests in flight at once, over the whole run; halved on 429/503 and grown back (default 16)"), Flag.withDefault(16)),
   requestsPerMinute: Flag.Int("requests-per-minute").pipe(Flag.withDescription("pace requests to at most this many a minute (default: as the server's x-ratelimit headers say, else unpaced)"), Flag.optional),
   tokensPerMinute: Flag.Int("tokens-per-minute").pipe(Flag.withDescription("pace tokens (prompt + answer) to at most this many a minute"), Flag.optional),
+  priceInput: Flag.Finite("price-input").pipe(Flag.withDescription("dollars per million prompt tokens, for a cost figure in progress, the report and the summary"), Flag.optional),
+  priceOutput: Flag.Finite("price-output").pipe(Flag.withDescription("dollars per million completion tokens (with --price-input)"), Flag.optional),
   requestTimeout: Flag.Int("request-timeout").pipe(Flag.withDescription("seconds one request may take before it is retried (default 300)"), Flag.withDefault(300))
 }
 
@@ -39,6 +41,8 @@ export interface ModelFlagValues {
   readonly requestsPerMinute: Option.Option<number>
   readonly tokensPerMinute: Option.Option<number>
   readonly requestTimeout: number
+  readonly priceInput: Option.Option<number>
+  readonly priceOutput: Option.Option<number>
 }
 
 /** What a build needs to call a model: the pipeline's options and the layer that serves them. */
@@ -76,7 +80,11 @@ export const modelSetup = (flags: ModelFlagValues, dataDir: string): Effect.Effe
     const endpoints: Array<Endpoint> = urls.map((url) => (Option.isSome(key) && Redacted.value(key.value) !== "" ? { url, apiKey: key.value } : { url }))
     const model = flags.model.value
     const http = NodeHttpClient.layerUndici
-    const layer = LanguageModel.layer({ endpoints, model, revision: flags.modelRevision, timeoutMs: flags.requestTimeout * 1000 }).pipe(
+    if (Option.isSome(flags.priceInput) !== Option.isSome(flags.priceOutput)) {
+      return yield* new UsageError({ message: "--price-input and --price-output go together: dollars per million prompt and completion tokens" })
+    }
+    const prices = Option.isSome(flags.priceInput) && Option.isSome(flags.priceOutput) ? { inputPerMillion: flags.priceInput.value, outputPerMillion: flags.priceOutput.value } : undefined
+    const layer = LanguageModel.layer({ endpoints, model, revision: flags.modelRevision, timeoutMs: flags.requestTimeout * 1000, ...(prices === undefined ? {} : { prices }) }).pipe(
       Layer.provide(
         Layer.mergeAll(
           FlowController.layer({
@@ -104,6 +112,32 @@ export const modelSetup = (flags: ModelFlagValues, dataDir: string): Effect.Effe
       check: Effect.forEach(endpoints, (e) => checkEndpoint(e, model), { discard: true }).pipe(Effect.provide(http))
     }
   })
+
+const count = (n: number) => Math.round(n).toLocaleString("en-US")
+const dollars = (x: number | undefined) => (x === undefined ? "" : `, $${x < 10 ? x.toFixed(4) : x.toFixed(2)}`)
+const failures = (failed: Readonly<Record<string, number>>) => {
+  const e = Object.entries(failed)
+  return e.length === 0 ? "" : `; failed: ${e.map(([k, n]) => `${k} ${n}`).join(", ")}`
+}
+
+/** The progress line of a model: in flight, requests and rate, tokens, cost, retries, cache hits, failures. */
+export const liveLine = (model: typeof LanguageModel.Service): ReadonlyArray<string> => {
+  if (model.model === "none") return []
+  const f = model.live()
+  if (f.requests === 0 && f.cacheHits === 0) return []
+  const rate = f.elapsedMs > 0 ? (f.requests * 1000) / f.elapsedMs : 0
+  return [
+    `model ${model.model}: ${f.inFlight} in flight, ${count(f.requests)} requests (${rate.toFixed(1)}/s), ` +
+      `${count(f.promptTokens)} + ${count(f.completionTokens)} tokens${dollars(f.costUsd)}, ${count(f.retries)} retries, ${count(f.cacheHits)} from cache${failures(f.failed)}`
+  ]
+}
+
+/** One line on what the model cost over the run: requests, retries, tokens, dollars, what the cache saved. */
+export const usageLine = (name: string, u: ModelUsage): string =>
+  `model ${name}: ${count(u.requests)} requests (${count(u.retries)} retries), ${count(u.promptTokens)} prompt + ${count(u.completionTokens)} completion tokens${dollars(u.costUsd)}; ` +
+  `${count(u.cacheHits)} answers from the cache (${count(u.completionTokensSaved)} completion tokens saved)` +
+  (u.truncated > 0 ? `; ${count(u.truncated)} cut at --max-tokens` : "") +
+  failures(u.failed)
 
 /** The model's figures for the run summary and the end report. */
 export const modelReport = Effect.gen(function* () {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest"
+import { describe, expect, it, vi } from "vitest"
 import { Effect } from "effect"
 import { Progress, formatStage } from "./progress.ts"
 
@@ -33,5 +33,31 @@ describe("progress", () => {
     expect(lines[0]).toBe("seeds              started")
     expect(lines[1]).toMatch(/^seeds {14}done {5}107 out, \d+ rows\/s, \d+\.\ds$/)
     expect(lines[3]).toMatch(/^tasks {14}failed {3}0\/5 in, 0 out/)
+  })
+
+  it("adds the extra lines (a model's traffic) under the running stages, at each interval, and only while a stage runs", async () => {
+    vi.useFakeTimers()
+    try {
+      const lines: Array<string> = []
+      let requests = 0
+      const extra = () => [`model m: ${requests} requests`]
+      await Effect.runPromise(
+        Effect.gen(function* () {
+          const p = yield* Progress
+          p.start("solve", 10)
+          requests = 4
+          vi.advanceTimersByTime(1000)
+          requests = 9
+          vi.advanceTimersByTime(1000)
+          p.finish("solve", "done")
+          vi.advanceTimersByTime(1000)
+          p.close()
+        }).pipe(Effect.provide(Progress.plain((l) => lines.push(l), 1000, extra)))
+      )
+      expect(lines.filter((l) => l.startsWith("model"))).toEqual(["model m: 4 requests", "model m: 9 requests"])
+      expect(lines.filter((l) => l.startsWith("solve"))).toHaveLength(4)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

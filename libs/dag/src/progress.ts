@@ -20,17 +20,24 @@ export class Progress extends Context.Service<Progress, ProgressShape>()("autodi
     close: () => {}
   })
 
-  /** Redraws a block of lines in place: for a terminal. */
-  static readonly tty = (out: NodeJS.WriteStream): Layer.Layer<Progress> =>
+  /**
+   * Redraws a block of lines in place: for a terminal. `extra` gives lines shown under the stages, e.g.
+   * a language model's requests in flight, rate, tokens and cost.
+   */
+  static readonly tty = (out: NodeJS.WriteStream, extra: ExtraLines = noExtra): Layer.Layer<Progress> =>
     Layer.sync(Progress, () => renderer((lines, previous) => {
       if (previous > 0) out.write(`\x1b[${previous}A`)
       for (const line of lines) out.write(`\x1b[2K${line}\n`)
-    }, 250))
+    }, 250, extra))
 
   /** Plain lines (start, every `everyMs`, finish): for logs and CI, where redraws would be noise. */
-  static readonly plain = (write: (line: string) => void, everyMs = 5000): Layer.Layer<Progress> =>
-    Layer.sync(Progress, () => plainLines(write, everyMs))
+  static readonly plain = (write: (line: string) => void, everyMs = 5000, extra: ExtraLines = noExtra): Layer.Layer<Progress> =>
+    Layer.sync(Progress, () => plainLines(write, everyMs, extra))
 }
+
+/** Lines about the run that are not a stage's (a model's traffic), read at each redraw. */
+export type ExtraLines = () => ReadonlyArray<string>
+const noExtra: ExtraLines = () => []
 
 interface StageLine {
   status: StageStatus
@@ -80,12 +87,12 @@ const track = () => {
   }
 }
 
-const renderer = (draw: (lines: ReadonlyArray<string>, previous: number) => void, everyMs: number): ProgressShape => {
+const renderer = (draw: (lines: ReadonlyArray<string>, previous: number) => void, everyMs: number, extra: ExtraLines): ProgressShape => {
   const t = track()
   let drawn = 0
   const redraw = () => {
     const now = Date.now()
-    const lines = [...t.stages].map(([name, s]) => formatStage(name, s, now))
+    const lines = [...[...t.stages].map(([name, s]) => formatStage(name, s, now)), ...extra()]
     draw(lines, drawn)
     drawn = lines.length
   }
@@ -105,11 +112,17 @@ const renderer = (draw: (lines: ReadonlyArray<string>, previous: number) => void
   }
 }
 
-const plainLines = (write: (line: string) => void, everyMs: number): ProgressShape => {
+const plainLines = (write: (line: string) => void, everyMs: number, extra: ExtraLines): ProgressShape => {
   const t = track()
   const timer = setInterval(() => {
     const now = Date.now()
-    for (const [name, s] of t.stages) if (s.status === "running") write(formatStage(name, s, now))
+    let running = false
+    for (const [name, s] of t.stages) {
+      if (s.status !== "running") continue
+      running = true
+      write(formatStage(name, s, now))
+    }
+    if (running) for (const line of extra()) write(line)
   }, everyMs)
   timer.unref()
   return {

@@ -25,6 +25,8 @@ export interface ModelOptions {
   readonly maxBackoffMs?: number
   /** What the endpoints can do; `honoursN` is also found out from the first answer that ignores `n`. */
   readonly profile?: Partial<EndpointProfile>
+  /** Prices in dollars per million tokens, for a cost figure; none: no cost is reported. */
+  readonly prices?: { readonly inputPerMillion: number; readonly outputPerMillion: number }
 }
 
 /** One sample: its text (prefill included), how it ended, and whether it came from the cache. */
@@ -41,6 +43,16 @@ export class ModelRequestFailed extends Schema.TaggedError<ModelRequestFailed>()
   message: Schema.String
 }) {}
 
+/** Requests, tokens and cache hits of one stage (or of the whole run). */
+export interface StageUsage {
+  readonly requests: number
+  readonly promptTokens: number
+  readonly completionTokens: number
+  readonly cacheHits: number
+  /** Dollars, when prices were given. */
+  readonly costUsd?: number
+}
+
 export interface ModelUsage {
   readonly requests: number
   readonly retries: number
@@ -51,14 +63,32 @@ export interface ModelUsage {
   readonly completionTokensSaved: number
   readonly truncated: number
   readonly failed: Readonly<Record<string, number>>
+  /** Dollars, when prices were given. */
+  readonly costUsd?: number
+  readonly byStage: Readonly<Record<string, StageUsage>>
+}
+
+/** What is going on right now, for a progress line: read without an effect, at each redraw. */
+export interface LiveFigures {
+  readonly inFlight: number
+  readonly requests: number
+  readonly retries: number
+  readonly promptTokens: number
+  readonly completionTokens: number
+  readonly cacheHits: number
+  readonly costUsd?: number
+  readonly failed: Readonly<Record<string, number>>
+  /** Milliseconds since the first request was sent (0 before). */
+  readonly elapsedMs: number
 }
 
 export interface LanguageModelShape {
   readonly model: string
   readonly revision: string
-  /** `k` samples of `request`: samples 0..k-1, each cached under its own key. */
-  readonly sample: (request: Omit<ChatRequest, "model" | "n">, k: number) => Effect.Effect<ReadonlyArray<Sample>, ModelRequestFailed>
+  /** `k` samples of `request`: samples 0..k-1, each cached under its own key; `stage` names who asks, for the figures. */
+  readonly sample: (request: Omit<ChatRequest, "model" | "n">, k: number, options?: { readonly stage?: string }) => Effect.Effect<ReadonlyArray<Sample>, ModelRequestFailed>
   readonly usage: Effect.Effect<ModelUsage>
+  readonly live: () => LiveFigures
   /** What was found out about each endpoint (for the run summary). */
   readonly profiles: Effect.Effect<ReadonlyArray<{ readonly url: string; readonly profile: EndpointProfile }>>
 }
@@ -75,7 +105,8 @@ export class LanguageModel extends Context.Service<LanguageModel, LanguageModelS
     model: "none",
     revision: "",
     sample: () => Effect.die(new Error("a stage asked a language model, but this build has none: pass --llm URL and --model NAME")),
-    usage: Effect.succeed({ requests: 0, retries: 0, promptTokens: 0, completionTokens: 0, cacheHits: 0, completionTokensSaved: 0, truncated: 0, failed: {} }),
+    usage: Effect.succeed({ requests: 0, retries: 0, promptTokens: 0, completionTokens: 0, cacheHits: 0, completionTokensSaved: 0, truncated: 0, failed: {}, byStage: {} }),
+    live: () => ({ inFlight: 0, requests: 0, retries: 0, promptTokens: 0, completionTokens: 0, cacheHits: 0, failed: {}, elapsedMs: 0 }),
     profiles: Effect.succeed([])
   })
 }
@@ -102,18 +133,29 @@ export const makeLanguageModel = (options: ModelOptions) =>
     const maxBackoffMs = options.maxBackoffMs ?? 30_000
     const endpoints = options.endpoints.map((endpoint) => ({ endpoint, inFlight: 0, profile: { ...DEFAULT_PROFILE, ...options.profile } as { -readonly [K in keyof EndpointProfile]: EndpointProfile[K] } }))
     const usage = { requests: 0, retries: 0, promptTokens: 0, completionTokens: 0, cacheHits: 0, completionTokensSaved: 0, truncated: 0, failed: {} as Record<string, number> }
+    const byStage = new Map<string, { requests: number; promptTokens: number; completionTokens: number; cacheHits: number }>()
+    const stageFigures = (stage: string) => {
+      let f = byStage.get(stage)
+      if (f === undefined) byStage.set(stage, (f = { requests: 0, promptTokens: 0, completionTokens: 0, cacheHits: 0 }))
+      return f
+    }
+    const cost = (prompt: number, completion: number) =>
+      options.prices === undefined ? {} : { costUsd: (prompt * options.prices.inputPerMillion + completion * options.prices.outputPerMillion) / 1e6 }
+    let firstSentAt: number | undefined
 
     /** The endpoint with the fewest requests in flight (the first of equals). */
     const pick = () => endpoints.reduce((best, e) => (e.inFlight < best.inFlight ? e : best))
 
     /** One request for `n` samples, retried on retryable failures with the slot released while waiting. */
-    const request = (full: ChatRequest, n: number, seed: number | undefined) =>
+    const request = (full: ChatRequest, n: number, seed: number | undefined, stage: string) =>
       Effect.gen(function* () {
         for (let attempt = 1; ; attempt++) {
           const target = pick()
           const body = wireBody(full, target.profile, n, seed)
           target.inFlight++
           usage.requests++
+          stageFigures(stage).requests++
+          firstSentAt ??= performance.now()
           const outcome = yield* flow
             .withSlot(
               estimate(full, n),
@@ -163,8 +205,9 @@ export const makeLanguageModel = (options: ModelOptions) =>
         completionTokens: Math.round(response.usage.completionTokens / keys.length)
       }))
 
-    const sample: LanguageModelShape["sample"] = (partial, k) =>
+    const sample: LanguageModelShape["sample"] = (partial, k, sampleOptions) =>
       Effect.gen(function* () {
+        const stage = sampleOptions?.stage ?? "(none)"
         const full: ChatRequest = { ...partial, model: options.model }
         const maxTokens = full.params?.max_tokens
         const keys = Array.from({ length: k }, (_, i) => sampleKey(full, revision, i))
@@ -174,6 +217,7 @@ export const makeLanguageModel = (options: ModelOptions) =>
           const parsed = parseCompletion(entry.raw, full.prefill)
           if (typeof parsed === "string" || parsed.choices[entry.choice] === undefined) return undefined
           usage.cacheHits++
+          stageFigures(stage).cacheHits++
           usage.completionTokensSaved += entry.completionTokens
           return { text: parsed.choices[entry.choice]!.text, finishReason: parsed.choices[entry.choice]!.finishReason, cached: true }
         })
@@ -185,6 +229,9 @@ export const makeLanguageModel = (options: ModelOptions) =>
             yield* cache.put(entriesOf(response, got.map((i) => keys[i]!), maxTokens)).pipe(Effect.orDie)
             usage.promptTokens += response.usage.promptTokens
             usage.completionTokens += response.usage.completionTokens
+            const f = stageFigures(stage)
+            f.promptTokens += response.usage.promptTokens
+            f.completionTokens += response.usage.completionTokens
             got.forEach((index, c) => {
               const choice = response.choices[c]!
               if (choice.finishReason === "length") usage.truncated++
@@ -195,7 +242,7 @@ export const makeLanguageModel = (options: ModelOptions) =>
         if (missing.length > 1 && pick().profile.honoursN) {
           // Samples after a cached prefix get a seed of their own, or a seeded server would repeat the prefix.
           const seed = missing[0] === 0 ? full.params?.seed : derivedSeed(keys[missing[0]!]!)
-          const { response, profile } = yield* request(full, missing.length, seed)
+          const { response, profile } = yield* request(full, missing.length, seed, stage)
           const stored = yield* record(response, missing)
           // Fewer choices than asked: this endpoint ignores `n` (Ollama); fan out from now on.
           if (stored < missing.length) profile.honoursN = false
@@ -204,7 +251,7 @@ export const makeLanguageModel = (options: ModelOptions) =>
         yield* Effect.forEach(
           missing,
           (index) =>
-            Effect.flatMap(request(full, 1, missing.length === 1 && k === 1 ? full.params?.seed : derivedSeed(keys[index]!)), ({ response }) =>
+            Effect.flatMap(request(full, 1, missing.length === 1 && k === 1 ? full.params?.seed : derivedSeed(keys[index]!), stage), ({ response }) =>
               record(response, [index])
             ),
           { concurrency: "unbounded", discard: true }
@@ -216,7 +263,23 @@ export const makeLanguageModel = (options: ModelOptions) =>
       model: options.model,
       revision,
       sample,
-      usage: Effect.sync(() => ({ ...usage, failed: { ...usage.failed } })),
+      usage: Effect.sync(() => ({
+        ...usage,
+        failed: { ...usage.failed },
+        ...cost(usage.promptTokens, usage.completionTokens),
+        byStage: Object.fromEntries([...byStage].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, f]) => [name, { ...f, ...cost(f.promptTokens, f.completionTokens) }]))
+      })),
+      live: () => ({
+        inFlight: endpoints.reduce((n, e) => n + e.inFlight, 0),
+        requests: usage.requests,
+        retries: usage.retries,
+        promptTokens: usage.promptTokens,
+        completionTokens: usage.completionTokens,
+        cacheHits: usage.cacheHits,
+        failed: usage.failed,
+        ...cost(usage.promptTokens, usage.completionTokens),
+        elapsedMs: firstSentAt === undefined ? 0 : performance.now() - firstSentAt
+      }),
       profiles: Effect.sync(() => endpoints.map((e) => ({ url: e.endpoint.url, profile: { ...e.profile } })))
     })
   })

@@ -10,7 +10,7 @@ import { UsageError } from "../errors.ts"
 import { RunWhereabouts, trackedProgress } from "../interrupt.ts"
 import { requireWritableDir } from "../paths.ts"
 import { emit } from "../output.ts"
-import { modelFlags, modelReport, modelSetup } from "../model-flags.ts"
+import { liveLine, modelFlags, modelReport, modelSetup, usageLine } from "../model-flags.ts"
 import packageJson from "../../../package.json" with { type: "json" }
 
 const names = () => Object.keys(pipelines).join(", ")
@@ -65,10 +65,14 @@ export const buildCommand = Command.make(
       // A wrong URL, key or model name fails here, before any stage runs.
       yield* model.check
       where.beginRun(join(flags.out, "runs", runIdFor(definition.name, flags.seed, config ?? null)), stages)
+      // The progress display shows the model's traffic under the stages once the model is there.
+      let extra: () => ReadonlyArray<string> = () => []
       const run = yield* Effect.gen(function* () {
-        const reports = modelReport.pipe(Effect.provideService(LanguageModel, yield* LanguageModel))
+        const lm = yield* LanguageModel
+        extra = () => liveLine(lm)
+        const reports = modelReport.pipe(Effect.provideService(LanguageModel, lm))
         return yield* runPipeline({ pipeline: definition.name, stages, seed: flags.seed, dataDir: flags.out, config, reports })
-      }).pipe(Effect.provide(Layer.merge(trackedProgress(progressLayer()), model.layer)))
+      }).pipe(Effect.provide(Layer.merge(trackedProgress(progressLayer(() => extra())), model.layer)))
       where.phase = "publishing"
       const published = yield* definition.publish(run, { ...options, config })
       where.phase = "done"
@@ -83,8 +87,8 @@ export const buildCommand = Command.make(
   )
 )
 
-const progressLayer = (): Layer.Layer<Progress> =>
-  process.stderr.isTTY ? Progress.tty(process.stderr) : Progress.plain((line) => process.stderr.write(line + "\n"))
+const progressLayer = (extra: () => ReadonlyArray<string>): Layer.Layer<Progress> =>
+  process.stderr.isTTY ? Progress.tty(process.stderr, extra) : Progress.plain((line) => process.stderr.write(line + "\n"), 5000, extra)
 
 const humanReport = (runDir: string, summary: RunSummary, published: Published): string => {
   const stages = summary.stages
@@ -99,23 +103,10 @@ const humanReport = (runDir: string, summary: RunSummary, published: Published):
   }
   if (anyRejects) lines.push(`rejected rows are kept with their reasons in ${runDir}/<stage>/rejects-*.parquet`)
   const usage = (summary.reports?.["model"] as { name: string; usage: ModelUsage } | undefined)
-  if (usage !== undefined) lines.push(modelLine(usage.name, usage.usage))
+  if (usage !== undefined) lines.push(usageLine(usage.name, usage.usage))
   lines.push(published.message)
   for (const warning of published.warnings ?? []) lines.push(`warning: ${warning}`)
   return lines.join("\n")
-}
-
-const count = (n: number) => n.toLocaleString("en-US")
-
-/** One line on what the model cost: requests, retries, tokens, what the cache saved. */
-const modelLine = (name: string, u: ModelUsage): string => {
-  const failed = Object.entries(u.failed)
-  return (
-    `model ${name}: ${count(u.requests)} requests (${count(u.retries)} retries), ${count(u.promptTokens)} prompt + ${count(u.completionTokens)} completion tokens; ` +
-    `${count(u.cacheHits)} answers from the cache (${count(u.completionTokensSaved)} completion tokens saved)` +
-    (u.truncated > 0 ? `; ${count(u.truncated)} cut at --max-tokens` : "") +
-    (failed.length > 0 ? `; failed: ${failed.map(([k, n]) => `${k} ${n}`).join(", ")}` : "")
-  )
 }
 
 /** Git commit of the checkout when git and a repository are there; the manifest records it. */
