@@ -1,6 +1,6 @@
 import type { Effect } from "effect"
 import type { DuckDb, RunResult, Stage } from "#dag"
-import type { LanguageModel } from "#llm"
+import type { LanguageModel, ResponseCache } from "#llm"
 
 /** How a build uses a language model (`--llm`): what to ask it. The endpoints and key live in the LanguageModel layer. */
 export interface ModelBuildOptions {
@@ -43,6 +43,21 @@ export interface Published {
   readonly shortfall?: { readonly asked: number; readonly made: number }
 }
 
+/** What a model build would send, found without sending anything (`build --dry-run`). */
+export interface DryRun {
+  readonly stage: string
+  readonly tasks: number
+  /** Samples to ask for: those not already in the response cache. */
+  readonly samples: number
+  readonly cached: number
+  readonly requests: number
+  readonly promptTokens: number
+  /** Completion tokens: expected (from the reference solutions' length) and at most (every answer at max_tokens). */
+  readonly completionTokens: { readonly expected: number; readonly most: number }
+  /** The first request, as it would be sent (without the key). */
+  readonly example: unknown
+}
+
 /**
  * A pipeline: its stage graph for given options, the configuration that names the run, and how its
  * finished stages become a published dataset.
@@ -55,4 +70,7 @@ export interface PipelineDefinition {
   readonly defaultSize: number
   readonly stages: (options: BuildOptions & { readonly size: number }) => Effect.Effect<{ readonly stages: ReadonlyArray<Stage<LanguageModel>>; readonly config: unknown }, unknown>
   readonly publish: (run: RunResult, options: BuildOptions & { readonly size: number; readonly config: unknown }) => Effect.Effect<Published, unknown, DuckDb>
+  /** The stages that ask a model: a dry run leaves them (and what reads them) out and estimates them instead. */
+  readonly modelStages: ReadonlyArray<string>
+  readonly estimate: (run: RunResult, options: BuildOptions & { readonly size: number }) => Effect.Effect<ReadonlyArray<DryRun>, unknown, DuckDb | ResponseCache>
 }

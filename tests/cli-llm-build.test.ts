@@ -141,3 +141,31 @@ describe("autodidact build math --llm (rejection sampling over real HTTP)", () =
     expect(noModel.stderr).toBe("error: --llm needs --model NAME: the model the server serves (see its /v1/models)\n")
   })
 })
+
+describe("autodidact build math --llm --dry-run", () => {
+  it("runs the stages that need no model, prints what would be sent with tokens and cost, and sends and publishes nothing", async () => {
+    const out = await mkdtemp(join(tmpdir(), "autodidact-llm-dry-"))
+    temps.push(out)
+    const server = await startScriptedServer({ models: ["m"] })
+    servers.push(server)
+    const args = ["build", "math", "--size", "12", "--out", out, "--llm", server.url, "--model", "m", "--samples", "3", "--max-tokens", "500", "--price-input", "1", "--price-output", "4", "--dry-run"]
+    const r = await cli([...args, "--json"])
+    expect(r.code, r.stderr).toBe(0)
+    const { dry_run } = JSON.parse(r.stdout) as { dry_run: Array<{ stage: string; tasks: number; samples: number; cached: number; requests: number; promptTokens: number; completionTokens: { expected: number; most: number }; example: { model: string; n: number; messages: Array<{ role: string; content: string }>; params: { max_tokens: number } } }> }
+    expect(dry_run).toHaveLength(1)
+    expect(dry_run[0]).toMatchObject({ stage: "solve", tasks: 12, samples: 36, cached: 0, requests: 12, completionTokens: { most: 36 * 500 } })
+    expect(dry_run[0]!.promptTokens).toBeGreaterThan(12 * 30)
+    expect(dry_run[0]!.completionTokens.expected).toBeGreaterThan(0)
+    expect(dry_run[0]!.example).toMatchObject({ model: "m", n: 3, params: { max_tokens: 500 } })
+    expect(dry_run[0]!.example.messages.at(-1)!.content).toMatch(/^Solve the problem step by step[\s\S]*\nProblem: /)
+    // Nothing was sent (not even the /models check) and nothing published.
+    expect(server.log).toHaveLength(0)
+    expect(await readdir(out)).not.toContain("datasets")
+    const human = await cli(args)
+    expect(human.code, human.stderr).toBe(0)
+    expect(human.stdout).toMatch(/^dry run: nothing was sent to the model and nothing was published\nsolve: 12 tasks; 36 samples to ask \(0 already in the response cache\) in about 12 requests\n  tokens: about [\d,]+ prompt \+ [\d,]+ completion expected \(at most 18,000 at --max-tokens\); cost about \$\d+\.\d\d \(at most \$\d+\.\d\d\)\n  first request: \{"model":"m"/)
+    const noModel = await cli(["build", "math", "--dry-run", "--out", out])
+    expect(noModel.code).toBe(2)
+    expect(noModel.stderr).toBe("error: --dry-run estimates what a model build would send: pass --llm URL and --model NAME\n")
+  })
+})

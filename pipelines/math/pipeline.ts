@@ -6,6 +6,7 @@ import { columns, SPLIT_BY } from "./columns.ts"
 import { fidelityMarkdown } from "./figures.ts"
 import { lemmaStage, preferenceStage, riseStage, stepPreferenceStage, variantsStage } from "./generate-stages.ts"
 import { fileSha256, seedsStage, verifiedStage } from "./seed-stages.ts"
+import { estimateSolve } from "./dry-run.ts"
 import { solveStage } from "./solve-stage.ts"
 import { rlStage, sftStage, tasksStage } from "./task-stages.ts"
 
@@ -57,6 +58,8 @@ export const mathPipeline: PipelineDefinition = {
         config: { seeds: { file, sha256 }, size: options.size, onBadRows: options.onBadRows, ...(model === undefined ? {} : { model: asked }) }
       }
     }),
+  modelStages: ["solve"],
+  estimate: (run, options) => (options.model === undefined ? Effect.succeed([]) : Effect.map(estimateSolve(run, options.model, options.model.revision), (e) => [e])),
   publish: (run, options) =>
     Effect.gen(function* () {
       const configs = (["sft", "preference", "step_preference", "correction", "rl"] as const).map((name) => {

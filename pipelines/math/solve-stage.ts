@@ -25,6 +25,15 @@ const instruction = (question: string) =>
   "End with a last line of the form `#### <number>` giving only the final answer.\n\n" +
   `Problem: ${question}`
 
+/** The request the solving stage sends for a task (`--dry-run` prints the first). */
+export const solveRequest = (task: { readonly question: string }, settings: SolveSettings) => ({
+  messages: [
+    { role: "system" as const, content: SYSTEM },
+    { role: "user" as const, content: instruction(task.question) }
+  ],
+  params: { temperature: settings.temperature, top_p: settings.topP, max_tokens: settings.maxTokens }
+})
+
 /** A model's sampled solution, as the trainer will see it: no trailing space, no empty lines at the end. */
 const tidy = (text: string) => text.replace(/\s+$/, "")
 
@@ -52,13 +61,7 @@ export const solveStage = (input: string, settings: SolveSettings, window: numbe
         const model = yield* LanguageModel
         const samples = yield* model
           .sample(
-            {
-              messages: [
-                { role: "system", content: SYSTEM },
-                { role: "user", content: instruction(task.question) }
-              ],
-              params: { temperature: settings.temperature, top_p: settings.topP, max_tokens: settings.maxTokens }
-            },
+            solveRequest(task, settings),
             settings.samples,
             { stage: ctx.stage }
           )

@@ -3,8 +3,10 @@ import { Config, Effect, Layer, Option, Redacted } from "effect"
 import { Flag } from "effect/cli"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { FlowController, LanguageModel, ResponseCache, checkEndpoint, type Endpoint, type ModelUsage } from "#llm"
-import type { ModelBuildOptions } from "#pipelines/pipeline.ts"
+import type { DryRun, ModelBuildOptions } from "#pipelines/pipeline.ts"
 import { UsageError } from "./errors.ts"
+
+const cachePath = (dataDir: string) => join(dataDir, "cache", "responses.sqlite")
 
 /** The flags that point a build at a model server, shared by every command that may call one. */
 export const modelFlags = {
@@ -51,6 +53,9 @@ export interface ModelSetup {
   readonly layer: Layer.Layer<LanguageModel, unknown>
   /** Checks every endpoint answers, accepts the key and serves the model; before any stage runs. */
   readonly check: Effect.Effect<void, unknown>
+  /** The durable response cache alone (a dry run reads it to count what would not be sent). */
+  readonly cache: Layer.Layer<ResponseCache, unknown>
+  readonly prices: { readonly inputPerMillion: number; readonly outputPerMillion: number } | undefined
 }
 
 /**
@@ -65,7 +70,7 @@ export const modelSetup = (flags: ModelFlagValues, dataDir: string): Effect.Effe
     const urls = flags.llm.length > 0 ? flags.llm : Option.isSome(flags.model) ? Option.toArray(fromEnv) : []
     if (urls.length === 0) {
       if (Option.isSome(flags.model)) return yield* new UsageError({ message: "--model needs --llm URL (or OPENAI_BASE_URL): the server to ask" })
-      return { options: undefined, layer: LanguageModel.none, check: Effect.void }
+      return { options: undefined, layer: LanguageModel.none, check: Effect.void, cache: ResponseCache.layer(cachePath(dataDir)), prices: undefined }
     }
     if (Option.isNone(flags.model)) return yield* new UsageError({ message: "--llm needs --model NAME: the model the server serves (see its /v1/models)" })
     for (const url of urls) {
@@ -92,7 +97,7 @@ export const modelSetup = (flags: ModelFlagValues, dataDir: string): Effect.Effe
             requestsPerMinute: Option.getOrUndefined(flags.requestsPerMinute),
             tokensPerMinute: Option.getOrUndefined(flags.tokensPerMinute)
           }),
-          ResponseCache.layer(join(dataDir, "cache", "responses.sqlite")),
+          ResponseCache.layer(cachePath(dataDir)),
           http
         )
       )
@@ -109,7 +114,9 @@ export const modelSetup = (flags: ModelFlagValues, dataDir: string): Effect.Effe
         window: flags.concurrency * 2
       },
       layer,
-      check: Effect.forEach(endpoints, (e) => checkEndpoint(e, model), { discard: true }).pipe(Effect.provide(http))
+      check: Effect.forEach(endpoints, (e) => checkEndpoint(e, model), { discard: true }).pipe(Effect.provide(http)),
+      cache: ResponseCache.layer(cachePath(dataDir)),
+      prices
     }
   })
 
@@ -138,6 +145,24 @@ export const usageLine = (name: string, u: ModelUsage): string =>
   `${count(u.cacheHits)} answers from the cache (${count(u.completionTokensSaved)} completion tokens saved)` +
   (u.truncated > 0 ? `; ${count(u.truncated)} cut at --max-tokens` : "") +
   failures(u.failed)
+
+/** What a dry run found, in words: per model stage, what would be sent, its tokens and cost, and the first request. */
+export const dryRunReport = (estimates: ReadonlyArray<DryRun>, prices: ModelSetup["prices"]): string => {
+  const price = (prompt: number, completion: number) =>
+    prices === undefined ? undefined : (prompt * prices.inputPerMillion + completion * prices.outputPerMillion) / 1e6
+  const lines = ["dry run: nothing was sent to the model and nothing was published"]
+  for (const e of estimates) {
+    const expected = price(e.promptTokens, e.completionTokens.expected)
+    const most = price(e.promptTokens, e.completionTokens.most)
+    lines.push(
+      `${e.stage}: ${count(e.tasks)} tasks; ${count(e.samples)} samples to ask (${count(e.cached)} already in the response cache) in about ${count(e.requests)} requests`,
+      `  tokens: about ${count(e.promptTokens)} prompt + ${count(e.completionTokens.expected)} completion expected (at most ${count(e.completionTokens.most)} at --max-tokens)` +
+        (expected === undefined ? "; pass --price-input and --price-output for a cost" : `; cost about $${expected.toFixed(2)} (at most $${most!.toFixed(2)})`)
+    )
+    if (e.example !== undefined) lines.push(`  first request: ${JSON.stringify(e.example)}`)
+  }
+  return lines.join("\n")
+}
 
 /** The model's figures for the run summary and the end report. */
 export const modelReport = Effect.gen(function* () {

@@ -10,7 +10,7 @@ import { UsageError } from "../errors.ts"
 import { RunWhereabouts, trackedProgress } from "../interrupt.ts"
 import { requireWritableDir } from "../paths.ts"
 import { emit } from "../output.ts"
-import { liveLine, modelFlags, modelReport, modelSetup, usageLine } from "../model-flags.ts"
+import { dryRunReport, liveLine, modelFlags, modelReport, modelSetup, usageLine } from "../model-flags.ts"
 import packageJson from "../../../package.json" with { type: "json" }
 
 const names = () => Object.keys(pipelines).join(", ")
@@ -38,6 +38,10 @@ export const buildCommand = Command.make(
       Flag.withDefault("fail" as const)
     ),
     json: Flag.Boolean("json").pipe(Flag.withDescription("print the result as JSON on stdout (progress stays on stderr)"), Flag.withDefault(false)),
+    dryRun: Flag.Boolean("dry-run").pipe(
+      Flag.withDescription("with --llm: run the stages that need no model, then print what the model stages would send (requests, tokens, cost, the first request) and stop; nothing is sent or published"),
+      Flag.withDefault(false)
+    ),
     ...modelFlags
   },
   (flags) =>
@@ -62,6 +66,16 @@ export const buildCommand = Command.make(
         model: model.options
       }
       const { stages, config } = yield* definition.stages(options)
+      if (flags.dryRun) {
+        if (model.options === undefined) return yield* new UsageError({ message: "--dry-run estimates what a model build would send: pass --llm URL and --model NAME" })
+        const offline = withoutModelStages(stages, definition.modelStages)
+        const run = yield* runPipeline({ pipeline: definition.name, stages: offline, seed: flags.seed, dataDir: flags.out, config }).pipe(
+          // No stage left asks a model: the layer that says so if one did.
+          Effect.provide(Layer.merge(trackedProgress(progressLayer(() => [])), LanguageModel.none))
+        )
+        const estimates = yield* definition.estimate(run, options).pipe(Effect.provide(model.cache))
+        return yield* emit(flags.json, { run_id: run.runId, run_dir: run.runDir, dry_run: estimates }, () => dryRunReport(estimates, model.prices))
+      }
       // A wrong URL, key or model name fails here, before any stage runs.
       yield* model.check
       where.beginRun(join(flags.out, "runs", runIdFor(definition.name, flags.seed, config ?? null)), stages)
@@ -86,6 +100,21 @@ export const buildCommand = Command.make(
       `if killed; the dataset is published as a new version in <out>/datasets/<name>/ (or reported unchanged when identical to LATEST).`
   )
 )
+
+/** The stages left when the model stages, and every stage that reads from one, are taken out. */
+const withoutModelStages = <S extends { readonly name: string; readonly inputs: ReadonlyArray<string> }>(stages: ReadonlyArray<S>, model: ReadonlyArray<string>): Array<S> => {
+  const out = new Set(model)
+  let grew = true
+  while (grew) {
+    grew = false
+    for (const s of stages) {
+      if (out.has(s.name) || !s.inputs.some((i) => out.has(i))) continue
+      out.add(s.name)
+      grew = true
+    }
+  }
+  return stages.filter((s) => !out.has(s.name))
+}
 
 const progressLayer = (extra: () => ReadonlyArray<string>): Layer.Layer<Progress> =>
   process.stderr.isTTY ? Progress.tty(process.stderr, extra) : Progress.plain((line) => process.stderr.write(line + "\n"), 5000, extra)

@@ -1,0 +1,58 @@
+import { Effect, Stream } from "effect"
+import { readParts, type RunResult } from "#dag"
+import { ResponseCache, sampleKey, usable } from "#llm"
+import type { DryRun, ModelBuildOptions } from "../pipeline.ts"
+import type { VerifiedTask } from "./rows.ts"
+import { solveRequest } from "./solve-stage.ts"
+
+/** About four characters a token for English prompts: enough for an estimate, and said to be one. */
+const tokensOf = (text: string) => Math.ceil(text.length / 4)
+
+/**
+ * What `build --dry-run` would send for the solving stage: every task's request, counted against the
+ * response cache (what is stored is not sent again), with prompt and completion tokens estimated: the
+ * completion from the reference solution's length (a model's answer is about that long), bounded by
+ * max_tokens. Nothing is sent.
+ */
+export const estimateSolve = (run: RunResult, model: ModelBuildOptions, revision: string) =>
+  Effect.gen(function* () {
+    const cache = yield* ResponseCache
+    const settings = { model: model.model, revision, samples: model.samples, temperature: model.temperature, topP: model.topP, maxTokens: model.maxTokens }
+    const tasks = run.outputs.get("tasks")
+    let taskCount = 0
+    let samples = 0
+    let cached = 0
+    let promptTokens = 0
+    let expectedCompletion = 0
+    let example: unknown
+    yield* readParts(tasks?.files ?? []).pipe(
+      Stream.runForEach((row) =>
+        Effect.gen(function* () {
+          const task = row as VerifiedTask
+          const request = solveRequest(task, settings)
+          example ??= { model: model.model, ...request, n: model.samples }
+          taskCount++
+          let missing = 0
+          for (let i = 0; i < model.samples; i++) {
+            const entry = yield* cache.get(sampleKey({ model: model.model, ...request }, revision, i))
+            if (entry !== undefined && usable(entry, model.maxTokens)) cached++
+            else missing++
+          }
+          samples += missing
+          if (missing > 0) promptTokens += tokensOf(request.messages.map((m) => m.content).join("\n"))
+          expectedCompletion += missing * Math.min(model.maxTokens, tokensOf(task.reference ?? ""))
+        })
+      )
+    )
+    return {
+      stage: "solve",
+      tasks: taskCount,
+      samples,
+      cached,
+      // One request per task when the server honours n; the prompt is counted once per request.
+      requests: samples === 0 ? 0 : Math.ceil(samples / model.samples),
+      promptTokens,
+      completionTokens: { expected: expectedCompletion, most: samples * model.maxTokens },
+      example
+    } satisfies DryRun
+  })
