@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process"
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import { startScriptedServer, type ScriptedRequest, type ScriptedServer } from "#llm"
+import { autodidact } from "./helpers.ts"
 
 const KEY = "sk-test-DO-NOT-LEAK-4242"
 const temps: Array<string> = []
@@ -14,19 +14,7 @@ afterAll(async () => {
 })
 
 /** The CLI as a child process with the given environment; the scripted server runs in this process. */
-const cli = (args: ReadonlyArray<string>, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(join(process.cwd(), "node_modules/.bin/node"), [join(process.cwd(), "tools/cli/bin.ts"), ...args], {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, ...env }
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (d) => (stdout += d))
-    child.stderr.on("data", (d) => (stderr += d))
-    child.on("error", reject)
-    child.on("exit", (code) => resolve({ code: code ?? -1, stdout, stderr }))
-  })
+const cli = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => autodidact(args, { env })
 
 /** Every file under `dir`, recursively. */
 const filesUnder = async (dir: string): Promise<Array<string>> => {

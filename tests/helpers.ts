@@ -8,12 +8,16 @@ export interface CliResult {
 }
 
 /** Runs `autodidact ...args` as a real process (the repository's Node 24), from the repository root. */
-export const autodidact = (args: ReadonlyArray<string>, options: { readonly cwd?: string } = {}): Promise<CliResult> =>
+export const autodidact = (
+  args: ReadonlyArray<string>,
+  options: { readonly cwd?: string; readonly env?: Readonly<Record<string, string>> } = {}
+): Promise<CliResult> =>
   new Promise((resolve, reject) => {
     const cwd = options.cwd ?? process.cwd()
     const child = spawn(join(process.cwd(), "node_modules", ".bin", "node"), [join(process.cwd(), "tools", "cli", "bin.ts"), ...args], {
       cwd,
-      stdio: ["ignore", "pipe", "pipe"]
+      stdio: ["ignore", "pipe", "pipe"],
+      ...(options.env === undefined ? {} : { env: { ...process.env, ...options.env } })
     })
     let stdout = ""
     let stderr = ""

@@ -14,10 +14,10 @@ const tokensOf = (text: string) => Math.ceil(text.length / 4)
  * completion from the reference solution's length (a model's answer is about that long), bounded by
  * max_tokens. Nothing is sent.
  */
-export const estimateSolve = (run: RunResult, model: ModelBuildOptions, revision: string) =>
+export const estimateSolve = (run: RunResult, model: ModelBuildOptions) =>
   Effect.gen(function* () {
     const cache = yield* ResponseCache
-    const settings = { model: model.model, revision, samples: model.samples, temperature: model.temperature, topP: model.topP, maxTokens: model.maxTokens }
+    const { window: _speedOnly, ...settings } = model
     const tasks = run.outputs.get("tasks")
     let taskCount = 0
     let samples = 0
@@ -34,7 +34,7 @@ export const estimateSolve = (run: RunResult, model: ModelBuildOptions, revision
           taskCount++
           let missing = 0
           for (let i = 0; i < model.samples; i++) {
-            const entry = yield* cache.get(sampleKey({ model: model.model, ...request }, revision, i))
+            const entry = yield* cache.get(sampleKey({ model: model.model, ...request }, model.revision, i))
             if (entry !== undefined && usable(entry, model.maxTokens)) cached++
             else missing++
           }

@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import { publish } from "#store"
-import type { PipelineDefinition } from "../pipeline.ts"
+import type { ModelBuildOptions, PipelineDefinition } from "../pipeline.ts"
 import { buildWarnings, checkPublishable, checkSolved, shortfallOf } from "./checks.ts"
 import { columns, SPLIT_BY } from "./columns.ts"
 import { fidelityMarkdown } from "./figures.ts"
@@ -41,25 +41,20 @@ export const mathPipeline: PipelineDefinition = {
         tasksStage({ variants: "variants", seeds: "verified" }, options.size),
         model === undefined
           ? sftStage("tasks")
-          : solveStage(
-              "tasks",
-              { model: model.model, revision: model.revision, samples: model.samples, temperature: model.temperature, topP: model.topP, maxTokens: model.maxTokens },
-              model.window
-            ),
+          : solveStage("tasks", withoutWindow(model), model.window),
         rlStage("tasks"),
         riseStage("tasks"),
         preferenceStage("rise"),
         stepPreferenceStage("rise"),
         lemmaStage("tasks")
       ]
-      const { window: _speedOnly, ...asked } = model ?? { window: 0 }
       return {
         stages,
-        config: { seeds: { file, sha256 }, size: options.size, onBadRows: options.onBadRows, ...(model === undefined ? {} : { model: asked }) }
+        config: { seeds: { file, sha256 }, size: options.size, onBadRows: options.onBadRows, ...(model === undefined ? {} : { model: withoutWindow(model) }) }
       }
     }),
   modelStages: ["solve"],
-  estimate: (run, options) => (options.model === undefined ? Effect.succeed([]) : Effect.map(estimateSolve(run, options.model, options.model.revision), (e) => [e])),
+  estimate: (run, options) => (options.model === undefined ? Effect.succeed([]) : Effect.map(estimateSolve(run, options.model), (e) => [e])),
   publish: (run, options) =>
     Effect.gen(function* () {
       const configs = (["sft", "preference", "step_preference", "correction", "rl"] as const).map((name) => {
@@ -108,6 +103,9 @@ export const mathPipeline: PipelineDefinition = {
       }
     })
 }
+
+/** What a model build asks, without the window: that changes speed, never output, so it names no run. */
+const withoutWindow = ({ window: _speedOnly, ...asked }: ModelBuildOptions) => asked
 
 const descriptions: Record<string, string> = {
   sft: "Question and verified step-by-step solution as a two-turn conversation (`messages`), for supervised fine-tuning.",

@@ -4,18 +4,11 @@ import { rowStage } from "#dag"
 import { LanguageModel, type ModelRequestFailed } from "#llm"
 import { judgeRow } from "#math"
 import { PUBLISH_KEYS } from "./columns.ts"
+import type { ModelBuildOptions } from "../pipeline.ts"
 import { SftRow, lineageOf, type VerifiedTask } from "./rows.ts"
 
-/** What the solving stage asks of the model; all of it is in the stage's cache key. */
-export interface SolveSettings {
-  readonly model: string
-  /** The user's tag for the model's weights: a new tag re-asks every task. */
-  readonly revision: string
-  readonly samples: number
-  readonly temperature: number
-  readonly topP: number
-  readonly maxTokens: number
-}
+/** What the solving stage asks of the model; all of it is in the stage's cache key (the window changes only speed). */
+export type SolveSettings = Omit<ModelBuildOptions, "window">
 
 /** The prompt, versioned: a change here must bump PROMPT_VERSION so cached answers are not reused for it. */
 export const PROMPT_VERSION = 1
