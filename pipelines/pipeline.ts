@@ -1,5 +1,6 @@
 import type { Effect } from "effect"
-import type { DuckDb, RunResult, Stage } from "#dag"
+import type { DuckDb } from "#io"
+import type { RunResult, Stage } from "#dag"
 import type { LanguageModel, ResponseCache } from "#llm"
 
 /** How a build uses a language model (`--llm`): what to ask it. The endpoints and key live in the LanguageModel layer. */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
 import { Effect } from "effect"
-import { DuckDb } from "#dag"
+import { DuckDb } from "#io"
 import { answersEqual, extractFinalAnswer, firstDifferingStep, verifySolution } from "#math"
 import { autodidact } from "./helpers.ts"
 

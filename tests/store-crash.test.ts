@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { LockTimeout } from "#dag"
+import { LockTimeout } from "#io"
 import { publish, validateVersion } from "#store"
 import { request, run, sftConfig, sftRow, tempDir, writeParts } from "./store-fixture.ts"
 

@@ -2,7 +2,8 @@ import { mkdtemp, mkdir } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
-import { DuckDb, keyColumnsOf, writeJsonParquet, type RunSummary } from "#dag"
+import { DuckDb } from "#io"
+import { keyColumnsOf, writeJsonParquet, type RunSummary } from "#dag"
 import type { ConfigSpec, PublishRequest } from "#store"
 
 /** Source rows as the engine would leave them, for the store tests. */

@@ -1,8 +1,8 @@
 import { Effect, Result, Schema, Stream } from "effect"
 import type { Task } from "#core"
-import { errorMessage, mapStage, NO_ROW, streamStage, type NoRow } from "#dag"
+import { errorMessage, fileDigest } from "#io"
+import { mapStage, NO_ROW, streamStage, type NoRow } from "#dag"
 import { BadSeedRow, DEFAULT_BAD_ROW_HINT, WHOLE_ROW, decodeGsm8k, isMalformed, judgeRow, readRawRows, seedFileGuard } from "#math"
-import { fileDigest } from "#store"
 import { VerifiedTask } from "./rows.ts"
 
 export interface SeedStageConfig {

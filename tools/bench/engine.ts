@@ -10,7 +10,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { DuckDBDataChunk, DuckDBInstance, INTEGER, VARCHAR } from "@duckdb/node-api"
 import { Effect, Layer, Schema, Stream } from "effect"
-import { DuckDb, Progress, mapStage, runPipeline, streamStage } from "#dag"
+import { DuckDb } from "#io"
+import { Progress, mapStage, runPipeline, streamStage } from "#dag"
 
 const rows = Number(process.argv[2] ?? 1_000_000)
 const repeats = Number(process.argv[3] ?? 5)

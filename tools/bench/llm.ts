@@ -17,7 +17,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Layer, Schema, Stream } from "effect"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { DuckDb, Progress, rowStage, runPipeline, streamStage } from "#dag"
+import { DuckDb } from "#io"
+import { Progress, rowStage, runPipeline, streamStage } from "#dag"
 import { FlowController, LanguageModel, ResponseCache, type ScriptedServerOptions } from "#llm"
 
 const CONCURRENCY = 256

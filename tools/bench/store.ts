@@ -13,8 +13,9 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
-import { DuckDb, keyColumnsOf, sqlString, writeJsonParquet, type RunSummary } from "#dag"
-import { fileList, jsonStructure, publish, queryDataset, refreshCatalog, versionName, type ColumnSpec, type Manifest, type PublishResult } from "#store"
+import { DuckDb, sqlString, sqlStringList } from "#io"
+import { keyColumnsOf, writeJsonParquet, type RunSummary } from "#dag"
+import { jsonStructure, publish, queryDataset, refreshCatalog, versionName, type ColumnSpec, type Manifest, type PublishResult } from "#store"
 
 const rows = Number(process.argv[2] ?? 1_000_000)
 const rounds = Number(process.argv[3] ?? 5)
@@ -97,7 +98,7 @@ const program = Effect.gen(function* () {
   for (let round = 0; round < rounds; round++) {
     const t1 = performance.now()
     yield* db.run(
-      `COPY (SELECT s.* FROM (SELECT from_json(row, ${sqlString(jsonStructure(columns))}) AS s FROM read_parquet(${fileList(files)}))) ` +
+      `COPY (SELECT s.* FROM (SELECT from_json(row, ${sqlString(jsonStructure(columns))}) AS s FROM read_parquet(${sqlStringList(files)}))) ` +
         `TO ${sqlString(join(dir, "raw.parquet"))} (FORMAT parquet, COMPRESSION zstd)`
     )
     rawMs.push(performance.now() - t1)

@@ -3,7 +3,7 @@ import { Command } from "effect/cli"
 import { isCliError } from "effect/cli/CliError"
 // The subpath, not the package index: the index also loads Redis and WebSocket modules (~0.4 s at start-up).
 import * as NodeServices from "@effect/platform-node/NodeServices"
-import { DuckDb } from "#dag"
+import { DuckDb } from "#io"
 import { buildCommand } from "./commands/build.ts"
 import { verifyCommand } from "./commands/verify.ts"
 import { storeCommands } from "./commands/store.ts"

@@ -20,25 +20,11 @@ export class StageSkipped extends Schema.TaggedError<StageSkipped>()("StageSkipp
   because: Schema.String
 }) {}
 
-/** Reading or writing a run's files failed. */
-export class MaterialiseError extends Schema.TaggedError<MaterialiseError>()("MaterialiseError", {
-  path: Schema.String,
-  message: Schema.String
-}) {}
-
 /**
  * The error a stage raises for a bad record: the engine reports its stage, batch and record id.
  * Stages may also fail with their own tagged errors; a `record` or `recordId` field on them is used too.
  */
 export class RecordError extends Schema.TaggedError<RecordError>()("RecordError", {
   record: Schema.String,
-  message: Schema.String
-}) {}
-
-/** Another live process holds a lock (a run, a dataset publish) and did not let go in time. */
-export class LockTimeout extends Schema.TaggedError<LockTimeout>()("LockTimeout", {
-  lockFile: Schema.String,
-  holder: Schema.String,
-  waitedMs: Schema.Number,
   message: Schema.String
 }) {}

@@ -1,7 +1,4 @@
-export * from "./duckdb.ts"
 export * from "./errors.ts"
-export * from "./files.ts"
-export * from "./lock.ts"
 export * from "./parts.ts"
 export * from "./plan.ts"
 export * from "./progress.ts"

@@ -1,9 +1,7 @@
 import { join } from "node:path"
 import { Effect, Stream } from "effect"
 import { canonicalJson } from "#core"
-import { DuckDb, sqlIdent, sqlString, type DuckDbError } from "./duckdb.ts"
-import { commitFile, listDir, readJsonIfExists, removePath, writeFileAtomic } from "./files.ts"
-import type { MaterialiseError } from "./errors.ts"
+import { commitFile, DuckDb, listDir, readJsonIfExists, removePath, sqlIdent, sqlString, writeFileAtomic, type DuckDbError, type MaterialiseError } from "#io"
 
 /**
  * A stage's output on disk, one batch per part:

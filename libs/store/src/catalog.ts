@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto"
 import { join } from "node:path"
 import { Effect } from "effect"
-import { acquireLock, commitFile, DuckDb, listDir, removePath, sqlIdent, sqlString } from "#dag"
+import { acquireLock, commitFile, DuckDb, listDir, removePath, sqlIdent, sqlString } from "#io"
 import type { StoreError } from "./errors.ts"
 import { catalogPath, datasetDir, DEFAULT_LOCK_TIMEOUT_MS, knownDatasets } from "./layout.ts"
 import { listVersions } from "./versions.ts"

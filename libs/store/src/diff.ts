@@ -1,9 +1,8 @@
 import { join } from "node:path"
 import { Effect } from "effect"
-import { DuckDb, sqlIdent } from "#dag"
+import { DuckDb, sqlIdent, sqlStringList } from "#io"
 import { resolveVersion, versionDir } from "./layout.ts"
 import { readManifest, type ConfigEntry, type Manifest } from "./manifest.ts"
-import { fileList } from "./sql.ts"
 
 export interface ConfigDiff {
   readonly config: string
@@ -104,7 +103,7 @@ export const diffVersions = (dataDir: string, name: string, versionA: string, ve
       }
       const common = colsA.filter((c) => colsB.includes(c))
       const rowHash = `md5(to_json(struct_pack(${common.map((c) => `${sqlIdent(c)} := ${sqlIdent(c)}`).join(", ")}))::VARCHAR)`
-      const side = (dir: string, c: ConfigEntry) => `SELECT "id" AS id, ${rowHash} AS h FROM read_parquet(${fileList(files(dir, c))})`
+      const side = (dir: string, c: ConfigEntry) => `SELECT "id" AS id, ${rowHash} AS h FROM read_parquet(${sqlStringList(files(dir, c))})`
       const result = yield* db.use(`diff ${name} ${a} ${b} ${config}`, async (c) => {
         await c.run(
           `CREATE TEMP TABLE diff_rows AS

@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import type { DuckDbError, LockTimeout, MaterialiseError } from "#dag"
+import type { DuckDbError, LockTimeout, MaterialiseError } from "#io"
 
 /** Reading or writing a dataset's files failed. */
 export class StoreIoError extends Schema.TaggedError<StoreIoError>()("StoreIoError", {

@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises"
 import { dirname } from "node:path"
 import { Effect } from "effect"
-import { errorMessage, fsyncPath } from "#dag"
+import { errorMessage, fsyncPath } from "#io"
 import { StoreIoError } from "./errors.ts"
 
 export const ioError = (path: string) => (e: unknown) => new StoreIoError({ path, message: errorMessage(e) })

@@ -1,6 +1,5 @@
 export * from "./card.ts"
 export * from "./catalog.ts"
-export * from "./checksum.ts"
 export * from "./diff.ts"
 export * from "./errors.ts"
 export * from "./gc.ts"

@@ -1,7 +1,7 @@
 import { readFile, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect } from "effect"
-import { listDir } from "#dag"
+import { listDir } from "#io"
 import { StoreIoError, UnknownDataset, UnknownVersion } from "./errors.ts"
 import { ioError } from "./fsutil.ts"
 

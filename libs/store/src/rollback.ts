@@ -1,5 +1,5 @@
 import { Effect } from "effect"
-import { acquireLock, DuckDb, tookOverMessage, writeFileAtomic } from "#dag"
+import { acquireLock, DuckDb, tookOverMessage, writeFileAtomic } from "#io"
 import { refreshCatalog } from "./catalog.ts"
 import { UnknownVersion, ValidationFailed, type StoreError } from "./errors.ts"
 import { DEFAULT_LOCK_TIMEOUT_MS, latestPath, lockPath, normaliseVersion, publishedVersions, readLatest } from "./layout.ts"

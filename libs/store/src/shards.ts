@@ -2,10 +2,9 @@ import { randomBytes } from "node:crypto"
 import { join } from "node:path"
 import type { DuckDBConnection } from "@duckdb/node-api"
 import { Effect } from "effect"
-import { DuckDb, ensureDir, errorMessage, fsyncPath, sqlIdent, sqlString, type DuckDbError, type MaterialiseError } from "#dag"
-import { fileDigest } from "./checksum.ts"
+import { DuckDb, ensureDir, errorMessage, fileDigest, fsyncPath, sqlIdent, sqlString, sqlStringList, type DuckDbError, type MaterialiseError } from "#io"
 import { PublishInputError, StoreIoError } from "./errors.ts"
-import { fileList, jsonStructure, shuffleKey, testSplitPredicate } from "./sql.ts"
+import { jsonStructure, shuffleKey, testSplitPredicate } from "./sql.ts"
 
 export interface ColumnSpec {
   readonly name: string
@@ -166,11 +165,11 @@ const stage = async (c: DuckDBConnection, table: string, spec: ConfigSpec, layou
     spec.files.length === 0
       ? `(SELECT NULL::VARCHAR AS row, NULL::VARCHAR AS "id", NULL::VARCHAR AS "task_id", NULL::VARCHAR AS __split_key WHERE false)`
       : (await haveKeyColumns(c, spec.files, keys))
-        ? `(SELECT row, "id", "task_id", ${sqlIdent(layout.splitBy)} AS __split_key FROM read_parquet(${fileList(spec.files)}))`
+        ? `(SELECT row, "id", "task_id", ${sqlIdent(layout.splitBy)} AS __split_key FROM read_parquet(${sqlStringList(spec.files)}))`
         : // One JSON parse per row for all three keys (a list of paths), not one per key.
           `(SELECT row, k[1] AS "id", k[2] AS "task_id", k[3] AS __split_key
             FROM (SELECT row, json_extract_string(row, [${keys.map((name) => sqlString(`$.${JSON.stringify(name)}`)).join(", ")}]) AS k
-                  FROM read_parquet(${fileList(spec.files)})))`
+                  FROM read_parquet(${sqlStringList(spec.files)})))`
   // Narrow sort keys (a boolean, a number, then the id for ties) and only one string besides the row.
   await c.run(
     `CREATE TABLE ${table} AS
@@ -190,7 +189,7 @@ const stage = async (c: DuckDBConnection, table: string, spec: ConfigSpec, layou
  */
 export const haveKeyColumns = async (c: DuckDBConnection, files: ReadonlyArray<string>, keys: ReadonlyArray<string>): Promise<boolean> => {
   const elements = (
-    await c.runAndReadAll(`SELECT file_name, name, duckdb_type, num_children FROM parquet_schema(${fileList(files)}) ORDER BY file_name, column_id`)
+    await c.runAndReadAll(`SELECT file_name, name, duckdb_type, num_children FROM parquet_schema(${sqlStringList(files)}) ORDER BY file_name, column_id`)
   ).getRowObjectsJS()
   const byFile = Map.groupBy(elements, (e) => String(e["file_name"]))
   if (byFile.size !== new Set(files).size) return false

@@ -1,7 +1,4 @@
-import { sqlString } from "#dag"
-
-/** `[ 'a.parquet', 'b.parquet' ]` for read_parquet. */
-export const fileList = (files: ReadonlyArray<string>): string => `[${files.map(sqlString).join(", ")}]`
+import { sqlString } from "#io"
 
 /**
  * The structure argument of DuckDB's `from_json`: an object from column name to DuckDB type name.

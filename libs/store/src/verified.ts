@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises"
 import { join, resolve } from "node:path"
-import { fileDigest } from "./checksum.ts"
+import { fileDigest } from "#io"
 
 /** Where the verdicts of earlier checks are kept: `<dataDir>/cache/query-verified.json`. */
 export const verifiedCachePath = (dataDir: string) => join(dataDir, "cache", "query-verified.json")

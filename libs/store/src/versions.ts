@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect } from "effect"
-import { listDir } from "#dag"
+import { listDir } from "#io"
 import { StoreIoError } from "./errors.ts"
 import { exists } from "./fsutil.ts"
 import { datasetDir, isVersionName, pinPath, publishedVersions, versionDir, versionNumber } from "./layout.ts"

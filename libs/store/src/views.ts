@@ -1,12 +1,11 @@
 import { join } from "node:path"
-import { sqlIdent, sqlString } from "#dag"
+import { sqlIdent, sqlString, sqlStringList } from "#io"
 import type { ConfigEntry, Manifest } from "./manifest.ts"
-import { fileList } from "./sql.ts"
 
 /** One config of one version as a query, with a `split` column taken from which files a row is in. */
 export const configSelect = (versionPath: string, entry: ConfigEntry): string =>
   Object.entries(entry.splits)
-    .map(([split, s]) => `SELECT ${sqlString(split)} AS split, * FROM read_parquet(${fileList(s.files.map((f) => join(versionPath, f.path)))})`)
+    .map(([split, s]) => `SELECT ${sqlString(split)} AS split, * FROM read_parquet(${sqlStringList(s.files.map((f) => join(versionPath, f.path)))})`)
     .join(" UNION ALL BY NAME ")
 
 export interface ViewDef {

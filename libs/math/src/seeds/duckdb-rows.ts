@@ -1,7 +1,7 @@
 import { DuckDBInstance, JSDuckDBValueConverter, type DuckDBResult } from "@duckdb/node-api"
 import { Effect, Option, Stream } from "effect"
 import { stat } from "node:fs/promises"
-import { sqlString } from "#dag"
+import { sqlString } from "#io"
 import { SeedFileError, type SeedHeaderError } from "./errors.ts"
 import type { SeedRow } from "./raw-row.ts"
 

@@ -1,7 +1,7 @@
 import { copyFile, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { sqlString } from "#dag"
+import { sqlString } from "#io"
 import { BadSeedRow, SeedFileError } from "./errors.ts"
 import { readRawRows, readRows } from "./rows.ts"
 import { collect, failureOf, fixture, tempDir, writeParquet } from "./test-helpers.ts"

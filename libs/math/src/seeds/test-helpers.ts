@@ -3,7 +3,7 @@ import { Effect, Stream } from "effect"
 import { mkdtemp } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { sqlString } from "#dag"
+import { sqlString } from "#io"
 
 export const fixture = (name: string): string => join(import.meta.dirname, "fixtures", name)
 

@@ -3,6 +3,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { DuckDBInstance, ResultReturnType, StatementType, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBResult } from "@duckdb/node-api"
 import { Context, Effect, Layer, Schema, Stream } from "effect"
+import { errorMessage } from "./errors.ts"
+import { sqlStringList } from "./sql.ts"
 
 export class DuckDbError extends Schema.TaggedError<DuckDbError>()("DuckDbError", {
   operation: Schema.String,
@@ -128,9 +130,8 @@ const make = (options: DuckDbOptions) =>
             })
             try {
               const connection = await locked.connect()
-              const list = (xs: ReadonlyArray<string> = []) => `[${xs.map(sqlString).join(", ")}]`
-              await connection.run(`SET allowed_paths = ${list(access.readablePaths)}`)
-              await connection.run(`SET allowed_directories = ${list(access.readableDirectories)}`)
+              await connection.run(`SET allowed_paths = ${sqlStringList(access.readablePaths)}`)
+              await connection.run(`SET allowed_directories = ${sqlStringList(access.readableDirectories ?? [])}`)
               await connection.run("SET enable_external_access = false")
               await access.setup?.(connection)
               await connection.run("SET lock_configuration = true")
@@ -405,11 +406,3 @@ export const splitStatements = (sql: string): ReadonlyArray<string> => {
 }
 
 const firstLine = (s: string) => s.split("\n")[0]!.replace(/^Permission Error: /, "")
-
-export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e))
-
-/** A SQL string literal: single quotes doubled, so paths with quotes cannot break out. */
-export const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`
-
-/** A quoted SQL identifier: double quotes doubled, so any column or view name is safe. */
-export const sqlIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`

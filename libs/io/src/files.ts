@@ -1,10 +1,9 @@
 import { open, rename, writeFile, mkdir, rm, readFile, readdir, stat } from "node:fs/promises"
 import { dirname, join, basename } from "node:path"
 import { Effect } from "effect"
-import { MaterialiseError } from "./errors.ts"
-import { errorMessage } from "./duckdb.ts"
+import { errorMessage, MaterialiseError } from "./errors.ts"
 
-/** Maps a file-system failure on `path` to the engine's error. */
+/** Maps a file-system failure on `path` to a MaterialiseError. */
 export const fileError = (path: string) => (e: unknown) => new MaterialiseError({ path, message: errorMessage(e) })
 
 /** fsync a file or folder, so a rename that follows cannot be seen before the data is on disk. */

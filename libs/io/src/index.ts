@@ -1,0 +1,6 @@
+export * from "./digest.ts"
+export * from "./duckdb.ts"
+export * from "./errors.ts"
+export * from "./files.ts"
+export * from "./lock.ts"
+export * from "./sql.ts"
