@@ -14,6 +14,8 @@ export interface ModelBuildOptions {
   readonly maxTokens: number
   /** Rows a model stage works on at once (speed only; not part of any cache key). */
   readonly window: number
+  /** Whether the server answers `n` samples in one request (else one request per sample); for estimates only. */
+  readonly honoursN: boolean
 }
 
 export interface BuildOptions {

@@ -152,6 +152,10 @@ describe("autodidact build math --llm --dry-run", () => {
     const human = await cli(args)
     expect(human.code, human.stderr).toBe(0)
     expect(human.stdout).toMatch(/^dry run: nothing was sent to the model and nothing was published\nsolve: 12 tasks; 36 samples to ask \(0 already in the response cache\) in about 12 requests\n  tokens: about [\d,]+ prompt \+ [\d,]+ completion expected \(at most 18,000 at --max-tokens\); cost about \$\d+\.\d\d \(at most \$\d+\.\d\d\)\n  first request: \{"model":"m"/)
+    // A server that ignores n (Ollama): one request per sample, each paying the prompt.
+    const ollama = JSON.parse((await cli([...args, "--server", "ollama", "--json"])).stdout) as { dry_run: Array<{ requests: number; promptTokens: number }> }
+    expect(ollama.dry_run[0]!.requests).toBe(36)
+    expect(ollama.dry_run[0]!.promptTokens).toBe(3 * dry_run[0]!.promptTokens)
     const noModel = await cli(["build", "math", "--dry-run", "--out", out])
     expect(noModel.code).toBe(2)
     expect(noModel.stderr).toBe("error: --dry-run estimates what a model build would send: pass --llm URL and --model NAME\n")

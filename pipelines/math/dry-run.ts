@@ -17,10 +17,11 @@ const tokensOf = (text: string) => Math.ceil(text.length / 4)
 export const estimateSolve = (run: RunResult, model: ModelBuildOptions) =>
   Effect.gen(function* () {
     const cache = yield* ResponseCache
-    const { window: _speedOnly, ...settings } = model
+    const { window: _speedOnly, honoursN, ...settings } = model
     const tasks = run.outputs.get("tasks")
     let taskCount = 0
     let samples = 0
+    let requests = 0
     let cached = 0
     let promptTokens = 0
     let expectedCompletion = 0
@@ -39,7 +40,11 @@ export const estimateSolve = (run: RunResult, model: ModelBuildOptions) =>
             else missing++
           }
           samples += missing
-          if (missing > 0) promptTokens += tokensOf(request.messages.map((m) => m.content).join("\n"))
+          // One request for a task's missing samples where the server honours n, else one per sample;
+          // the prompt is paid per request.
+          const sent = missing === 0 ? 0 : honoursN ? 1 : missing
+          requests += sent
+          promptTokens += sent * tokensOf(request.messages.map((m) => m.content).join("\n"))
           expectedCompletion += missing * Math.min(model.maxTokens, tokensOf(task.reference ?? ""))
         })
       )
@@ -49,8 +54,7 @@ export const estimateSolve = (run: RunResult, model: ModelBuildOptions) =>
       tasks: taskCount,
       samples,
       cached,
-      // One request per task when the server honours n; the prompt is counted once per request.
-      requests: samples === 0 ? 0 : Math.ceil(samples / model.samples),
+      requests,
       promptTokens,
       completionTokens: { expected: expectedCompletion, most: samples * model.maxTokens },
       example

@@ -104,8 +104,8 @@ export const mathPipeline: PipelineDefinition = {
     })
 }
 
-/** What a model build asks, without the window: that changes speed, never output, so it names no run. */
-const withoutWindow = ({ window: _speedOnly, ...asked }: ModelBuildOptions) => asked
+/** What a model build asks, without how it is sent (window, n): that changes speed, not what is asked, so it names no run. */
+const withoutWindow = ({ window: _speedOnly, honoursN: _alsoSpeed, ...asked }: ModelBuildOptions) => asked
 
 const descriptions: Record<string, string> = {
   sft: "Question and verified step-by-step solution as a two-turn conversation (`messages`), for supervised fine-tuning.",

@@ -8,7 +8,7 @@ import type { ModelBuildOptions } from "../pipeline.ts"
 import { SftRow, lineageOf, type VerifiedTask } from "./rows.ts"
 
 /** What the solving stage asks of the model; all of it is in the stage's cache key (the window changes only speed). */
-export type SolveSettings = Omit<ModelBuildOptions, "window">
+export type SolveSettings = Omit<ModelBuildOptions, "window" | "honoursN">
 
 /** The prompt, versioned: a change here must bump PROMPT_VERSION so cached answers are not reused for it. */
 export const PROMPT_VERSION = 1

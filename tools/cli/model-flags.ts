@@ -2,7 +2,7 @@ import { join } from "node:path"
 import { Config, Effect, Layer, Option, Redacted } from "effect"
 import { Flag } from "effect/cli"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { FlowController, LanguageModel, ResponseCache, checkEndpoint, type Endpoint, type ModelUsage } from "#llm"
+import { FlowController, LanguageModel, ResponseCache, SERVER_PROFILES, checkEndpoint, type Endpoint, type ModelUsage, type ServerKind } from "#llm"
 import type { DryRun, ModelBuildOptions } from "#pipelines/pipeline.ts"
 import { UsageError } from "./errors.ts"
 
@@ -15,6 +15,10 @@ export const modelFlags = {
     Flag.atLeast(0)
   ),
   model: Flag.String("model").pipe(Flag.withDescription("model name the server serves (see its /v1/models); required with --llm"), Flag.optional),
+  server: Flag.Literals("server", ["vllm", "sglang", "ollama", "llamacpp", "openai"] as const).pipe(
+    Flag.withDescription("what kind of server --llm is, for what it can do: n samples in one request (vllm, sglang, openai), how to prefill an answer; one that ignores n is found out anyway (default vllm)"),
+    Flag.withDefault("vllm" as const)
+  ),
   modelRevision: Flag.String("model-revision").pipe(
     Flag.withDescription("your tag for the model's weights (e.g. a checkpoint hash): part of every response cache key, so a new tag asks again (default none)"),
     Flag.withDefault("")
@@ -35,6 +39,7 @@ export interface ModelFlagValues {
   readonly llm: ReadonlyArray<string>
   readonly model: Option.Option<string>
   readonly modelRevision: string
+  readonly server: ServerKind
   readonly samples: number
   readonly temperature: number
   readonly topP: number
@@ -89,7 +94,14 @@ export const modelSetup = (flags: ModelFlagValues, dataDir: string): Effect.Effe
       return yield* new UsageError({ message: "--price-input and --price-output go together: dollars per million prompt and completion tokens" })
     }
     const prices = Option.isSome(flags.priceInput) && Option.isSome(flags.priceOutput) ? { inputPerMillion: flags.priceInput.value, outputPerMillion: flags.priceOutput.value } : undefined
-    const layer = LanguageModel.layer({ endpoints, model, revision: flags.modelRevision, timeoutMs: flags.requestTimeout * 1000, ...(prices === undefined ? {} : { prices }) }).pipe(
+    const layer = LanguageModel.layer({
+      endpoints,
+      model,
+      revision: flags.modelRevision,
+      timeoutMs: flags.requestTimeout * 1000,
+      profile: SERVER_PROFILES[flags.server],
+      ...(prices === undefined ? {} : { prices })
+    }).pipe(
       Layer.provide(
         Layer.mergeAll(
           FlowController.layer({
@@ -111,7 +123,8 @@ export const modelSetup = (flags: ModelFlagValues, dataDir: string): Effect.Effe
         topP: flags.topP,
         maxTokens: flags.maxTokens,
         // Rows in work: enough to keep every request slot busy while rows wait on their K samples.
-        window: flags.concurrency * 2
+        window: flags.concurrency * 2,
+        honoursN: SERVER_PROFILES[flags.server].honoursN
       },
       layer,
       check: Effect.forEach(endpoints, (e) => checkEndpoint(e, model), { discard: true }).pipe(Effect.provide(http)),

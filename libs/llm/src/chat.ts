@@ -63,3 +63,18 @@ export interface EndpointProfile {
 }
 
 export const DEFAULT_PROFILE: EndpointProfile = { honoursN: true, prefill: "continue_final_message", structuredOutput: "response_format" }
+
+/**
+ * What each kind of server does (STACK.md, checked on their docs): vLLM and SGLang honour `n` and need
+ * continuation flags for a prefill; Ollama's OpenAI layer ignores `n`; llama.cpp's server continues a
+ * trailing assistant message by itself; hosted APIs honour `n`. All take `response_format` json_schema.
+ */
+export const SERVER_PROFILES = {
+  vllm: DEFAULT_PROFILE,
+  sglang: DEFAULT_PROFILE,
+  ollama: { honoursN: false, prefill: "trailing_assistant", structuredOutput: "response_format" },
+  llamacpp: { honoursN: false, prefill: "trailing_assistant", structuredOutput: "response_format" },
+  openai: { honoursN: true, prefill: "trailing_assistant", structuredOutput: "response_format" }
+} as const satisfies Record<string, EndpointProfile>
+
+export type ServerKind = keyof typeof SERVER_PROFILES

@@ -6,6 +6,7 @@ import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { afterAll, afterEach, describe, expect, it } from "vitest"
 import { ResponseCache } from "./cache.ts"
 import { FlowController } from "./flow.ts"
+import { SERVER_PROFILES } from "./chat.ts"
 import { LanguageModel, type ModelOptions } from "./model.ts"
 import { startScriptedServer, type ScriptedServer, type ScriptedServerOptions } from "./scripted-server.ts"
 
@@ -129,6 +130,15 @@ describe("LanguageModel over HTTP", () => {
     // One request with n=4 answered once, then three single requests.
     expect(server.log.map((l) => l.body!.n ?? 1)).toEqual([4, 1, 1, 1])
     expect(profiles[0]!.profile.honoursN).toBe(false)
+  })
+
+  it("sends single requests with derived seeds from the start when the profile says the server ignores n (--server ollama)", async () => {
+    const server = await serve({ answer: (r, i) => `seed ${String(r.seed)} sample ${i}` })
+    const samples = await withModel(cachePath(), { endpoints: [{ url: server.url }], profile: SERVER_PROFILES.ollama }, 4, (m) => m.sample(question(3), 3))
+    expect(server.log.map((l) => l.body!.n)).toEqual([undefined, undefined, undefined])
+    expect(new Set(server.log.map((l) => l.body!.seed)).size).toBe(3)
+    // Each sample is the one choice of its own request.
+    expect(new Set(samples.map((s) => s.text))).toEqual(new Set(server.log.map((l) => `seed ${String(l.body!.seed)} sample 0`)))
   })
 
   it("rejects a request the server refuses (4xx) after one attempt, with the server's reason", async () => {
