@@ -1,6 +1,6 @@
 import { Effect, Stream } from "effect"
 import { contentId } from "#core"
-import { mapStage, streamStage } from "#dag"
+import { mapStage, streamStage, type InputError } from "#dag"
 import { PUBLISH_KEYS } from "./columns.ts"
 import { RlRow, SftRow, VerifiedTask, familyOf, lineageOf } from "./rows.ts"
 
@@ -30,7 +30,7 @@ export const tasksStage = (input: { readonly variants: string; readonly seeds: s
       let carry = 0
       let total = 0
       const shareOf = (i: number) => Math.floor(size / families) + (i < size % families ? 1 : 0)
-      return (ctx.input(input.variants) as Stream.Stream<VerifiedTask, unknown>).pipe(
+      return (ctx.input(input.variants) as Stream.Stream<VerifiedTask, InputError>).pipe(
         Stream.filter((task) => {
           const root = familyOf(task)
           if (root !== current) {

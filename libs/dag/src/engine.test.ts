@@ -3,7 +3,7 @@ import { hostname } from "node:os"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { Deferred, Effect, Layer, Schema, Stream } from "effect"
+import { Context, Deferred, Effect, Layer, Schema, Stream } from "effect"
 import { acquireLock, DuckDb, type LockTimeout } from "#io"
 import { runPipeline, type RunOptions } from "./engine.ts"
 import { RecordError, type StageFailed } from "./errors.ts"
@@ -58,7 +58,7 @@ describe("runPipeline", () => {
     const started = { a: Effect.runSync(Deferred.make<void>()), b: Effect.runSync(Deferred.make<void>()) }
     // Each stage waits for the other to have started: run one after the other, they would time out.
     const waiter = (name: "a" | "b", other: "a" | "b"): Stage =>
-      mapStage<number>({
+      mapStage<number, string, number, object, Error>({
         name,
         version: 1,
         inputs: ["src"],
@@ -104,7 +104,7 @@ describe("runPipeline", () => {
     const dataDir = await tempDir()
     const stages = demoStages(demo).map((s): Stage =>
       s.name === "squares"
-        ? mapStage<Row>({
+        ? mapStage<Row, string, Row, unknown, RecordError>({
             ...s,
             name: "squares",
             inputs: ["numbers"],
@@ -146,6 +146,62 @@ describe("runPipeline", () => {
     expect(error.stage).toBe("bad")
     expect(error.record).toBe("x2")
     expect(error.message).toContain("does not match the stage's output schema")
+  })
+
+  it("runs map and stream stages that declare services, and names a failing record only from the error or the row it knows", async () => {
+    class Offset extends Context.Service<Offset, { readonly by: number }>()("test/Offset") {}
+    class Odd extends Schema.TaggedError<Odd>()("Odd", { id: Schema.String, message: Schema.String }) {}
+    const Item = Schema.Struct({ id: Schema.String, n: Schema.Number })
+    type Item = typeof Item.Type
+    const source = streamStage({
+      name: "src",
+      version: 1,
+      inputs: [],
+      schema: Item,
+      config: {},
+      partRows: 4,
+      run: () =>
+        Stream.unwrap(
+          Effect.gen(function* () {
+            const { by } = yield* Offset
+            return Stream.range(1, 6).pipe(Stream.map((n) => ({ id: `i${n}`, n: n + by })))
+          })
+        )
+    })
+    const shifted = (batchSize: number, failOn?: number) =>
+      mapStage({
+        name: "shifted",
+        version: 1,
+        inputs: ["src"],
+        schema: Item,
+        config: {},
+        batchSize,
+        recordId: (row: Item) => `item ${row.id}`,
+        process: (batch: ReadonlyArray<Item>) =>
+          Effect.gen(function* () {
+            const { by } = yield* Offset
+            // An `id` field on an error is not a record name: only RecordError's `record` is.
+            if (batch.some((r) => r.n === failOn)) return yield* new Odd({ id: "not-a-record", message: `cannot shift ${failOn}` })
+            return batch.map((r) => ({ ...r, n: r.n + by }))
+          })
+      })
+    const provided = Layer.mergeAll(layer, Layer.succeed(Offset, { by: 10 }))
+    const runWith = (stages: ReadonlyArray<typeof source | ReturnType<typeof shifted>>, dataDir: string) =>
+      Effect.runPromise(Effect.flip(runPipeline({ pipeline: "svc", stages, seed: 0, dataDir })).pipe(Effect.provide(provided)))
+    // The stages' services are the pipeline's requirements: without Offset, the run does not type-check.
+    const _unprovided = () =>
+      // @ts-expect-error Offset is not provided
+      Effect.runPromise(runPipeline({ pipeline: "svc", stages: [source, shifted(2)], seed: 0, dataDir: "x" }).pipe(Effect.provide(layer)))
+    void _unprovided
+    const ok = await Effect.runPromise(runPipeline({ pipeline: "svc", stages: [source, shifted(2)], seed: 0, dataDir: await tempDir() }).pipe(Effect.provide(provided)))
+    expect(ok.summary.stages.map((s) => [s.name, s.rows_out])).toEqual([["src", 6], ["shifted", 6]])
+    // A batch of several rows: the batch is named, not a record.
+    const many = (await runWith([source, shifted(2, 13)], await tempDir())) as StageFailed
+    expect(many).toMatchObject({ _tag: "StageFailed", stage: "shifted", batch: 1, message: "cannot shift 13" })
+    expect(many.record).toBeUndefined()
+    // A batch of one row: that row failed, named by the stage's recordId.
+    const one = (await runWith([source, shifted(1, 13)], await tempDir())) as StageFailed
+    expect(one).toMatchObject({ stage: "shifted", batch: 2, record: "item i3" })
   })
 
   it("refuses a second process on the same run, naming it, and takes over the lock of a dead one", async () => {

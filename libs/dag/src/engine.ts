@@ -14,6 +14,7 @@ import {
   MAX_PART_REJECTS,
   NO_ROW,
   REORDER_WINDOWS,
+  rowIdOf,
   type MapStage,
   type RowStage,
   type Stage,
@@ -208,11 +209,25 @@ export const messageOf = (error: unknown): string => {
   return String(error)
 }
 
-const recordOf = (error: unknown): string | undefined => {
-  if (typeof error !== "object" || error === null) return undefined
-  const e = error as Record<string, unknown>
-  for (const k of ["record", "recordId", "record_id", "id"]) if (typeof e[k] === "string") return e[k] as string
-  return undefined
+/** The record a typed error names as its own: the `record` field of a RecordError, or of a stage's own tagged error. */
+const recordOfError = (error: unknown): string | undefined =>
+  typeof error === "object" && error !== null && typeof (error as { readonly _tag?: unknown })._tag === "string" && typeof (error as { readonly record?: unknown }).record === "string"
+    ? (error as { readonly record: string }).record
+    : undefined
+
+/**
+ * A stage's error as the run's: the stage, the batch where there is one, and the record, which the error
+ * names itself (recordOfError) or else the engine names from the row it knows failed (`row`), if any.
+ */
+const stageFailure = (stage: string, error: unknown, where: { readonly batch?: number; readonly row?: () => string | undefined }): StageFailed => {
+  if (error instanceof StageFailed) return error
+  const record = recordOfError(error) ?? where.row?.()
+  return new StageFailed({
+    stage,
+    ...(where.batch === undefined ? {} : { batch: where.batch }),
+    ...(record === undefined ? {} : { record }),
+    message: messageOf(error)
+  })
 }
 
 /** Reuse, resume or compute one stage; returns where its output lies. */
@@ -380,10 +395,12 @@ const encoderFor = (stage: Stage<any>) => {
       if (guard !== undefined && guard(row)) return row
       return encode(row)
     } catch (e) {
+      // The row is the stage's output, named by its own `id` field when it has one.
+      const record = rowIdOf(row)
       throw new StageFailed({
         stage: stage.name,
         batch,
-        ...(recordOf(row) === undefined ? {} : { record: recordOf(row)! }),
+        ...(record === undefined ? {} : { record }),
         message: `a row does not match the stage's output schema: ${messageOf(e)}`
       })
     }
@@ -440,25 +457,24 @@ const writeParts = (stage: string, dir: string) =>
   })
 
 const runMapStage = (
-  stage: MapStage<string, unknown, unknown, unknown>,
+  stage: MapStage<string, unknown, unknown, unknown, unknown, unknown>,
   primary: StageOutput,
   dir: string,
   finished: ReadonlyMap<number, PartStats>,
   ctxBase: CtxBase
 ) =>
   Effect.gen(function* () {
-    const encode = encoderFor(stage)
+    const encode = encoderFor(stage as Stage<any>)
     const batchSize = stage.batchSize ?? DEFAULT_BATCH_SIZE
     const write = yield* writeParts(stage.name, dir)
+    const nameOf = stage.recordId ?? rowIdOf
     const processBatch = (batch: ReadonlyArray<unknown>, index: number) => {
       const t = tallies()
       const ctx: StageContext<unknown> = { ...ctxBase, reject: t.reject, count: t.count }
-      return stage.process(batch, ctx).pipe(
-        Effect.mapError((e) =>
-          e instanceof StageFailed
-            ? e
-            : new StageFailed({ stage: stage.name, batch: index, ...(recordOf(e) === undefined ? {} : { record: recordOf(e)! }), message: messageOf(e) })
-        ),
+      // Which row of a batch failed is known only when the batch has one row (or the error says).
+      const row = () => (batch.length === 1 ? nameOf(batch[0]) : undefined)
+      return (stage.process(batch, ctx) as Effect.Effect<ReadonlyArray<unknown>, unknown>).pipe(
+        Effect.mapError((e) => stageFailure(stage.name, e, { batch: index, row })),
         Effect.flatMap((out) => encodePart(encode, stage.keyColumns ?? [], out, index, batch.length, t))
       )
     }
@@ -508,18 +524,14 @@ const runRowStage = (
     const slots = yield* Semaphore.make(window)
     const write = yield* writeParts(stage.name, dir)
     const db = yield* DuckDb
-    const nameOf = stage.recordId ?? ((row: unknown) => recordOf(row))
+    const nameOf = stage.recordId ?? rowIdOf
     const processRow = (row: unknown, batch: number, size: number): Effect.Effect<RowDone, StageFailed> => {
       const t = tallies()
       const ctx: StageContext<unknown> = { ...ctxBase, reject: t.reject, count: t.count }
       // The permit was taken when the row was handed over (see below); it is given back as the row ends.
       return Effect.suspend(() => stage.process(row, ctx)).pipe(
         Effect.ensuring(slots.release(1)),
-        Effect.mapError((e) => {
-          if (e instanceof StageFailed) return e
-          const record = nameOf(row)
-          return new StageFailed({ stage: stage.name, batch, ...(record === undefined ? {} : { record }), message: messageOf(e) })
-        }),
+        Effect.mapError((e) => stageFailure(stage.name, e, { batch, row: () => nameOf(row) })),
         Effect.map((rows) => ({ batch, size, rows, tallies: t }))
       ) as Effect.Effect<RowDone, StageFailed>
     }
@@ -562,9 +574,9 @@ const runRowStage = (
     )
   })
 
-const runStreamStage = (stage: StreamStage<string, unknown, unknown>, dir: string, finished: ReadonlyMap<number, PartStats>, ctxBase: CtxBase) =>
+const runStreamStage = (stage: StreamStage<string, unknown, unknown, unknown, unknown>, dir: string, finished: ReadonlyMap<number, PartStats>, ctxBase: CtxBase) =>
   Effect.gen(function* () {
-    const encode = encoderFor(stage)
+    const encode = encoderFor(stage as Stage<any>)
     const partRows = stage.partRows ?? DEFAULT_PART_ROWS
     const write = yield* writeParts(stage.name, dir)
     // A stream stage is sequential, so what it rejects while producing a part's rows is attributed to
@@ -583,12 +595,8 @@ const runStreamStage = (stage: StreamStage<string, unknown, unknown>, dir: strin
       const before = finished.get(index)
       return before === undefined ? encodePart(encode, stage.keyColumns ?? [], rows, index, 0, current) : Effect.succeed(before)
     }
-    const stats = yield* stage.run(ctx).pipe(
-      Stream.mapError((e) =>
-        e instanceof StageFailed
-          ? e
-          : new StageFailed({ stage: stage.name, ...(recordOf(e) === undefined ? {} : { record: recordOf(e)! }), message: messageOf(e) })
-      ),
+    const stats = yield* (stage.run(ctx) as Stream.Stream<unknown, unknown>).pipe(
+      Stream.mapError((e) => stageFailure(stage.name, e, {})),
       // Parts of `partRows` rows, or fewer when MAX_PART_REJECTS rejects piled up first (NO_ROW marks a
       // rejected record), each with the tallies recorded up to its cut: the cut depends only on the
       // stream's sequence, so a resumed run cuts and attributes the same.

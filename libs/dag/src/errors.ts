@@ -22,7 +22,7 @@ export class StageSkipped extends Schema.TaggedError<StageSkipped>()("StageSkipp
 
 /**
  * The error a stage raises for a bad record: the engine reports its stage, batch and record id.
- * Stages may also fail with their own tagged errors; a `record` or `recordId` field on them is used too.
+ * Stages may also fail with their own tagged errors; a `record` field on them names the record the same way.
  */
 export class RecordError extends Schema.TaggedError<RecordError>()("RecordError", {
   record: Schema.String,

@@ -1,5 +1,10 @@
 import type { Effect, Schema, Stream } from "effect"
 import type { Rng } from "#core"
+import type { DuckDbError } from "#io"
+import type { StageFailed } from "./errors.ts"
+
+/** How reading an input stage can fail: its parts cannot be read, or the stage did not declare that input. */
+export type InputError = DuckDbError | StageFailed
 
 /**
  * What a stage sees while it runs. Rejects and counters are recorded per batch, persisted with the
@@ -16,7 +21,7 @@ export interface StageContext<Config> {
   /** Add to a named counter (e.g. "error_type/operator"); summed over batches in the summary. */
   readonly count: (counter: string, n?: number) => void
   /** The rows of an input stage, in their materialised order. */
-  readonly input: (stage: string) => Stream.Stream<unknown, unknown>
+  readonly input: (stage: string) => Stream.Stream<unknown, InputError>
   /** How many rows an input stage produced (known before this stage starts). */
   readonly inputRows: (stage: string) => number
 }
@@ -45,12 +50,16 @@ interface StageBase<Name extends string, Row, Config> {
  * A stream stage produces its rows as one ordered stream (a seed reader, a global dedup). The engine
  * cuts the stream into parts of `partRows` rows; after a kill, the stream is run again and the rows
  * of finished parts are skipped rather than rewritten.
+ *
+ * The stream declares the services it needs (`R`) and the errors it raises (`E`). An error fails the
+ * stage; it names its record only by being a RecordError (or another tagged error with a `record`
+ * field): the engine has no input row of its own to name.
  */
-export interface StreamStage<Name extends string, Row, Config> extends StageBase<Name, Row, Config> {
+export interface StreamStage<Name extends string, Row, Config, E = never, R = never> extends StageBase<Name, Row, Config> {
   readonly kind: "stream"
   readonly partRows?: number
   /** Rows, and NO_ROW where a record was rejected (so rejects are written per part, not held until the next row). */
-  readonly run: (ctx: StageContext<Config>) => Stream.Stream<Row | NoRow, unknown>
+  readonly run: (ctx: StageContext<Config>) => Stream.Stream<Row | NoRow, E, R>
 }
 
 /**
@@ -68,12 +77,18 @@ export const MAX_PART_REJECTS = 10_000
 /**
  * A map stage processes its first input in fixed batches of `batchSize` rows; batch k becomes part k,
  * so batches may run concurrently and a resumed run redoes only the batches with no finished part.
+ *
+ * `process` declares the services it needs (`R`) and the errors it raises (`E`). An error fails the
+ * stage naming the batch, and the record when the error is a RecordError (or another tagged error with
+ * a `record` field), or else when the batch holds one row only, by `recordId` of that row.
  */
-export interface MapStage<Name extends string, In, Row, Config> extends StageBase<Name, Row, Config> {
+export interface MapStage<Name extends string, In, Row, Config, E = never, R = never> extends StageBase<Name, Row, Config> {
   readonly kind: "map"
   readonly batchSize?: number
   readonly concurrency?: number
-  readonly process: (batch: ReadonlyArray<In>, ctx: StageContext<Config>) => Effect.Effect<ReadonlyArray<Row>, unknown>
+  readonly process: (batch: ReadonlyArray<In>, ctx: StageContext<Config>) => Effect.Effect<ReadonlyArray<Row>, E, R>
+  /** How an error names an input row (default: the row's `id` field, when it has one). */
+  readonly recordId?: (row: In) => string | undefined
 }
 
 /**
@@ -84,7 +99,8 @@ export interface MapStage<Name extends string, In, Row, Config> extends StageBas
  * reorder buffer of at most `reorderRows` started rows; so resume and byte-identical output hold.
  *
  * `process` declares the services it needs (`R`, e.g. the language model) and the errors it raises
- * (`E`); an error fails the stage, naming the row by `recordId` (a row the stage chooses to drop is a
+ * (`E`); an error fails the stage, naming the row by the error's own `record` (a RecordError, or another
+ * tagged error with a `record` field), else by `recordId` (a row the stage chooses to drop is a
  * `ctx.reject`, not an error). `window` and `reorderRows` change speed, never output: they are not
  * part of the cache key.
  */
@@ -98,11 +114,21 @@ export interface RowStage<Name extends string, In, Row, Config, E = never, R = n
   readonly recordId?: (row: In) => string | undefined
 }
 
-/** Any stage; `R` is what the pipeline's row stages need from the environment (never, for offline pipelines). */
-export type Stage<R = never> = StreamStage<string, any, any> | MapStage<string, any, any, any> | RowStage<string, any, any, any, any, R>
+/** Any stage; `R` is what the pipeline's stages need from the environment (never, for offline pipelines). */
+export type Stage<R = never> = StreamStage<string, any, any, any, R> | MapStage<string, any, any, any, any, R> | RowStage<string, any, any, any, any, R>
 
-/** The services a list of stages needs. */
-export type StageRequirements<S> = S extends RowStage<string, any, any, any, any, infer R> ? R : never
+/** The services a list of stages needs: the union of every stage's `R`, whatever its kind. */
+export type StageRequirements<S> = S extends StreamStage<string, any, any, any, infer R>
+  ? R
+  : S extends MapStage<string, any, any, any, any, infer R>
+    ? R
+    : S extends RowStage<string, any, any, any, any, infer R>
+      ? R
+      : never
+
+/** The default `recordId`: the row's own `id` field, when it is a string. */
+export const rowIdOf = (row: unknown): string | undefined =>
+  typeof row === "object" && row !== null && typeof (row as { readonly id?: unknown }).id === "string" ? (row as { readonly id: string }).id : undefined
 
 export const DEFAULT_PART_ROWS = 10_000
 export const DEFAULT_BATCH_SIZE = 1_000
@@ -111,13 +137,13 @@ export const DEFAULT_WINDOW = 64
 /** A row stage's reorder buffer, in windows: enough for rows 20x slower than most to keep the window full. */
 export const REORDER_WINDOWS = 32
 
-export const streamStage = <const Name extends string, Row, Config>(
-  stage: Omit<StreamStage<Name, Row, Config>, "kind">
-): StreamStage<Name, Row, Config> => ({ kind: "stream", ...stage })
+export const streamStage = <const Name extends string, Row, Config, E = never, R = never>(
+  stage: Omit<StreamStage<Name, Row, Config, E, R>, "kind">
+): StreamStage<Name, Row, Config, E, R> => ({ kind: "stream", ...stage })
 
-export const mapStage = <In, const Name extends string = string, Row = unknown, Config = unknown>(
-  stage: Omit<MapStage<Name, In, Row, Config>, "kind">
-): MapStage<Name, In, Row, Config> => {
+export const mapStage = <In, const Name extends string = string, Row = unknown, Config = unknown, E = never, R = never>(
+  stage: Omit<MapStage<Name, In, Row, Config, E, R>, "kind">
+): MapStage<Name, In, Row, Config, E, R> => {
   if (stage.inputs.length === 0) throw new TypeError(`map stage "${stage.name}" needs an input to map over`)
   return { kind: "map", ...stage }
 }
