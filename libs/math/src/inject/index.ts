@@ -1,6 +1,7 @@
 /** Error injection for math solutions: programmatic RISE preference pairs and LEMMA correction traces. */
 export { RISE_ERROR_TYPES, injectError, diffSpan, firstDifferingStep } from "./rise.ts"
-export type { RiseErrorType, RiseInjection, NoInjection, InjectOptions, TextEditRecord } from "./rise.ts"
+export type { RiseErrorType, RiseInjection } from "./rise.ts"
+export type { InjectOptions, NoInjection, NoInjectionCode, TextEditRecord } from "./types.ts"
 export { risePairs, stripBoxed } from "./rise-rows.ts"
 export type { RiseFullPair, RiseStepPair } from "./rise-rows.ts"
 export { LEMMA_ERROR_TYPES, PROGRAMMATIC_LEMMA_TYPES, LEMMA_ERROR_LEADS, injectLemmaError } from "./lemma.ts"

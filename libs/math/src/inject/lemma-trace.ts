@@ -14,7 +14,7 @@ import { parseSolution } from "../parse.ts"
 import { verifySolution } from "../verify.ts"
 import { injectLemmaError, LEMMA_ERROR_LEADS } from "./lemma.ts"
 import type { LemmaErrorType, LemmaInjection } from "./lemma.ts"
-import type { NoInjection } from "./rise.ts"
+import type { NoInjection } from "./types.ts"
 
 /** Said right after the erroneous step, before anything else. */
 export const TRANSITION_PHRASES: readonly string[] = [

@@ -24,7 +24,7 @@ import {
   wrongSubstitution
 } from "./candidates.ts"
 import { firstDifferingStep, searchPlans } from "./rise.ts"
-import type { InjectOptions, NoInjection } from "./rise.ts"
+import type { InjectOptions, NoInjection } from "./types.ts"
 
 /** LEMMA's error taxonomy (11 types). */
 export const LEMMA_ERROR_TYPES = [

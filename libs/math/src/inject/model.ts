@@ -13,7 +13,7 @@ import type { Annotation, ParsedSolution } from "../parse.ts"
 import type { ExtractedAnswer } from "../answer.ts"
 import { statedMatches, verifySolution } from "../verify.ts"
 import { questionDigits, questionNumbers, readNumber } from "./format.ts"
-import type { NoInjection } from "./rise.ts"
+import type { NoInjection } from "./types.ts"
 
 /** An arithmetic expression inside the solution text; the AST's spans are relative to `text`. */
 export interface ExprSite {

@@ -4,7 +4,8 @@
  * layout of the RISE / Step-DPO data). Pure builders; the pipeline adds task ids and publishes them.
  */
 import { parseSolution } from "../parse.ts"
-import type { RiseErrorType, RiseInjection, TextEditRecord } from "./rise.ts"
+import type { RiseErrorType, RiseInjection } from "./rise.ts"
+import type { TextEditRecord } from "./types.ts"
 
 export interface RiseFullPair {
   readonly prompt: string

@@ -13,12 +13,12 @@ import type { Rng } from "#core"
 import * as R from "../rational.ts"
 import { parseSolution } from "../parse.ts"
 import { verifySolution } from "../verify.ts"
-import type { Span } from "../arithmetic.ts"
 import { modelOfVerified } from "./model.ts"
 import type { SolutionModel } from "./model.ts"
 import { applyPlan } from "./propagate.ts"
 import type { Plan } from "./propagate.ts"
 import { changeOperator, changeRelatedValues, changeValue, deleteTerm, swapTerms, wrongSubstitution } from "./candidates.ts"
+import type { InjectOptions, NoInjection, TextEditRecord } from "./types.ts"
 
 export const RISE_ERROR_TYPES = [
   "change_value",
@@ -39,22 +39,6 @@ const GENERATORS: Record<RiseErrorType, (model: SolutionModel, step: number) => 
   swap_terms: swapTerms
 }
 
-export interface InjectOptions<T extends string> {
-  /** Restrict the error kinds (default: all). */
-  readonly types?: readonly T[]
-  /** Concrete edits tried per (kind, step) before moving on; default 24. */
-  readonly maxTries?: number
-}
-
-export interface TextEditRecord {
-  /** Character span in the original step's text. */
-  readonly span: Span
-  /** The original text in that span. */
-  readonly original: string
-  /** What replaces it in the rejected step. */
-  readonly replacement: string
-}
-
 export interface RiseInjection {
   readonly ok: true
   readonly error_type: RiseErrorType
@@ -72,23 +56,6 @@ export interface RiseInjection {
   readonly explain: string
   readonly original_answer: string
   readonly rejected_answer: string
-}
-
-/** Why no error was injected: a short code that rejects are grouped by, and a sentence for people. */
-export type NoInjectionCode =
-  | "unverified"
-  | "no_final_answer"
-  | "uneditable_annotation"
-  | "no_annotations"
-  | "no_applicable_edit"
-  | "needs_model"
-  | "no_error_step"
-  | "trace_off_answer"
-
-export interface NoInjection {
-  readonly ok: false
-  readonly code: NoInjectionCode
-  readonly reason: string
 }
 
 /** The differing middle of two texts: common prefix and suffix removed. */
