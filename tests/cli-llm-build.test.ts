@@ -124,6 +124,9 @@ describe("autodidact build math --llm (rejection sampling over real HTTP)", () =
     expect(unsolved.code, unsolved.stderr).toBe(1)
     expect(unsolved.stderr).toMatch(/error: dataset "math": the model solved none of 5 tasks \(10 samples: sample:\w+ 10\); nothing was published and LATEST is unchanged\. Read the rejected samples in .*solve\/rejects-\*\.parquet/)
     expect(await readdir(join(out, "datasets", "math")).catch(() => [])).not.toContain("LATEST")
+    const inUrl = await cli(["build", "math", "--llm", server.url.replace("http://", "http://user:sk-in-url-SECRET@"), "--model", "tutor-1", "--out", out])
+    expect(inUrl.code).toBe(2)
+    expect(inUrl.stderr).toBe("error: --llm must not carry a user or key (user:key@host): put the key in OPENAI_API_KEY\n")
     const noModel = await cli(["build", "math", "--llm", server.url, "--out", out])
     expect(noModel.code).toBe(2)
     expect(noModel.stderr).toBe("error: --llm needs --model NAME: the model the server serves (see its /v1/models)\n")
@@ -139,12 +142,13 @@ describe("autodidact build math --llm --dry-run", () => {
     const args = ["build", "math", "--size", "12", "--out", out, "--llm", server.url, "--model", "m", "--samples", "3", "--max-tokens", "500", "--price-input", "1", "--price-output", "4", "--dry-run"]
     const r = await cli([...args, "--json"])
     expect(r.code, r.stderr).toBe(0)
-    const { dry_run } = JSON.parse(r.stdout) as { dry_run: Array<{ stage: string; tasks: number; samples: number; cached: number; requests: number; promptTokens: number; completionTokens: { expected: number; most: number }; example: { model: string; n: number; messages: Array<{ role: string; content: string }>; params: { max_tokens: number } } }> }
+    const { dry_run } = JSON.parse(r.stdout) as { dry_run: Array<{ stage: string; tasks: number; samples: number; cached: number; requests: number; promptTokens: number; completionTokens: { expected: number; most: number }; example: { model: string; n: number; messages: Array<{ role: string; content: string }>; max_tokens: number } }> }
     expect(dry_run).toHaveLength(1)
     expect(dry_run[0]).toMatchObject({ stage: "solve", tasks: 12, samples: 36, cached: 0, requests: 12, completionTokens: { most: 36 * 500 } })
     expect(dry_run[0]!.promptTokens).toBeGreaterThan(12 * 30)
     expect(dry_run[0]!.completionTokens.expected).toBeGreaterThan(0)
-    expect(dry_run[0]!.example).toMatchObject({ model: "m", n: 3, params: { max_tokens: 500 } })
+    // The body as it would be sent.
+    expect(dry_run[0]!.example).toMatchObject({ model: "m", n: 3, max_tokens: 500, temperature: 0.7, top_p: 0.95 })
     expect(dry_run[0]!.example.messages.at(-1)!.content).toMatch(/^Solve the problem step by step[\s\S]*\nProblem: /)
     // Nothing was sent (not even the /models check) and nothing published.
     expect(server.log).toHaveLength(0)

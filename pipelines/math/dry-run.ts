@@ -1,6 +1,6 @@
 import { Effect, Stream } from "effect"
 import { readParts, type RunResult } from "#dag"
-import { ResponseCache, sampleKey, usable } from "#llm"
+import { DEFAULT_PROFILE, ResponseCache, sampleKey, usable, wireBody } from "#llm"
 import type { DryRun, ModelBuildOptions } from "../pipeline.ts"
 import type { VerifiedTask } from "./rows.ts"
 import { solveRequest } from "./solve-stage.ts"
@@ -25,13 +25,12 @@ export const estimateSolve = (run: RunResult, model: ModelBuildOptions) =>
     let cached = 0
     let promptTokens = 0
     let expectedCompletion = 0
-    let example: unknown
+    let example: Record<string, unknown> | undefined
     yield* readParts(tasks?.files ?? []).pipe(
       Stream.runForEach((row) =>
         Effect.gen(function* () {
           const task = row as VerifiedTask
           const request = solveRequest(task, settings)
-          example ??= { model: model.model, ...request, n: model.samples }
           taskCount++
           let missing = 0
           for (let i = 0; i < model.samples; i++) {
@@ -39,6 +38,8 @@ export const estimateSolve = (run: RunResult, model: ModelBuildOptions) =>
             if (entry !== undefined && usable(entry, model.maxTokens)) cached++
             else missing++
           }
+          // The first request that would go out, as its body would be sent (no key: that is a header).
+          if (missing > 0) example ??= wireBody({ model: model.model, ...request }, { ...DEFAULT_PROFILE, honoursN }, honoursN ? missing : 1)
           samples += missing
           // One request for a task's missing samples where the server honours n, else one per sample;
           // the prompt is paid per request.

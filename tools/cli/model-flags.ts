@@ -11,7 +11,7 @@ const cachePath = (dataDir: string) => join(dataDir, "cache", "responses.sqlite"
 /** The flags that point a build at a model server, shared by every command that may call one. */
 export const modelFlags = {
   llm: Flag.String("llm").pipe(
-    Flag.withDescription("OpenAI-compatible API base URL of a model server, e.g. http://127.0.0.1:8000/v1 (repeat for several; each request goes to the one with the fewest in flight). With --model and no --llm, OPENAI_BASE_URL; with neither, the offline build"),
+    Flag.withDescription("OpenAI-compatible API base URL of a model server, e.g. http://127.0.0.1:8000/v1 (repeat for several; each request goes to the one with the fewest in flight). With --model and no --llm, OPENAI_BASE_URL; with neither, the offline build. The key, for a hosted API, comes from OPENAI_API_KEY only"),
     Flag.atLeast(0)
   ),
   model: Flag.String("model").pipe(Flag.withDescription("model name the server serves (see its /v1/models); required with --llm"), Flag.optional),
@@ -29,7 +29,7 @@ export const modelFlags = {
   maxTokens: Flag.Int("max-tokens").pipe(Flag.withDescription("max_tokens per answer with --llm; an answer cut there is rejected as truncated, never re-sent unchanged (default 1024)"), Flag.withDefault(1024)),
   concurrency: Flag.Int("concurrency").pipe(Flag.withDescription("most model requests in flight at once, over the whole run; halved on 429/503 and grown back (default 16)"), Flag.withDefault(16)),
   requestsPerMinute: Flag.Int("requests-per-minute").pipe(Flag.withDescription("pace requests to at most this many a minute (default: as the server's x-ratelimit headers say, else unpaced)"), Flag.optional),
-  tokensPerMinute: Flag.Int("tokens-per-minute").pipe(Flag.withDescription("pace tokens (prompt + answer) to at most this many a minute"), Flag.optional),
+  tokensPerMinute: Flag.Int("tokens-per-minute").pipe(Flag.withDescription("pace tokens (prompt + answer) to at most this many a minute (default: as the server's x-ratelimit headers say, else unpaced)"), Flag.optional),
   priceInput: Flag.Finite("price-input").pipe(Flag.withDescription("dollars per million prompt tokens, for a cost figure in progress, the report and the summary"), Flag.optional),
   priceOutput: Flag.Finite("price-output").pipe(Flag.withDescription("dollars per million completion tokens (with --price-input)"), Flag.optional),
   requestTimeout: Flag.Int("request-timeout").pipe(Flag.withDescription("seconds one request may take before it is retried (default 300)"), Flag.withDefault(300))
@@ -80,6 +80,10 @@ export const modelSetup = (flags: ModelFlagValues, dataDir: string): Effect.Effe
     if (Option.isNone(flags.model)) return yield* new UsageError({ message: "--llm needs --model NAME: the model the server serves (see its /v1/models)" })
     for (const url of urls) {
       if (!/^https?:\/\/[^/\s]+/.test(url)) return yield* new UsageError({ message: `--llm takes an http(s) URL such as http://127.0.0.1:8000/v1, got "${url}"` })
+      // A key written into the URL would be echoed in messages and the run summary: refuse it, unshown.
+      if (/^https?:\/\/[^/\s]*@/.test(url)) {
+        return yield* new UsageError({ message: "--llm must not carry a user or key (user:key@host): put the key in OPENAI_API_KEY" })
+      }
     }
     const positive = (flag: string, n: number) => (n >= 1 ? Effect.void : Effect.fail(new UsageError({ message: `--${flag} must be at least 1 (got ${n})` })))
     yield* positive("samples", flags.samples)

@@ -21,6 +21,7 @@ const entry = (key: string, over: Partial<CacheEntry> = {}): CacheEntry => ({
   maxTokens: 256,
   promptTokens: 10,
   completionTokens: 20,
+  choiceTokens: 20,
   ...over
 })
 
@@ -45,11 +46,13 @@ describe("usable", () => {
     ["a complete answer, larger budget", "stop", 256, 20, 1024, true],
     ["a complete answer that fits a smaller budget", "stop", 256, 20, 64, true],
     ["a complete answer longer than a smaller budget", "stop", 256, 200, 64, false],
+    ["one of n choices, its own length unknown, a smaller budget: sent again", "stop", 256, null, 64, false],
+    ["one of n choices, its own length unknown, the same budget", "stop", 256, null, 256, true],
     ["an answer cut by length, same budget: never re-sent unchanged", "length", 256, 256, 256, true],
     ["an answer cut by length, larger budget: sent again", "length", 256, 256, 1024, false],
     ["an answer cut by length, no budget now", "length", 256, 256, undefined, false]
-  ] as const)("%s", (_, finishReason, maxTokens, completionTokens, asked, expected) => {
-    expect(usable(entry("k", { finishReason, maxTokens, completionTokens }), asked)).toBe(expected)
+  ] as const)("%s", (_, finishReason, maxTokens, choiceTokens, asked, expected) => {
+    expect(usable(entry("k", { finishReason, maxTokens, choiceTokens }), asked)).toBe(expected)
   })
 })
 
@@ -76,7 +79,7 @@ describe("ResponseCache", () => {
     const script = `
       import { Effect } from "effect"
       import { ResponseCache } from "#llm/cache.ts"
-      const e = (key) => ({ key, raw: "{}", choice: 0, finishReason: "stop", maxTokens: null, promptTokens: 1, completionTokens: 1 })
+      const e = (key) => ({ key, raw: "{}", choice: 0, finishReason: "stop", maxTokens: null, promptTokens: 1, completionTokens: 1, choiceTokens: 1 })
       await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
         const c = yield* ResponseCache
         yield* c.put([e("x1"), e("x2")])

@@ -3,7 +3,7 @@ import { dirname } from "node:path"
 import { DatabaseSync, type StatementSync } from "node:sqlite"
 import { Context, Effect, Layer, Schema } from "effect"
 import { hashValue } from "#core"
-import type { ChatRequest, FinishReason } from "./chat.ts"
+import type { ChatRequest, EndpointProfile, FinishReason } from "./chat.ts"
 
 /**
  * The durable response cache: every answer a model gave, stored before any stage uses it, so a killed run
@@ -23,6 +23,8 @@ export interface CacheEntry {
   readonly maxTokens: number | null
   readonly promptTokens: number
   readonly completionTokens: number
+  /** This sample's own completion tokens, when known (it was the answer's only choice); else null. */
+  readonly choiceTokens: number | null
 }
 
 export class CacheError extends Schema.TaggedError<CacheError>()("CacheError", { path: Schema.String, message: Schema.String }) {}
@@ -32,10 +34,24 @@ export class CacheError extends Schema.TaggedError<CacheError>()("CacheError", {
  * rendered (prefill included), and every parameter that changes output except max_tokens (see `usable`).
  * Not the endpoint's address and not the key: the same model behind another URL gives the same answers.
  */
-export const sampleKey = (request: ChatRequest, revision: string, index: number): string => {
+export const sampleKey = (request: ChatRequest, revision: string, index: number, form: RequestForm = {}): string => {
   const { max_tokens: _ignored, ...params } = request.params ?? {}
-  return hashValue({ model: request.model, revision, messages: request.messages, prefill: request.prefill ?? null, params, index })
+  return hashValue({ model: request.model, revision, messages: request.messages, prefill: request.prefill ?? null, params, index, ...form })
 }
+
+/**
+ * The parts of an endpoint's profile that change what is sent for this request, and so belong in its
+ * key: how a prefill is continued, when there is one; how a schema is asked for, when there is one.
+ */
+export interface RequestForm {
+  readonly prefillStyle?: EndpointProfile["prefill"]
+  readonly structuredOutput?: EndpointProfile["structuredOutput"]
+}
+
+export const formOf = (request: ChatRequest, profile: EndpointProfile): RequestForm => ({
+  ...(request.prefill !== undefined ? { prefillStyle: profile.prefill } : {}),
+  ...(request.params?.json_schema !== undefined ? { structuredOutput: profile.structuredOutput } : {})
+})
 
 /**
  * Whether a stored answer serves a request asking for `maxTokens`. A complete answer serves any budget it
@@ -45,7 +61,11 @@ export const sampleKey = (request: ChatRequest, revision: string, index: number)
 export const usable = (entry: CacheEntry, maxTokens: number | undefined): boolean => {
   const asked = maxTokens ?? null
   if (entry.finishReason === "length") return entry.maxTokens === asked
-  return asked === null || entry.completionTokens <= asked
+  if (asked === null) return true
+  // Its own length known: it fits or not. Unknown (one of n choices): only a budget at least as large as
+  // the one it was asked with is sure to hold it.
+  if (entry.choiceTokens !== null) return entry.choiceTokens <= asked
+  return entry.maxTokens !== null && entry.maxTokens <= asked
 }
 
 export interface ResponseCacheShape {
@@ -71,6 +91,7 @@ interface Row {
   max_tokens: number | null
   prompt_tokens: number
   completion_tokens: number
+  choice_tokens: number | null
 }
 
 const openCache = (path: string) =>
@@ -85,16 +106,19 @@ const openCache = (path: string) =>
           db.exec(`CREATE TABLE IF NOT EXISTS responses (
             key TEXT PRIMARY KEY, raw TEXT NOT NULL, choice INTEGER NOT NULL, finish_reason TEXT NOT NULL,
             max_tokens INTEGER, prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL,
-            stored_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))`)
+            stored_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), choice_tokens INTEGER)`)
+          // A cache made before choice_tokens existed gets the column, empty (unknown) for its rows.
+          const columns = (db.prepare("PRAGMA table_info(responses)").all() as Array<{ name: string }>).map((c) => c.name)
+          if (!columns.includes("choice_tokens")) db.exec("ALTER TABLE responses ADD COLUMN choice_tokens INTEGER")
           return db
         },
         catch: fail
       }),
       (db) => Effect.sync(() => db.close())
     )
-    const select: StatementSync = db.prepare("SELECT key, raw, choice, finish_reason, max_tokens, prompt_tokens, completion_tokens FROM responses WHERE key = ?")
+    const select: StatementSync = db.prepare("SELECT key, raw, choice, finish_reason, max_tokens, prompt_tokens, completion_tokens, choice_tokens FROM responses WHERE key = ?")
     const insert: StatementSync = db.prepare(
-      "INSERT OR REPLACE INTO responses (key, raw, choice, finish_reason, max_tokens, prompt_tokens, completion_tokens) VALUES (?, ?, ?, ?, ?, ?, ?)"
+      "INSERT OR REPLACE INTO responses (key, raw, choice, finish_reason, max_tokens, prompt_tokens, completion_tokens, choice_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
     )
     const count: StatementSync = db.prepare("SELECT count(*) AS n FROM responses")
 
@@ -106,7 +130,7 @@ const openCache = (path: string) =>
       try {
         db.exec("BEGIN")
         for (const { entries } of group) {
-          for (const e of entries) insert.run(e.key, e.raw, e.choice, e.finishReason, e.maxTokens, e.promptTokens, e.completionTokens)
+          for (const e of entries) insert.run(e.key, e.raw, e.choice, e.finishReason, e.maxTokens, e.promptTokens, e.completionTokens, e.choiceTokens)
         }
         db.exec("COMMIT")
         for (const g of group) g.done()
@@ -134,7 +158,8 @@ const openCache = (path: string) =>
                   finishReason: row.finish_reason as FinishReason,
                   maxTokens: row.max_tokens,
                   promptTokens: row.prompt_tokens,
-                  completionTokens: row.completion_tokens
+                  completionTokens: row.completion_tokens,
+                  choiceTokens: row.choice_tokens
                 }
           },
           catch: fail

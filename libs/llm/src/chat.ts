@@ -36,6 +36,8 @@ export interface ChatRequest {
 export type FinishReason = "stop" | "length" | "content_filter" | "tool_calls" | "unknown"
 
 export interface ChatChoice {
+  /** The choice's `index` in the answer: which of the `n` samples asked it is. */
+  readonly index: number
   readonly text: string
   readonly finishReason: FinishReason
 }

@@ -108,4 +108,23 @@ describe("the flow controller", () => {
       expect(yield* flow.stats).toMatchObject({ requestsPerMinute: 500, tokensPerMinute: 5000 })
     })
   )
+
+  it.effect("gives a failed attempt's token reservation back, and reads a remaining budget of 0 as spent", () =>
+    Effect.gen(function* () {
+      const flow = yield* makeFlow({ concurrency: 4, tokensPerMinute: 1000 })
+      // Three 429s reserving 800 each would drain the budget if nothing came back.
+      for (let i = 0; i < 3; i++) yield* flow.withSlot(800, Effect.fail("429"), overloaded).pipe(Effect.ignore)
+      const next = yield* Effect.forkChild(flow.withSlot(800, ok(800), overloaded))
+      yield* Effect.yieldNow
+      expect(next.pollUnsafe()).toBeDefined()
+      const spent = yield* makeFlow({ concurrency: 4 })
+      yield* spent.learn({ "x-ratelimit-limit-requests": "60", "x-ratelimit-remaining-requests": "0" })
+      // 60 a minute, none left: the next request waits a second for one to refill.
+      const waiting = yield* Effect.forkChild(spent.withSlot(0, ok(), overloaded))
+      yield* TestClock.adjust("999 millis")
+      expect(waiting.pollUnsafe()).toBeUndefined()
+      yield* TestClock.adjust("1 millis")
+      expect(yield* Fiber.join(waiting)).toBe("answer")
+    })
+  )
 })

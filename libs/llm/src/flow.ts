@@ -134,7 +134,15 @@ export const makeFlow = (options: FlowOptions) =>
             maxInFlight = Math.max(maxInFlight, inFlight)
             const result = yield* send.pipe(
               Effect.ensuring(Effect.sync(() => inFlight--)),
-              Effect.tapError((e) => (overloaded(e) ? shrink(seq) : Effect.void))
+              // A failed attempt used no tokens the server counts: its reservation goes back.
+              Effect.tapError((e) =>
+                Effect.andThen(
+                  Effect.sync(() => {
+                    if (tokens) tokens.available = Math.min(tokens.perMinute, tokens.available + Math.min(estimatedTokens, tokens.perMinute))
+                  }),
+                  overloaded(e) ? shrink(seq) : Effect.void
+                )
+              )
             )
             if (tokens) tokens.available = Math.min(tokens.perMinute, tokens.available + Math.min(estimatedTokens, tokens.perMinute) - result.tokens)
             yield* grow
@@ -148,14 +156,20 @@ export const makeFlow = (options: FlowOptions) =>
       learn: (headers) =>
         Effect.gen(function* () {
           const now = yield* Clock.currentTimeMillis
-          const read = (name: string) => {
-            const v = Number(headers[name])
-            return Number.isFinite(v) && v > 0 ? v : undefined
+          // A limit must be positive; what remains may be 0 (the budget is spent until it refills).
+          const read = (name: string, least: number) => {
+            const raw = headers[name]
+            const v = raw === undefined || raw.trim() === "" ? Number.NaN : Number(raw)
+            return Number.isFinite(v) && v >= least ? v : undefined
           }
-          const rpm = read("x-ratelimit-limit-requests")
-          const tpm = read("x-ratelimit-limit-tokens")
-          if (requests === undefined && options.requestsPerMinute === undefined && rpm !== undefined) requests = { perMinute: rpm, available: read("x-ratelimit-remaining-requests") ?? rpm, at: now }
-          if (tokens === undefined && options.tokensPerMinute === undefined && tpm !== undefined) tokens = { perMinute: tpm, available: read("x-ratelimit-remaining-tokens") ?? tpm, at: now }
+          const rpm = read("x-ratelimit-limit-requests", 1)
+          const tpm = read("x-ratelimit-limit-tokens", 1)
+          if (requests === undefined && options.requestsPerMinute === undefined && rpm !== undefined) {
+            requests = { perMinute: rpm, available: Math.min(rpm, read("x-ratelimit-remaining-requests", 0) ?? rpm), at: now }
+          }
+          if (tokens === undefined && options.tokensPerMinute === undefined && tpm !== undefined) {
+            tokens = { perMinute: tpm, available: Math.min(tpm, read("x-ratelimit-remaining-tokens", 0) ?? tpm), at: now }
+          }
         }),
       stats: Effect.sync(() => ({
         limit,

@@ -141,6 +141,83 @@ describe("LanguageModel over HTTP", () => {
     expect(new Set(samples.map((s) => s.text))).toEqual(new Set(server.log.map((l) => `seed ${String(l.body!.seed)} sample 0`)))
   })
 
+  it("gives the same samples whatever the concurrency when the server ignores n, however early the run finds out", async () => {
+    const texts = async (concurrency: number) => {
+      const server = await serve({ answer: (r, i) => `seed ${String(r.seed)} sample ${i}`, honoursN: false })
+      return withModel(cachePath(), { endpoints: [{ url: server.url }] }, concurrency, (m) =>
+        Effect.forEach(Array.from({ length: 12 }, (_, i) => i), (i) => m.sample(question(i), 3).pipe(Effect.map((ss) => ss.map((x) => x.text))), { concurrency: "unbounded" })
+      )
+    }
+    expect(await texts(16)).toEqual(await texts(1))
+  })
+
+  it("serves a cached one-of-n answer to a smaller max_tokens only when it is sure to fit, and re-asks otherwise", async () => {
+    const server = await serve({ answer: (_, i) => (i === 0 ? "word ".repeat(150).trim() : "short") })
+    const path = cachePath()
+    const ask = (max_tokens: number) => ({ messages: [{ role: "user" as const, content: "tell me" }], params: { max_tokens } })
+    await withModel(path, { endpoints: [{ url: server.url }] }, 2, (m) => m.sample(ask(1000), 3))
+    expect(server.log).toHaveLength(1)
+    // The same budget or a larger one: all from the cache.
+    await withModel(path, { endpoints: [{ url: server.url }] }, 2, (m) => m.sample(ask(2000), 3))
+    expect(server.log).toHaveLength(1)
+    // A smaller one: the samples' own lengths are unknown (one answer for three), so they are asked again.
+    const small = await withModel(path, { endpoints: [{ url: server.url }] }, 2, (m) => m.sample(ask(100), 3))
+    expect(server.log).toHaveLength(2)
+    expect(small[0]!.finishReason).toBe("length")
+  })
+
+  it("keeps an answer with no text that ended by length (a model that spent its budget thinking), without re-sending it", async () => {
+    const { createServer } = await import("node:http")
+    let hits = 0
+    const raw = createServer((req, res) => {
+      req.resume()
+      req.on("end", () => {
+        hits++
+        res.writeHead(200, { "content-type": "application/json" })
+        res.end(JSON.stringify({ choices: [{ index: 0, message: { role: "assistant", content: null }, finish_reason: "length" }], usage: { prompt_tokens: 5, completion_tokens: 64 } }))
+      })
+    })
+    await new Promise<void>((r) => raw.listen(0, "127.0.0.1", () => r()))
+    const url = `http://127.0.0.1:${(raw.address() as import("node:net").AddressInfo).port}/v1`
+    try {
+      const [samples] = await withModel(cachePath(), { endpoints: [{ url }] }, 2, (m) => Effect.all([m.sample(question(1), 1)]))
+      expect(samples).toEqual([{ text: "", finishReason: "length", cached: false }])
+      expect(hits).toBe(1)
+    } finally {
+      await new Promise((r) => raw.close(r))
+    }
+  })
+
+  it("stores choices under the samples they answer by index, and marks an endpoint as ignoring n only for a single choice", async () => {
+    const { createServer } = await import("node:http")
+    const raw = createServer((req, res) => {
+      req.resume()
+      req.on("end", () => {
+        res.writeHead(200, { "content-type": "application/json" })
+        // Asked for 4: two choices, out of order.
+        res.end(JSON.stringify({ choices: [3, 1].map((i) => ({ index: i, message: { content: `choice ${i}` }, finish_reason: "stop" })), usage: { prompt_tokens: 5, completion_tokens: 4 } }))
+      })
+    })
+    await new Promise<void>((r) => raw.listen(0, "127.0.0.1", () => r()))
+    const url = `http://127.0.0.1:${(raw.address() as import("node:net").AddressInfo).port}/v1`
+    try {
+      const [samples, profiles] = await withModel(cachePath(), { endpoints: [{ url }] }, 2, (m) => Effect.all([m.sample(question(1), 4), m.profiles]))
+      expect(samples[1]!.text).toBe("choice 1")
+      expect(samples[3]!.text).toBe("choice 3")
+      expect(profiles[0]!.profile.honoursN).toBe(true)
+    } finally {
+      await new Promise((r) => raw.close(r))
+    }
+  })
+
+  it("rejects a row rather than wait past the longest Retry-After it accepts", async () => {
+    const server = await serve({ faults: { "429": 1 }, retryAfterSeconds: 86_400 })
+    const failure = await withModel(cachePath(), { endpoints: [{ url: server.url }], maxRetryAfterMs: 1_000 }, 2, (m) => Effect.flip(m.sample(question(1), 1)))
+    expect(failure).toMatchObject({ reason: "retries_exhausted", status: 429 })
+    expect(failure.message).toMatch(/^the server asked to wait 86400 s before trying again, more than the 1 s a row waits: /)
+    expect(server.log).toHaveLength(1)
+  })
+
   it("rejects a request the server refuses (4xx) after one attempt, with the server's reason", async () => {
     const server = await serve({ models: ["another"] })
     const failure = await withModel(cachePath(), { endpoints: [{ url: server.url }] }, 2, (m) => Effect.flip(m.sample(question(1), 1)))

@@ -1,7 +1,7 @@
 import { Context, Effect, Layer, Random, Schema } from "effect"
 import type { HttpClient } from "effect/http"
 import { DEFAULT_PROFILE, type ChatRequest, type ChatResponse, type EndpointProfile, type FinishReason } from "./chat.ts"
-import { ResponseCache, sampleKey, usable, type CacheEntry } from "./cache.ts"
+import { ResponseCache, formOf, sampleKey, usable, type CacheEntry } from "./cache.ts"
 import type { AttemptFailed } from "./errors.ts"
 import { FlowController } from "./flow.ts"
 import { sendChat, type Attempt, type Endpoint } from "./provider.ts"
@@ -23,6 +23,8 @@ export interface ModelOptions {
   /** First backoff; each retry doubles it (jittered), up to `maxBackoffMs`. */
   readonly backoffMs?: number
   readonly maxBackoffMs?: number
+  /** The longest Retry-After a row waits for (default 5 minutes); a server asking more rejects the row. */
+  readonly maxRetryAfterMs?: number
   /** What the endpoints can do; `honoursN` is also found out from the first answer that ignores `n`. */
   readonly profile?: Partial<EndpointProfile>
   /** Prices in dollars per million tokens, for a cost figure; none: no cost is reported. */
@@ -131,6 +133,7 @@ export const makeLanguageModel = (options: ModelOptions) =>
     const maxAttempts = Math.max(1, options.maxAttempts ?? 6)
     const backoffMs = options.backoffMs ?? 500
     const maxBackoffMs = options.maxBackoffMs ?? 30_000
+    const maxRetryAfterMs = options.maxRetryAfterMs ?? 300_000
     const endpoints = options.endpoints.map((endpoint) => ({ endpoint, inFlight: 0, profile: { ...DEFAULT_PROFILE, ...options.profile } as { -readonly [K in keyof EndpointProfile]: EndpointProfile[K] } }))
     const usage = { requests: 0, retries: 0, promptTokens: 0, completionTokens: 0, cacheHits: 0, completionTokensSaved: 0, truncated: 0, failed: {} as Record<string, number> }
     const byStage = new Map<string, { requests: number; promptTokens: number; completionTokens: number; cacheHits: number }>()
@@ -146,116 +149,135 @@ export const makeLanguageModel = (options: ModelOptions) =>
     /** The endpoint with the fewest requests in flight (the first of equals). */
     const pick = () => endpoints.reduce((best, e) => (e.inFlight < best.inFlight ? e : best))
 
-    /** One request for `n` samples, retried on retryable failures with the slot released while waiting. */
-    const request = (full: ChatRequest, n: number, seed: number | undefined, stage: string) =>
+    /**
+     * One request for `n` samples, retried on retryable failures with the slot released while waiting.
+     * The endpoint is chosen, and the request counted, once it has a slot; `store` runs inside the slot,
+     * so an answer holds its slot until it is durable: at any moment at most `--concurrency` answers are
+     * received and not yet stored, which is all a killed run can pay for twice.
+     */
+    const request = (full: ChatRequest, n: number, seed: number | undefined, stage: string, store: (response: ChatResponse) => Effect.Effect<void>) =>
       Effect.gen(function* () {
         for (let attempt = 1; ; attempt++) {
-          const target = pick()
-          const body = wireBody(full, target.profile, n, seed)
-          target.inFlight++
-          usage.requests++
-          stageFigures(stage).requests++
-          firstSentAt ??= performance.now()
-          const outcome = yield* flow
-            .withSlot(
-              estimate(full, n),
-              sendChat(target.endpoint, body, full.prefill, timeoutMs).pipe(
-                Effect.map((a: Attempt) => ({ value: a, tokens: a.response.usage.promptTokens + a.response.usage.completionTokens }))
-              ),
-              isOverload
+          let chosen = endpoints[0]!
+          const send = Effect.suspend(() => {
+            chosen = pick()
+            const target = chosen
+            target.inFlight++
+            usage.requests++
+            stageFigures(stage).requests++
+            firstSentAt ??= performance.now()
+            return sendChat(target.endpoint, wireBody(full, target.profile, n, seed), full.prefill, timeoutMs).pipe(
+              Effect.tap((a: Attempt) => store(a.response)),
+              Effect.map((a: Attempt) => ({ value: a, tokens: a.response.usage.promptTokens + a.response.usage.completionTokens })),
+              Effect.ensuring(Effect.sync(() => target.inFlight--))
             )
-            .pipe(
-              Effect.ensuring(Effect.sync(() => target.inFlight--)),
-              Effect.provide(http),
-              Effect.result
-            )
+          })
+          const outcome = yield* flow.withSlot(estimate(full, n), send, isOverload).pipe(Effect.provide(http), Effect.result)
           if (outcome._tag === "Success") {
             yield* flow.learn(outcome.success.headers)
-            return { response: outcome.success.response, profile: target.profile }
+            return { response: outcome.success.response, profile: chosen.profile }
           }
           const e = outcome.failure
           const key = e.status !== undefined ? `http_${e.status}` : e.kind
+          const status = e.status !== undefined ? { status: e.status } : {}
           if (!e.retryable) {
             usage.failed[key] = (usage.failed[key] ?? 0) + 1
-            return yield* Effect.fail(new ModelRequestFailed({ reason: "refused", message: e.message, ...(e.status !== undefined ? { status: e.status } : {}) }))
+            return yield* Effect.fail(new ModelRequestFailed({ reason: "refused", message: e.message, ...status }))
+          }
+          if (e.retryAfterMs !== undefined && e.retryAfterMs > maxRetryAfterMs) {
+            // A server that asks for a day is down for this run: the row is rejected rather than the run hung.
+            usage.failed[key] = (usage.failed[key] ?? 0) + 1
+            return yield* Effect.fail(
+              new ModelRequestFailed({
+                reason: "retries_exhausted",
+                message: `the server asked to wait ${Math.round(e.retryAfterMs / 1000)} s before trying again, more than the ${Math.round(maxRetryAfterMs / 1000)} s a row waits: ${e.message}`,
+                ...status
+              })
+            )
           }
           if (attempt >= maxAttempts) {
             usage.failed[key] = (usage.failed[key] ?? 0) + 1
-            return yield* Effect.fail(
-              new ModelRequestFailed({ reason: "retries_exhausted", message: `${maxAttempts} attempts failed; the last: ${e.message}`, ...(e.status !== undefined ? { status: e.status } : {}) })
-            )
+            return yield* Effect.fail(new ModelRequestFailed({ reason: "retries_exhausted", message: `${maxAttempts} attempts failed; the last: ${e.message}`, ...status }))
           }
           usage.retries++
-          // Full jitter on an exponential backoff, and never sooner than the server asked.
+          // Equal jitter on an exponential backoff (half fixed, half random), never sooner than the server asked.
           const jitter = yield* Random.next
           const backoff = Math.min(maxBackoffMs, backoffMs * 2 ** (attempt - 1)) * (0.5 + jitter / 2)
           yield* Effect.sleep(`${Math.ceil(Math.max(backoff, e.retryAfterMs ?? 0))} millis`)
         }
       })
 
-    const entriesOf = (response: ChatResponse, keys: ReadonlyArray<string>, maxTokens: number | undefined): Array<CacheEntry> =>
-      keys.map((key, i) => ({
-        key,
-        raw: response.raw,
-        choice: i,
-        finishReason: response.choices[i]!.finishReason,
-        maxTokens: maxTokens ?? null,
-        // Usage is per response; each sample carries its share so that savings add up.
-        promptTokens: Math.round(response.usage.promptTokens / keys.length),
-        completionTokens: Math.round(response.usage.completionTokens / keys.length)
-      }))
+    /**
+     * The seed sample `index` is asked with, the same whichever way it is asked (in a request for `n` or
+     * alone): the request's own seed for sample 0, one derived from the sample's key for the others. So
+     * what a server answers does not depend on when this run found out that it ignores `n`.
+     */
+    const seedOf = (full: ChatRequest, keys: ReadonlyArray<string>, index: number) => (index === 0 ? full.params?.seed : derivedSeed(keys[index]!))
 
     const sample: LanguageModelShape["sample"] = (partial, k, sampleOptions) =>
       Effect.gen(function* () {
         const stage = sampleOptions?.stage ?? "(none)"
         const full: ChatRequest = { ...partial, model: options.model }
         const maxTokens = full.params?.max_tokens
-        const keys = Array.from({ length: k }, (_, i) => sampleKey(full, revision, i))
+        const form = formOf(full, endpoints[0]!.profile)
+        const keys = Array.from({ length: k }, (_, i) => sampleKey(full, revision, i, form))
         const found = yield* Effect.forEach(keys, (key) => cache.get(key)).pipe(Effect.orDie)
         const out: Array<Sample | undefined> = found.map((entry) => {
           if (entry === undefined || !usable(entry, maxTokens)) return undefined
           const parsed = parseCompletion(entry.raw, full.prefill)
-          if (typeof parsed === "string" || parsed.choices[entry.choice] === undefined) return undefined
+          const choice = typeof parsed === "string" ? undefined : parsed.choices.find((c) => c.index === entry.choice)
+          if (choice === undefined) return undefined
           usage.cacheHits++
           stageFigures(stage).cacheHits++
           usage.completionTokensSaved += entry.completionTokens
-          return { text: parsed.choices[entry.choice]!.text, finishReason: parsed.choices[entry.choice]!.finishReason, cached: true }
+          return { text: choice.text, finishReason: choice.finishReason, cached: true }
         })
-        let missing = out.flatMap((s, i) => (s === undefined ? [i] : []))
-        const record = (response: ChatResponse, indices: ReadonlyArray<number>) =>
+        /**
+         * Stores the choices of one answer under the samples they answer: choice `index` j of a request
+         * for the samples `slots` answers slots[j]. Returns the samples answered.
+         */
+        const storeFor = (slots: ReadonlyArray<number>, answered: Set<number>) => (response: ChatResponse) =>
           Effect.gen(function* () {
-            const got = indices.slice(0, response.choices.length)
+            const entries: Array<CacheEntry> = []
+            for (const choice of response.choices) {
+              const slot = slots[choice.index]
+              if (slot === undefined || answered.has(slot)) continue
+              answered.add(slot)
+              entries.push({
+                key: keys[slot]!,
+                raw: response.raw,
+                choice: choice.index,
+                finishReason: choice.finishReason,
+                maxTokens: maxTokens ?? null,
+                // Usage is per response; each sample carries its share so that savings add up. Its own
+                // length is known only when it is the response's one choice.
+                promptTokens: Math.round(response.usage.promptTokens / response.choices.length),
+                completionTokens: Math.round(response.usage.completionTokens / response.choices.length),
+                choiceTokens: response.choices.length === 1 ? response.usage.completionTokens : null
+              })
+              if (choice.finishReason === "length") usage.truncated++
+              out[slot] = { text: choice.text, finishReason: choice.finishReason, cached: false }
+            }
             // Durable before use: a killed run finds these and does not pay for them again.
-            yield* cache.put(entriesOf(response, got.map((i) => keys[i]!), maxTokens)).pipe(Effect.orDie)
+            yield* cache.put(entries).pipe(Effect.orDie)
             usage.promptTokens += response.usage.promptTokens
             usage.completionTokens += response.usage.completionTokens
             const f = stageFigures(stage)
             f.promptTokens += response.usage.promptTokens
             f.completionTokens += response.usage.completionTokens
-            got.forEach((index, c) => {
-              const choice = response.choices[c]!
-              if (choice.finishReason === "length") usage.truncated++
-              out[index] = { text: choice.text, finishReason: choice.finishReason, cached: false }
-            })
-            return got.length
           })
+        let missing = out.flatMap((s, i) => (s === undefined ? [i] : []))
         if (missing.length > 1 && pick().profile.honoursN) {
-          // Samples after a cached prefix get a seed of their own, or a seeded server would repeat the prefix.
-          const seed = missing[0] === 0 ? full.params?.seed : derivedSeed(keys[missing[0]!]!)
-          const { response, profile } = yield* request(full, missing.length, seed, stage)
-          const stored = yield* record(response, missing)
-          // Fewer choices than asked: this endpoint ignores `n` (Ollama); fan out from now on.
-          if (stored < missing.length) profile.honoursN = false
-          missing = missing.slice(stored)
+          const answered = new Set<number>()
+          const { response, profile } = yield* request(full, missing.length, seedOf(full, keys, missing[0]!), stage, storeFor(missing, answered))
+          // One choice for several asked: this endpoint ignores `n` (Ollama); fan out from now on.
+          if (response.choices.length === 1) profile.honoursN = false
+          missing = missing.filter((i) => !answered.has(i))
         }
-        yield* Effect.forEach(
-          missing,
-          (index) =>
-            Effect.flatMap(request(full, 1, missing.length === 1 && k === 1 ? full.params?.seed : derivedSeed(keys[index]!), stage), ({ response }) =>
-              record(response, [index])
-            ),
-          { concurrency: "unbounded", discard: true }
-        )
+        yield* Effect.forEach(missing, (index) => request(full, 1, seedOf(full, keys, index), stage, storeFor([index], new Set())), {
+          concurrency: "unbounded",
+          discard: true
+        })
         return out as Array<Sample>
       })
 

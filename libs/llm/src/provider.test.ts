@@ -38,9 +38,9 @@ describe("sendChat against an OpenAI-compatible server over HTTP", () => {
     const server = await serve({ answer: (r, i) => `sample ${i}: ${r.messages.at(-1)!.content} = 5` })
     const { response } = success(await run(send({ url: server.url }, ask, 3)))
     expect(response.choices).toEqual([
-      { text: "sample 0: What is 2 + 3? = 5", finishReason: "stop" },
-      { text: "sample 1: What is 2 + 3? = 5", finishReason: "stop" },
-      { text: "sample 2: What is 2 + 3? = 5", finishReason: "stop" }
+      { index: 0, text: "sample 0: What is 2 + 3? = 5", finishReason: "stop" },
+      { index: 1, text: "sample 1: What is 2 + 3? = 5", finishReason: "stop" },
+      { index: 2, text: "sample 2: What is 2 + 3? = 5", finishReason: "stop" }
     ])
     expect(response.usage.promptTokens).toBe(6)
     expect(response.usage.completionTokens).toBeGreaterThan(0)
@@ -60,7 +60,7 @@ describe("sendChat against an OpenAI-compatible server over HTTP", () => {
   it("reports an answer cut by max_tokens as finish reason length", async () => {
     const server = await serve({ faults: { length: 1 }, answer: () => "one two three four five six seven eight" })
     const { response } = success(await run(send({ url: server.url })))
-    expect(response.choices[0]).toEqual({ text: "one two three four", finishReason: "length" })
+    expect(response.choices[0]).toEqual({ index: 0, text: "one two three four", finishReason: "length" })
   })
 
   it("says a 429 can be retried, and after how long the server asked", async () => {
@@ -68,6 +68,17 @@ describe("sendChat against an OpenAI-compatible server over HTTP", () => {
     const e = failure(await run(send({ url: server.url })))
     expect(e).toMatchObject({ _tag: "AttemptFailed", kind: "http", status: 429, retryable: true, retryAfterMs: 2000 })
     expect(e.message).toContain("HTTP 429: Rate limit reached")
+  })
+
+  it("a scripted 503 holds no capacity slot: a server at capacity 1 keeps answering after many", async () => {
+    const server = await serve({ capacity: 1, faults: { "503": 0.5 }, seed: 4 })
+    const statuses: Array<number | undefined> = []
+    for (let i = 0; i < 12; i++) {
+      const exit = await run(send({ url: server.url }, { ...ask, messages: [{ role: "user", content: `q${i}` }] }, 1, 1_000))
+      statuses.push(Exit.isSuccess(exit) ? 200 : failure(exit).status)
+    }
+    expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(2)
+    expect(statuses.every((s) => s === 200 || s === 503)).toBe(true)
   })
 
   it("prefers retry-after-ms to Retry-After", async () => {

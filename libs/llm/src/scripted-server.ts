@@ -196,8 +196,9 @@ export const startScriptedServer = (options: ScriptedServerOptions = {}): Promis
       return send(res, 429, errorBody("Rate limit reached. Please try again later.", "rate_limit_error"), retryHeaders())
     }
 
-    const slot = acquire()
-    if (slot === "full" || fault === "503") {
+    // An overload fault answers before taking a slot, so it never holds one.
+    const slot = fault === "503" ? "full" : acquire()
+    if (slot === "full") {
       entry(503, "503", retryAfterMs)
       return send(res, 503, errorBody("The server is overloaded; the request queue is full.", "service_unavailable"), retryHeaders())
     }

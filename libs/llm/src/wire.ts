@@ -1,4 +1,4 @@
-import type { ChatRequest, ChatResponse, EndpointProfile, FinishReason } from "./chat.ts"
+import type { ChatChoice, ChatRequest, ChatResponse, EndpointProfile, FinishReason } from "./chat.ts"
 
 /** The JSON body sent to `/chat/completions` for a request, with `n` samples, as this endpoint wants it. */
 export const wireBody = (request: ChatRequest, profile: EndpointProfile, n: number, seed?: number): Record<string, unknown> => {
@@ -44,17 +44,20 @@ export const parseCompletion = (raw: string, prefill: string | undefined): ChatR
   }
   const body = json as { choices?: unknown; usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } }
   if (!Array.isArray(body.choices) || body.choices.length === 0) return "the body has no choices"
-  const choices = []
+  const choices: Array<ChatChoice> = []
   for (const c of body.choices as Array<{ message?: { content?: unknown }; finish_reason?: unknown; index?: unknown }>) {
     const content = c.message?.content
-    if (typeof content !== "string") return `choice ${String(c.index ?? choices.length)} has no text content`
+    const index: number = typeof c.index === "number" ? c.index : choices.length
+    // null content is an answer with no text (a reasoning model that spent its whole budget thinking
+    // says so with finish_reason "length"): kept as it is, never re-sent unchanged.
+    if (c.message === undefined || (typeof content !== "string" && content !== null && content !== undefined)) return `choice ${index} has no message text`
     const reason = typeof c.finish_reason === "string" && FINISH.has(c.finish_reason) ? (c.finish_reason as FinishReason) : "unknown"
-    choices.push({ index: typeof c.index === "number" ? c.index : choices.length, text: (prefill ?? "") + content, finishReason: reason })
+    choices.push({ index, text: (prefill ?? "") + (typeof content === "string" ? content : ""), finishReason: reason })
   }
   choices.sort((a, b) => a.index - b.index)
   const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : 0)
   return {
-    choices: choices.map(({ text, finishReason }) => ({ text, finishReason })),
+    choices,
     usage: { promptTokens: num(body.usage?.prompt_tokens), completionTokens: num(body.usage?.completion_tokens) },
     raw
   }
