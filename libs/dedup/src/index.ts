@@ -1,0 +1,3 @@
+export * from "./decision.ts"
+export * from "./normalise.ts"
+export * from "./exact.ts"
