@@ -97,7 +97,9 @@ export const buildCommand = Command.make(
 ).pipe(
   Command.withDescription(
     `Build a dataset with a pipeline (${names()}). The run lives in <out>/runs/<run-id>/ and resumes where it stopped ` +
-      `if killed; the dataset is published as a new version in <out>/datasets/<name>/ (or reported unchanged when identical to LATEST).`
+      `if killed; the dataset is published as a new version in <out>/datasets/<name>/ (or reported unchanged when identical to LATEST). ` +
+      `Offline by default; with --llm URL --model NAME, the model stages ask an OpenAI-compatible server (key from OPENAI_API_KEY), ` +
+      `and --dry-run says what they would send first.`
   )
 )
 
