@@ -1,3 +1,6 @@
 export * from "./decision.ts"
 export * from "./normalise.ts"
 export * from "./exact.ts"
+export * from "./minhash.ts"
+export * from "./rouge.ts"
+export * from "./rouge-filter.ts"

@@ -1,0 +1,204 @@
+import { rngFor } from "#core"
+import type { Decision, Item } from "./decision.ts"
+import { charNgramHashes, combine32, fmix32, ngramHashes, normaliseWords } from "./normalise.ts"
+
+export type ShingleKind = "word" | "char"
+
+export interface MinHashOptions {
+  /** Word shingles (n consecutive normalised words) or character shingles (n characters of the normalised text). Default "word". */
+  readonly shingle?: ShingleKind
+  /** Shingle size: default 5 for words (datatrove), 24 for characters (NeMo Curator). */
+  readonly size?: number
+  /** An item goes when its Jaccard with an earlier kept item is at least this (inclusive). Default 0.8. */
+  readonly threshold?: number
+  /** LSH bands; the signature has bands × rows permutations. Default 20. */
+  readonly bands?: number
+  /** Rows (MinHash values) per band. Default 7. */
+  readonly rows?: number
+  /** Seed of the permutations: the same seed gives the same hash functions, and so the same result. Default 0. */
+  readonly seed?: number
+}
+
+/**
+ * Defaults: 20 bands × 7 rows (140 permutations). A pair with Jaccard J becomes a candidate with probability
+ * 1 - (1 - J^7)^20: 0.991 at J = 0.8, 0.9999 at 0.9, 0.43 at 0.6, 0.15 at 0.5. Candidates are confirmed by
+ * their true Jaccard, so a false candidate costs one set comparison and never a removal; what matters is
+ * missing few pairs at the threshold. datatrove's 14 × 8 (112) centres its S-curve near 0.72 but still finds
+ * only 0.92 of pairs at exactly 0.8, under the 0.95 recall asked for here; 20 × 7 finds 0.99 of them for 25%
+ * more hashing.
+ */
+export const MINHASH_DEFAULTS = { shingle: "word" as ShingleKind, wordSize: 5, charSize: 24, threshold: 0.8, bands: 20, rows: 7, seed: 0 }
+
+/** Probability that a pair with Jaccard `j` shares at least one band (becomes a candidate). */
+export const candidateProbability = (j: number, bands: number, rows: number): number => 1 - (1 - j ** rows) ** bands
+
+/**
+ * The shingle set of a text as sorted, distinct 53-bit hashes (see `join53`). Text is normalised first
+ * (`normaliseWords`); char shingles run over the normalised words joined by single spaces. A text shorter than
+ * one shingle (but not empty) is one shingle, itself; an empty text has none.
+ */
+export const shingleSet = (text: string, shingle: ShingleKind = "word", size: number = shingle === "word" ? 5 : 24): Float64Array => {
+  const words = normaliseWords(text)
+  if (words.length === 0) return new Float64Array(0)
+  const hashes = shingle === "word"
+    ? ngramHashes(words, Math.min(size, words.length))
+    : (() => {
+      const joined = words.join(" ")
+      return charNgramHashes(joined, Math.min(size, joined.length))
+    })()
+  hashes.sort()
+  let n = 0
+  for (let i = 0; i < hashes.length; i++) if (i === 0 || hashes[i] !== hashes[n - 1]) hashes[n++] = hashes[i]!
+  return hashes.slice(0, n)
+}
+
+/** Jaccard |A ∩ B| / |A ∪ B| of two sorted distinct sets; 1 for two empty sets. */
+export const jaccard = (a: Float64Array, b: Float64Array): number => {
+  if (a.length === 0 && b.length === 0) return 1
+  let i = 0
+  let j = 0
+  let both = 0
+  while (i < a.length && j < b.length) {
+    const x = a[i]!
+    const y = b[j]!
+    if (x === y) {
+      both++
+      i++
+      j++
+    } else if (x < y) i++
+    else j++
+  }
+  return both / (a.length + b.length - both)
+}
+
+/** `count` permutation seeds drawn from `seed` (xoshiro128** via #core): no Math.random, same seed same functions. */
+const permutationSeeds = (seed: number, count: number): Int32Array => {
+  const rng = rngFor(seed, "dedup/minhash", "permutations")
+  const out = new Int32Array(count)
+  for (let i = 0; i < count; i++) out[i] = Math.floor(rng.next() * 4294967296) | 0
+  return out
+}
+
+/**
+ * MinHash LSH dedup, one item at a time in input order. Each item's shingles are hashed by `bands × rows`
+ * functions h_i(x) = fmix32(x xor s_i) (each a permutation of the 32-bit values, s_i from the seed), the
+ * minimum per function is the signature, and each band of `rows` values is hashed to a band key. An item
+ * whose band keys meet a kept item's in any band is compared with it by true Jaccard on the same shingle
+ * sets; it goes when the best Jaccard is at least `threshold`, naming that kept item (the earliest among equals)
+ * with that Jaccard as its score. A removed item is forgotten; a kept one is indexed.
+ *
+ * Memory per kept item: its shingle set (8 bytes per distinct shingle: 1.6 kB for a 200-word document with word
+ * 5-grams) and one entry in each of the `bands` band maps (about 30-40 bytes each in V8: 0.7 kB at 20 bands).
+ * Nothing is kept for removed items; the signature of the current item (4 bytes per permutation) is reused.
+ * Items with no letters or digits have no shingles and are always kept (exact dedup catches those).
+ */
+export class MinHashDeduper<K> {
+  readonly shingle: ShingleKind
+  readonly size: number
+  readonly threshold: number
+  readonly bands: number
+  readonly rows: number
+  private readonly seeds: Int32Array
+  private readonly signature: Int32Array
+  private readonly bandMaps: Array<Map<number, number | Array<number>>>
+  private readonly keptKeys: Array<K> = []
+  private readonly keptSets: Array<Float64Array> = []
+  private count = 0
+  /** Candidate pairs compared by true Jaccard (a measure of the LSH's false-positive work). */
+  comparisons = 0
+
+  constructor(options: MinHashOptions = {}) {
+    this.shingle = options.shingle ?? MINHASH_DEFAULTS.shingle
+    this.size = options.size ?? (this.shingle === "word" ? MINHASH_DEFAULTS.wordSize : MINHASH_DEFAULTS.charSize)
+    this.threshold = options.threshold ?? MINHASH_DEFAULTS.threshold
+    this.bands = options.bands ?? MINHASH_DEFAULTS.bands
+    this.rows = options.rows ?? MINHASH_DEFAULTS.rows
+    for (const [name, v] of [["size", this.size], ["bands", this.bands], ["rows", this.rows]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new RangeError(`MinHash ${name} must be a whole number of at least 1, got ${v}`)
+    }
+    if (!(this.threshold > 0 && this.threshold <= 1)) throw new RangeError(`MinHash threshold must be in (0, 1], got ${this.threshold}`)
+    this.seeds = permutationSeeds(options.seed ?? MINHASH_DEFAULTS.seed, this.bands * this.rows)
+    this.signature = new Int32Array(this.bands * this.rows)
+    this.bandMaps = Array.from({ length: this.bands }, () => new Map())
+  }
+
+  /** Kept items so far. */
+  get kept(): number {
+    return this.keptKeys.length
+  }
+
+  /** Decides the next item in input order. */
+  add(key: K, text: string): Decision<K> {
+    const index = this.count++
+    const set = shingleSet(text, this.shingle, this.size)
+    if (set.length === 0) return this.keep(key, index, set, undefined)
+    const bandKeys = this.bandKeys(set)
+    let best = -1
+    let bestScore = -1
+    const seen = new Set<number>()
+    for (let b = 0; b < this.bands; b++) {
+      const hit = this.bandMaps[b]!.get(bandKeys[b]!)
+      if (hit === undefined) continue
+      for (const k of typeof hit === "number" ? [hit] : hit) {
+        if (seen.has(k)) continue
+        seen.add(k)
+        this.comparisons++
+        const score = jaccard(set, this.keptSets[k]!)
+        if (score > bestScore || (score === bestScore && k < best)) {
+          best = k
+          bestScore = score
+        }
+      }
+    }
+    if (best >= 0 && bestScore >= this.threshold) return { kept: false, key, index, matched: this.keptKeys[best]!, score: bestScore }
+    return this.keep(key, index, set, bandKeys)
+  }
+
+  private keep(key: K, index: number, set: Float64Array, bandKeys: Int32Array | undefined): Decision<K> {
+    const k = this.keptKeys.length
+    this.keptKeys.push(key)
+    this.keptSets.push(set)
+    if (bandKeys !== undefined) {
+      for (let b = 0; b < this.bands; b++) {
+        const map = this.bandMaps[b]!
+        const hit = map.get(bandKeys[b]!)
+        if (hit === undefined) map.set(bandKeys[b]!, k)
+        else if (typeof hit === "number") map.set(bandKeys[b]!, [hit, k])
+        else hit.push(k)
+      }
+    }
+    return { kept: true, key, index }
+  }
+
+  /** The signature's bands, each hashed to a 32-bit key. */
+  private bandKeys(set: Float64Array): Int32Array {
+    const sig = this.signature
+    const seeds = this.seeds
+    const p = sig.length
+    // The low 32 bits of each 53-bit shingle hash are one independent 32-bit hash of the shingle.
+    const lows = new Int32Array(set.length)
+    for (let j = 0; j < set.length; j++) lows[j] = set[j]! % 4294967296
+    for (let i = 0; i < p; i++) {
+      const s = seeds[i]!
+      let min = 0xffffffff
+      for (let j = 0; j < lows.length; j++) {
+        const h = fmix32(lows[j]! ^ s)
+        if (h < min) min = h
+      }
+      sig[i] = min | 0
+    }
+    const keys = new Int32Array(this.bands)
+    for (let b = 0; b < this.bands; b++) {
+      let h = b
+      for (let r = 0; r < this.rows; r++) h = combine32(h, sig[b * this.rows + r]!)
+      keys[b] = fmix32(h ^ this.rows) | 0
+    }
+    return keys
+  }
+}
+
+/** MinHash LSH dedup over an ordered iterable: one decision per item, in input order (lazy). */
+export function* minhashDedup<K>(items: Iterable<Item<K>>, options: MinHashOptions = {}): Generator<Decision<K>> {
+  const deduper = new MinHashDeduper<K>(options)
+  for (const item of items) yield deduper.add(item.key, item.text)
+}
