@@ -6,6 +6,8 @@ import * as NodeServices from "@effect/platform-node/NodeServices"
 import { DuckDb } from "#io"
 import { buildCommand } from "./commands/build.ts"
 import { verifyCommand } from "./commands/verify.ts"
+import { dedupCommand } from "./commands/dedup.ts"
+import { decontaminateCommand } from "./commands/decontaminate.ts"
 import { storeCommands } from "./commands/store.ts"
 import { formatError } from "./errors.ts"
 import { RunWhereabouts, Whereabouts } from "./interrupt.ts"
@@ -17,7 +19,7 @@ export const root = Command.make("autodidact").pipe(
     "Builds synthetic self-training datasets for language models: seed tasks → generation → verification → " +
       "error injection → dedup → versioned Parquet shards."
   ),
-  Command.withSubcommands([buildCommand, verifyCommand, ...storeCommands])
+  Command.withSubcommands([buildCommand, verifyCommand, dedupCommand, decontaminateCommand, ...storeCommands])
 )
 
 /**

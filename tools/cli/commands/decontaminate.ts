@@ -1,0 +1,65 @@
+import { Effect, Option, Stream } from "effect"
+import { Argument, Command, Flag } from "effect/cli"
+import { BenchmarkIndex, DECONTAMINATION_NGRAM } from "#dedup"
+import { UsageError } from "../errors.ts"
+import { filterRows } from "../filter-rows.ts"
+import { emit } from "../output.ts"
+import { fieldText, progressLine, readRowBatches, RowFileError } from "../row-input.ts"
+
+export const decontaminateCommand = Command.make(
+  "decontaminate",
+  {
+    file: Argument.String("file").pipe(Argument.withDescription("a .jsonl or .parquet file of rows")),
+    field: Flag.String("field").pipe(Flag.withDescription("the text field checked (e.g. question)")),
+    against: Flag.String("against").pipe(Flag.withDescription("benchmark files, comma-separated (.jsonl or .parquet), e.g. gsm8k-test.jsonl,math-test.parquet")),
+    againstField: Flag.String("against-field").pipe(Flag.withDescription("the benchmark files' text field (default: --field)"), Flag.optional),
+    ngram: Flag.Int("ngram").pipe(
+      Flag.withDescription(`a row goes when it shares a run of this many normalised words with a benchmark row (default ${DECONTAMINATION_NGRAM}); shorter rows are not compared`),
+      Flag.withDefault(DECONTAMINATION_NGRAM)
+    ),
+    out: Flag.String("out").pipe(Flag.withDescription("folder for kept.jsonl and removed.jsonl (made if missing)")),
+    json: Flag.Boolean("json").pipe(Flag.withDescription("print {total, kept, removed, ...} as JSON on stdout"), Flag.withDefault(false))
+  },
+  (flags) =>
+    Effect.gen(function* () {
+      if (flags.ngram < 1) return yield* new UsageError({ message: `--ngram takes a whole number of at least 1, got ${flags.ngram}` })
+      const against = flags.against.split(",").map((f) => f.trim()).filter((f) => f !== "")
+      if (against.length === 0) return yield* new UsageError({ message: "--against needs at least one benchmark file" })
+      const againstField = Option.getOrElse(flags.againstField, () => flags.field)
+      const index = new BenchmarkIndex(flags.ngram)
+      const benchmarks: Array<{ file: string; rows: number; short_rows: number }> = []
+      for (const file of against) {
+        const before = { rows: index.rows, short: index.shortRows }
+        const progress = progressLine(`indexing ${file}`)
+        yield* Stream.runForEach(readRowBatches(file), (batch) =>
+          Effect.try({
+            try: () => {
+              for (const input of batch) index.add(file, input.line, fieldText(file, input, againstField))
+              progress.update(index.rows - before.rows, 0)
+            },
+            catch: (e) => (e instanceof RowFileError ? e : new RowFileError({ message: `${file}: ${(e as Error).message}` }))
+          }))
+        progress.done(index.rows - before.rows, 0)
+        benchmarks.push({ file, rows: index.rows - before.rows, short_rows: index.shortRows - before.short })
+      }
+      const counts = yield* filterRows(`decontaminate ${flags.file}`, flags.file, flags.out, (input) => {
+        const matched = index.match(fieldText(flags.file, input, flags.field))
+        return matched === undefined ? undefined : { matched }
+      }, false)
+      const result = { file: flags.file, field: flags.field, ngram: flags.ngram, against: benchmarks, benchmark_ngrams: index.size, ...counts }
+      yield* emit(flags.json, result, () => {
+        const short = benchmarks.reduce((n, b) => n + b.short_rows, 0)
+        const lines = [
+          `${flags.file}: ${counts.total} rows, ${counts.kept} kept, ${counts.removed} removed (sharing a ${flags.ngram}-gram with ${benchmarks.map((b) => `${b.file} (${b.rows} rows)`).join(", ")}) → ${counts.out.kept}, ${counts.out.removed}`
+        ]
+        if (short > 0) lines.push(`note: ${short} benchmark rows are shorter than ${flags.ngram} words and were not compared; lower --ngram to catch them`)
+        return lines.join("\n")
+      })
+    })
+).pipe(
+  Command.withDescription(
+    "Remove rows that share an n-gram (13 normalised words by default) with a benchmark row: writes <out>/kept.jsonl (unchanged, " +
+      "input order) and <out>/removed.jsonl (each removed row plus `matched`: {file, line, ngram}, the benchmark file, its line " +
+      "or row number from 1, and the shared n-gram)."
+  )
+)

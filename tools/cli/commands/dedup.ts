@@ -1,0 +1,68 @@
+import { Effect, Option } from "effect"
+import { Argument, Command, Flag } from "effect/cli"
+import { ExactDeduper, MINHASH_DEFAULTS, MinHashDeduper, type Decision } from "#dedup"
+import { UsageError } from "../errors.ts"
+import { filterRows, rowRef } from "../filter-rows.ts"
+import { emit } from "../output.ts"
+import { fieldText } from "../row-input.ts"
+
+export const dedupCommand = Command.make(
+  "dedup",
+  {
+    file: Argument.String("file").pipe(Argument.withDescription("a .jsonl or .parquet file of rows")),
+    field: Flag.String("field").pipe(Flag.withDescription("the text field compared (e.g. question, instruction)")),
+    method: Flag.Literals("method", ["exact", "minhash", "rouge"] as const).pipe(
+      Flag.withDescription("exact: same text once case, white space and punctuation are folded; minhash: MinHash LSH, Jaccard of shingles >= --threshold; rouge: Self-Instruct's ROUGE-L novelty filter")
+    ),
+    threshold: Flag.Finite("threshold").pipe(
+      Flag.withDescription(`minhash: remove at Jaccard >= x (default ${MINHASH_DEFAULTS.threshold}); rouge: remove at ROUGE-L F1 > x (default 0.7)`),
+      Flag.optional
+    ),
+    ngram: Flag.Int("ngram").pipe(
+      Flag.withDescription(`minhash shingle size: words (default ${MINHASH_DEFAULTS.wordSize}) or characters (default ${MINHASH_DEFAULTS.charSize})`),
+      Flag.optional
+    ),
+    shingle: Flag.Literals("shingle", ["word", "char"] as const).pipe(Flag.withDescription("minhash shingles: word n-grams (default) or character n-grams"), Flag.optional),
+    out: Flag.String("out").pipe(Flag.withDescription("folder for kept.jsonl and removed.jsonl (made if missing)")),
+    json: Flag.Boolean("json").pipe(Flag.withDescription("print {total, kept, removed, ...} as JSON on stdout"), Flag.withDefault(false))
+  },
+  (flags) =>
+    Effect.gen(function* () {
+      const threshold = Option.getOrUndefined(flags.threshold)
+      const ngram = Option.getOrUndefined(flags.ngram)
+      const shingle = Option.getOrUndefined(flags.shingle)
+      if (flags.method === "rouge") {
+        return yield* new UsageError({ message: "--method rouge: the ROUGE-L novelty filter is not built yet; use exact or minhash" })
+      }
+      if (flags.method === "exact") {
+        const extra = [threshold !== undefined && "--threshold", ngram !== undefined && "--ngram", shingle !== undefined && "--shingle"].filter((f) => f !== false)
+        if (extra.length > 0) return yield* new UsageError({ message: `${extra.join(", ")}: only for --method minhash or rouge; exact dedup has no parameters` })
+      }
+      if (threshold !== undefined && !(threshold > 0 && threshold <= 1)) {
+        return yield* new UsageError({ message: `--threshold takes a number in (0, 1], got ${threshold}` })
+      }
+      if (ngram !== undefined && ngram < 1) return yield* new UsageError({ message: `--ngram takes a whole number of at least 1, got ${ngram}` })
+      type Ref = string | number
+      const deduper: { add: (key: Ref, text: string) => Decision<Ref> } = flags.method === "exact"
+        ? new ExactDeduper<Ref>()
+        : new MinHashDeduper<Ref>({ shingle: shingle ?? "word", ...(ngram === undefined ? {} : { size: ngram }), ...(threshold === undefined ? {} : { threshold }) })
+      const m = deduper instanceof MinHashDeduper ? deduper : undefined
+      const params = m === undefined ? {} : { shingle: m.shingle, ngram: m.size, threshold: m.threshold, bands: m.bands, rows: m.rows }
+      const counts = yield* filterRows(`dedup ${flags.file}`, flags.file, flags.out, (input) => {
+        const d = deduper.add(rowRef(input), fieldText(flags.file, input, flags.field))
+        return d.kept ? undefined : { matched: d.matched, score: d.score }
+      }, false)
+      const result = { file: flags.file, field: flags.field, method: flags.method, ...params, ...counts }
+      yield* emit(flags.json, result, () => {
+        const how = m === undefined
+          ? "exact, normalised text"
+          : `minhash, ${m.shingle} ${m.size}-grams, Jaccard >= ${m.threshold}, ${m.bands} bands x ${m.rows} rows`
+        return `${flags.file}: ${counts.total} rows, ${counts.kept} kept, ${counts.removed} removed (${how}) → ${counts.out.kept}, ${counts.out.removed}`
+      })
+    })
+).pipe(
+  Command.withDescription(
+    "Remove near-duplicate rows: writes <out>/kept.jsonl (the rows kept, unchanged, in input order) and <out>/removed.jsonl " +
+      "(each removed row plus `matched`, the id, or line when the row has no id, of the kept row it duplicates, and `score`)."
+  )
+)

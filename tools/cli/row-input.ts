@@ -1,0 +1,179 @@
+import { open, rename, unlink, type FileHandle } from "node:fs/promises"
+import { extname, join } from "node:path"
+import { Effect, Schema, Stream } from "effect"
+import { describeJsonValue, isMalformed, isRowObject, malformedReason, readRawRows } from "#math"
+
+/** A row file (`dedup`, `decontaminate`) cannot be read, or one of its rows is unusable: exit code 1, naming file and line. */
+export class RowFileError extends Schema.TaggedError<RowFileError>()("RowFileError", { message: Schema.String }) {}
+
+/** One input row: where it is (1-based line of a JSONL file, row number of a Parquet file), the object, and its JSON as written back. */
+export interface InputRow {
+  readonly line: number
+  readonly row: Record<string, unknown>
+  /** The JSONL line as it was (so kept rows are written unchanged); for Parquet, the row as JSON. */
+  readonly json: string
+}
+
+export const ROW_FILE_EXTENSIONS = [".jsonl", ".parquet"] as const
+
+/** BIGINT columns come back from DuckDB as bigint: written as numbers when exact, else as strings. */
+export const jsonOf = (row: Record<string, unknown>): string =>
+  JSON.stringify(row, (_, v) => (typeof v === "bigint" ? (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString()) : v))
+
+/** JSON Lines, in batches of the lines in each 64 kB read; blank lines are skipped but counted. */
+async function* jsonlBatches(path: string, handle: FileHandle): AsyncGenerator<ReadonlyArray<InputRow>> {
+  let line = 0
+  let rest = ""
+  const decoder = new TextDecoder("utf-8")
+  const parse = (text: string, at: number): InputRow => {
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch (error) {
+      throw new RowFileError({ message: `${path}:${at}: ${malformedReason("not valid JSON", error)}; every line must be one JSON object` })
+    }
+    if (!isRowObject(value)) throw new RowFileError({ message: `${path}:${at}: expected a JSON object, got ${describeJsonValue(value)}` })
+    return { line: at, row: value, json: text }
+  }
+  for await (const chunk of handle.createReadStream({ autoClose: false, highWaterMark: 1 << 16 })) {
+    const text = rest + decoder.decode(chunk as Buffer, { stream: true })
+    const lines = text.split("\n")
+    rest = lines.pop()!
+    const batch: Array<InputRow> = []
+    for (const raw of lines) {
+      line++
+      const t = (line === 1 ? raw.replace(/^\uFEFF/, "") : raw).replace(/\r$/, "")
+      if (t.trim() !== "") batch.push(parse(t, line))
+    }
+    if (batch.length > 0) yield batch
+  }
+  rest += decoder.decode()
+  line++
+  const last = (line === 1 ? rest.replace(/^\uFEFF/, "") : rest).replace(/\r$/, "")
+  if (last.trim() !== "") yield [parse(last, line)]
+}
+
+/**
+ * The rows of a .jsonl or .parquet file, in order, as a stream of batches (a read's lines, a DuckDB chunk).
+ * A line that is not a JSON object fails the stream naming the file and line; Parquet goes through the seed
+ * readers' DuckDB path (`readRawRows`), rows numbered from 1.
+ */
+export const readRowBatches = (path: string): Stream.Stream<ReadonlyArray<InputRow>, RowFileError> => {
+  const extension = extname(path).toLowerCase()
+  if (extension === ".parquet") {
+    return readRawRows(path).pipe(
+      Stream.mapError((e) => new RowFileError({ message: e.message })),
+      Stream.mapEffect((raw) =>
+        isMalformed(raw)
+          ? Effect.fail(new RowFileError({ message: `${path}:${raw.line}: ${raw.malformed}` }))
+          : Effect.succeed<InputRow>({ line: raw.line, row: raw.row, json: jsonOf(raw.row) })),
+      Stream.grouped(2048)
+    )
+  }
+  if (extension !== ".jsonl") {
+    return Stream.fail(new RowFileError({ message: `${path}: unsupported file extension "${extension || "(none)"}"; use ${ROW_FILE_EXTENSIONS.join(" or ")}` }))
+  }
+  return Stream.unwrap(
+    Effect.gen(function* () {
+      const handle = yield* Effect.acquireRelease(
+        Effect.tryPromise({ try: () => open(path, "r"), catch: (e) => new RowFileError({ message: `${path}: cannot open (${(e as Error).message})` }) }),
+        (h) => Effect.promise(() => h.close())
+      )
+      return Stream.fromAsyncIterable(jsonlBatches(path, handle), (e) =>
+        e instanceof RowFileError ? e : new RowFileError({ message: `${path}: read failed (${e instanceof Error ? e.message : String(e)})` }))
+    })
+  )
+}
+
+/** The text of `field` in a row, or a RowFileError naming the file, line and field. Numbers are taken as their text. */
+export const fieldText = (path: string, input: InputRow, field: string): string => {
+  const value = input.row[field]
+  if (typeof value === "string") return value
+  if (typeof value === "number" || typeof value === "bigint") return String(value)
+  if (value === undefined) {
+    const have = Object.keys(input.row)
+    throw new RowFileError({ message: `${path}:${input.line}: field "${field}" is missing (the row has ${have.length === 0 ? "no fields" : have.map((k) => `"${k}"`).join(", ")}); choose the field with --field` })
+  }
+  throw new RowFileError({ message: `${path}:${input.line}: field "${field}" is ${describeJsonValue(value)}, not text` })
+}
+
+/**
+ * An output file written in place of `<dir>/<name>` only when complete: lines are buffered and written to a
+ * temporary name, which `commit` renames into place; `abort` removes it.
+ */
+export const outputFile = (dir: string, name: string) =>
+  Effect.acquireRelease(
+    Effect.tryPromise({
+      try: async () => {
+        const path = join(dir, name)
+        const temp = join(dir, `.${name}.tmp-${process.pid}`)
+        const handle = await open(temp, "w")
+        let buffer: Array<string> = []
+        let size = 0
+        let done = false
+        const flush = async () => {
+          if (buffer.length === 0) return
+          const text = buffer.join("")
+          buffer = []
+          size = 0
+          await handle.write(text)
+        }
+        return {
+          path,
+          /** Adds one line (without its newline); resolves at once unless 1 MB is waiting. */
+          line: async (text: string) => {
+            buffer.push(text, "\n")
+            size += text.length + 1
+            if (size >= 1 << 20) await flush()
+          },
+          commit: async () => {
+            await flush()
+            await handle.sync()
+            await handle.close()
+            done = true
+            await rename(temp, path)
+          },
+          abort: async () => {
+            if (done) return
+            done = true
+            await handle.close().catch(() => undefined)
+            await unlink(temp).catch(() => undefined)
+          }
+        }
+      },
+      catch: (e) => new RowFileError({ message: `cannot write ${join(dir, name)}: ${(e as Error).message}` })
+    }),
+    (file) => Effect.promise(() => file.abort())
+  )
+
+/**
+ * Progress on stderr for long inputs: nothing for the first second, then a line a second (redrawn in place on a
+ * terminal), and a last line at the end when any was shown.
+ */
+export const progressLine = (label: string, quiet = false) => {
+  const start = Date.now()
+  let last = start
+  let shown = false
+  const tty = process.stderr.isTTY === true
+  const say = (text: string, end: boolean) => {
+    if (tty) process.stderr.write(`\r\x1b[2K${text}${end ? "\n" : ""}`)
+    else process.stderr.write(`${text}\n`)
+  }
+  const describe = (rows: number, removed: number) => {
+    const s = Math.max((Date.now() - start) / 1000, 1e-3)
+    return `${label}: ${rows.toLocaleString("en-US")} rows, ${removed.toLocaleString("en-US")} removed, ${Math.round(rows / s).toLocaleString("en-US")} rows/s`
+  }
+  return {
+    update: (rows: number, removed: number) => {
+      if (quiet) return
+      const now = Date.now()
+      if (now - last < 1000) return
+      last = now
+      shown = true
+      say(describe(rows, removed), false)
+    },
+    done: (rows: number, removed: number) => {
+      if (shown && !quiet) say(describe(rows, removed), true)
+    }
+  }
+}
