@@ -77,6 +77,27 @@ describe("autodidact dedup", () => {
     }
   })
 
+  it("rouge: the Self-Instruct novelty filter drops rows whose ROUGE-L F1 with a kept row is above 0.7", async () => {
+    const dir = await tempDir()
+    const file = join(dir, "instructions.jsonl")
+    const rows = [
+      { instruction: "Write a poem about the sea." },
+      { instruction: "Give three tips for staying healthy." },
+      { instruction: "Write a poem about the ocean" }, // 5 of 6 tokens in order: F = 0.833
+      { instruction: "Write a story about the sea." } // F = 0.833 with the first
+    ]
+    await writeFile(file, rows.map((r) => JSON.stringify(r)).join("\n") + "\n")
+    const out = join(dir, "out")
+    const r = await autodidact(["dedup", file, "--field", "instruction", "--method", "rouge", "--out", out, "--json"])
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout)).toMatchObject({ total: 4, kept: 2, removed: 2, method: "rouge", threshold: 0.7 })
+    const removed = await readJsonl(join(out, "removed.jsonl"))
+    expect(removed.map((x) => [x["instruction"], x["matched"]])).toEqual([[rows[2]!.instruction, 1], [rows[3]!.instruction, 1]])
+    for (const x of removed) expect(x["score"]).toBeCloseTo(5 / 6, 12)
+    const strict = await autodidact(["dedup", file, "--field", "instruction", "--method", "rouge", "--threshold", "0.9", "--out", out, "--json"])
+    expect(JSON.parse(strict.stdout)).toMatchObject({ total: 4, kept: 4, removed: 0 })
+  })
+
   it("fails naming the file and line of a bad row, and refuses bad flags", async () => {
     const dir = await tempDir()
     const file = join(dir, "rows.jsonl")
@@ -89,9 +110,9 @@ describe("autodidact dedup", () => {
     const missing = await autodidact(["dedup", file, "--field", "q", "--method", "minhash", "--out", out])
     expect(missing.code).toBe(1)
     expect(missing.stderr).toContain(`${file}:2: field "q" is missing`)
-    const rouge = await autodidact(["dedup", file, "--field", "q", "--method", "rouge", "--out", out])
+    const rouge = await autodidact(["dedup", file, "--field", "q", "--method", "rouge", "--ngram", "3", "--out", out])
     expect(rouge.code).toBe(2)
-    expect(rouge.stderr).toContain("not built yet")
+    expect(rouge.stderr).toContain("--ngram: only for --method minhash")
     const outIsFile = await autodidact(["dedup", file, "--field", "q", "--method", "exact", "--out", file])
     expect(outIsFile.code).toBe(1)
     expect(outIsFile.stderr).toContain(`cannot write to --out ${file}: not a directory`)

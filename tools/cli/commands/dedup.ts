@@ -1,6 +1,6 @@
 import { Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { ExactDeduper, MINHASH_DEFAULTS, MinHashDeduper, type Decision } from "#dedup"
+import { ExactDeduper, MINHASH_DEFAULTS, MinHashDeduper, NOVELTY_DEFAULTS, NoveltyFilter, type Decision } from "#dedup"
 import { UsageError } from "../errors.ts"
 import { filterRows, rowRef } from "../filter-rows.ts"
 import { emit } from "../output.ts"
@@ -31,32 +31,45 @@ export const dedupCommand = Command.make(
       const threshold = Option.getOrUndefined(flags.threshold)
       const ngram = Option.getOrUndefined(flags.ngram)
       const shingle = Option.getOrUndefined(flags.shingle)
-      if (flags.method === "rouge") {
-        return yield* new UsageError({ message: "--method rouge: the ROUGE-L novelty filter is not built yet; use exact or minhash" })
-      }
       if (flags.method === "exact") {
         const extra = [threshold !== undefined && "--threshold", ngram !== undefined && "--ngram", shingle !== undefined && "--shingle"].filter((f) => f !== false)
         if (extra.length > 0) return yield* new UsageError({ message: `${extra.join(", ")}: only for --method minhash or rouge; exact dedup has no parameters` })
       }
-      if (threshold !== undefined && !(threshold > 0 && threshold <= 1)) {
+      if (flags.method === "rouge") {
+        const extra = [ngram !== undefined && "--ngram", shingle !== undefined && "--shingle"].filter((f) => f !== false)
+        if (extra.length > 0) return yield* new UsageError({ message: `${extra.join(", ")}: only for --method minhash; rouge compares whole token sequences` })
+        if (threshold !== undefined && !(threshold >= 0 && threshold <= 1)) {
+          return yield* new UsageError({ message: `--threshold takes a number in [0, 1] for rouge, got ${threshold}` })
+        }
+      } else if (threshold !== undefined && !(threshold > 0 && threshold <= 1)) {
         return yield* new UsageError({ message: `--threshold takes a number in (0, 1], got ${threshold}` })
       }
       if (ngram !== undefined && ngram < 1) return yield* new UsageError({ message: `--ngram takes a whole number of at least 1, got ${ngram}` })
       type Ref = string | number
+      // The novelty filter's kept items' most similar neighbours are not written (kept rows stay unchanged): keepTop 0.
       const deduper: { add: (key: Ref, text: string) => Decision<Ref> } = flags.method === "exact"
         ? new ExactDeduper<Ref>()
+        : flags.method === "rouge"
+        ? new NoveltyFilter<Ref>({ threshold: threshold ?? NOVELTY_DEFAULTS.threshold, keepTop: 0 })
         : new MinHashDeduper<Ref>({ shingle: shingle ?? "word", ...(ngram === undefined ? {} : { size: ngram }), ...(threshold === undefined ? {} : { threshold }) })
       const m = deduper instanceof MinHashDeduper ? deduper : undefined
-      const params = m === undefined ? {} : { shingle: m.shingle, ngram: m.size, threshold: m.threshold, bands: m.bands, rows: m.rows }
+      const r = deduper instanceof NoveltyFilter ? deduper : undefined
+      const params = m !== undefined
+        ? { shingle: m.shingle, ngram: m.size, threshold: m.threshold, bands: m.bands, rows: m.rows }
+        : r !== undefined
+        ? { threshold: threshold ?? NOVELTY_DEFAULTS.threshold }
+        : {}
       const counts = yield* filterRows(`dedup ${flags.file}`, flags.file, flags.out, (input) => {
         const d = deduper.add(rowRef(input), fieldText(flags.file, input, flags.field))
         return d.kept ? undefined : { matched: d.matched, score: d.score }
       }, false)
-      const result = { file: flags.file, field: flags.field, method: flags.method, ...params, ...counts }
+      const result = { file: flags.file, field: flags.field, method: flags.method, ...params, ...counts, ...(r === undefined ? {} : { rouge: r.stats }) }
       yield* emit(flags.json, result, () => {
-        const how = m === undefined
-          ? "exact, normalised text"
-          : `minhash, ${m.shingle} ${m.size}-grams, Jaccard >= ${m.threshold}, ${m.bands} bands x ${m.rows} rows`
+        const how = m !== undefined
+          ? `minhash, ${m.shingle} ${m.size}-grams, Jaccard >= ${m.threshold}, ${m.bands} bands x ${m.rows} rows`
+          : r !== undefined
+          ? `rouge, ROUGE-L F1 > ${threshold ?? NOVELTY_DEFAULTS.threshold}, ${r.stats.lcs} LCS computed of ${r.stats.allPairs} pairs`
+          : "exact, normalised text"
         return `${flags.file}: ${counts.total} rows, ${counts.kept} kept, ${counts.removed} removed (${how}) → ${counts.out.kept}, ${counts.out.removed}`
       })
     })
