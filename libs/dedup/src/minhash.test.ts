@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import fc from "fast-check"
 import { rngFor } from "#core"
-import { candidateProbability, jaccard, MINHASH_DEFAULTS, MinHashDeduper, minhashDedup, shingleSet } from "./minhash.ts"
+import { BandTable, candidateProbability, jaccard, MINHASH_DEFAULTS, MinHashDeduper, minhashDedup, SetPool, shingleSet } from "./minhash.ts"
 import { normaliseWords } from "./normalise.ts"
 
 /** Reference shingles as strings, independent of the hashing under test. */
@@ -208,5 +208,27 @@ describe("planted near-duplicates", () => {
     }
     console.log(`MinHash recall at J = 0.815: ${found / 500} (expected ${candidateProbability(176 / 216, 20, 7).toFixed(3)})`)
     expect(found / 500).toBeGreaterThanOrEqual(0.95)
+  })
+})
+
+describe("internal tables", () => {
+  it("SetPool packs sets across blocks, gives oversized sets their own, and compares each exactly", () => {
+    const pool = new SetPool(8)
+    const sets = [[], [1, 2, 3], [4, 5, 6, 7, 8], [1, 2], Array.from({ length: 20 }, (_, i) => i), [3], [9, 10, 11, 12, 13, 14, 15, 16], []].map((a) => Float64Array.from(a))
+    for (const set of sets) pool.push(set)
+    const probe = Float64Array.from([1, 2, 3, 9, 10])
+    sets.forEach((set, i) => expect(pool.jaccard(probe, i)).toBe(jaccard(probe, set)))
+    sets.forEach((set, i) => expect(pool.jaccard(set, i)).toBe(1))
+  })
+
+  it("BandTable holds repeated keys and keeps them through growth", () => {
+    const table = new BandTable()
+    for (let i = 0; i < 5000; i++) table.insert(i % 700 === 0 ? 42 : (i * 2654435761) | 0, i)
+    const got: Array<number> = []
+    table.forEach(42, (k) => got.push(k))
+    expect(got.sort((a, b) => a - b)).toEqual(Array.from({ length: 8 }, (_, j) => j * 700))
+    const one: Array<number> = []
+    table.forEach((1 * 2654435761) | 0, (k) => one.push(k))
+    expect(one).toEqual([1])
   })
 })

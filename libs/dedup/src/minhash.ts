@@ -53,14 +53,18 @@ export const shingleSet = (text: string, shingle: ShingleKind = "word", size: nu
 }
 
 /** Jaccard |A ∩ B| / |A ∪ B| of two sorted distinct sets; 1 for two empty sets. */
-export const jaccard = (a: Float64Array, b: Float64Array): number => {
-  if (a.length === 0 && b.length === 0) return 1
+export const jaccard = (a: Float64Array, b: Float64Array): number => jaccardSlice(a, b, 0, b.length)
+
+/** Jaccard of `a` and the set held in `pool[start, end)`. */
+const jaccardSlice = (a: Float64Array, pool: Float64Array, start: number, end: number): number => {
+  const lb = end - start
+  if (a.length === 0 && lb === 0) return 1
   let i = 0
-  let j = 0
+  let j = start
   let both = 0
-  while (i < a.length && j < b.length) {
+  while (i < a.length && j < end) {
     const x = a[i]!
-    const y = b[j]!
+    const y = pool[j]!
     if (x === y) {
       both++
       i++
@@ -68,7 +72,100 @@ export const jaccard = (a: Float64Array, b: Float64Array): number => {
     } else if (x < y) i++
     else j++
   }
-  return both / (a.length + b.length - both)
+  return both / (a.length + lb - both)
+}
+
+/**
+ * One band's index: band key → kept items, as an open-addressing table (linear probing) on two typed arrays,
+ * 8 bytes a slot at most 70% full (11-23 bytes per entry), where a Map costs several times that. A key held by
+ * several kept items has a slot for each.
+ */
+export class BandTable {
+  private keys = new Int32Array(1024)
+  /** Kept item + 1; 0 is an empty slot. */
+  private items = new Int32Array(1024)
+  private mask = 1023
+  private count = 0
+
+  insert(key: number, item: number): void {
+    if ((this.count + 1) * 10 > this.keys.length * 7) this.grow()
+    let i = key & this.mask
+    while (this.items[i] !== 0) i = (i + 1) & this.mask
+    this.keys[i] = key
+    this.items[i] = item + 1
+    this.count++
+  }
+
+  /** Calls `f` with each kept item holding `key`. */
+  forEach(key: number, f: (item: number) => void): void {
+    const keys = this.keys
+    const items = this.items
+    let i = key & this.mask
+    while (items[i] !== 0) {
+      if (keys[i] === key) f(items[i]! - 1)
+      i = (i + 1) & this.mask
+    }
+  }
+
+  private grow(): void {
+    const keys = this.keys
+    const items = this.items
+    this.keys = new Int32Array(keys.length * 2)
+    this.items = new Int32Array(keys.length * 2)
+    this.mask = this.keys.length - 1
+    this.count = 0
+    for (let i = 0; i < keys.length; i++) if (items[i] !== 0) this.insert(keys[i]!, items[i]! - 1)
+  }
+}
+
+/** Kept shingle sets packed into blocks (8 MB by default; a set never spans two), so a kept item costs 8 bytes a shingle and no object. Exported for tests. */
+export class SetPool {
+  private readonly BLOCK: number
+  constructor(block: number = 1 << 20) {
+    this.BLOCK = block
+  }
+  private readonly blocks: Array<Float64Array> = []
+  /** The block being filled (an index into `blocks`), and how much of it is used. */
+  private open = -1
+  private used = 0
+  private block = new Int32Array(1024)
+  private start = new Int32Array(1024)
+  private end = new Int32Array(1024)
+  private count = 0
+
+  push(set: Float64Array): void {
+    if (this.count === this.block.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2)
+        b.set(a)
+        return b
+      }
+      this.block = grow(this.block)
+      this.start = grow(this.start)
+      this.end = grow(this.end)
+    }
+    if (set.length > this.BLOCK) {
+      // A set larger than a block gets one of its own; the open block stays open.
+      this.block[this.count] = this.blocks.push(set.slice()) - 1
+      this.start[this.count] = 0
+      this.end[this.count] = set.length
+    } else {
+      if (this.open < 0 || this.used + set.length > this.BLOCK) {
+        this.open = this.blocks.push(new Float64Array(this.BLOCK)) - 1
+        this.used = 0
+      }
+      this.blocks[this.open]!.set(set, this.used)
+      this.block[this.count] = this.open
+      this.start[this.count] = this.used
+      this.end[this.count] = this.used + set.length
+      this.used += set.length
+    }
+    this.count++
+  }
+
+  jaccard(a: Float64Array, item: number): number {
+    return jaccardSlice(a, this.blocks[this.block[item]!]!, this.start[item]!, this.end[item]!)
+  }
 }
 
 /** `count` permutation seeds drawn from `seed` (xoshiro128** via #core): no Math.random, same seed same functions. */
@@ -87,9 +184,10 @@ const permutationSeeds = (seed: number, count: number): Int32Array => {
  * sets; it goes when the best Jaccard is at least `threshold`, naming that kept item (the earliest among equals)
  * with that Jaccard as its score. A removed item is forgotten; a kept one is indexed.
  *
- * Memory per kept item: its shingle set (8 bytes per distinct shingle: 1.6 kB for a 200-word document with word
- * 5-grams) and one entry in each of the `bands` band maps (about 30-40 bytes each in V8: 0.7 kB at 20 bands).
- * Nothing is kept for removed items; the signature of the current item (4 bytes per permutation) is reused.
+ * Memory per kept item: its key, its shingle set packed in a shared pool (8 bytes per distinct shingle: 1.6 kB
+ * for a 200-word document with word 5-grams, 0.3 kB for 40 words) and one slot in each band's table (11-23
+ * bytes: 0.2-0.5 kB at 20 bands). Nothing is kept for removed items; the current item's signature (4 bytes per
+ * permutation) is reused.
  * Items with no letters or digits have no shingles and are always kept (exact dedup catches those).
  */
 export class MinHashDeduper<K> {
@@ -100,9 +198,9 @@ export class MinHashDeduper<K> {
   readonly rows: number
   private readonly seeds: Int32Array
   private readonly signature: Int32Array
-  private readonly bandMaps: Array<Map<number, number | Array<number>>>
+  private readonly bandTables: Array<BandTable>
   private readonly keptKeys: Array<K> = []
-  private readonly keptSets: Array<Float64Array> = []
+  private readonly keptSets = new SetPool()
   private count = 0
   /** Candidate pairs compared by true Jaccard (a measure of the LSH's false-positive work). */
   comparisons = 0
@@ -119,7 +217,7 @@ export class MinHashDeduper<K> {
     if (!(this.threshold > 0 && this.threshold <= 1)) throw new RangeError(`MinHash threshold must be in (0, 1], got ${this.threshold}`)
     this.seeds = permutationSeeds(options.seed ?? MINHASH_DEFAULTS.seed, this.bands * this.rows)
     this.signature = new Int32Array(this.bands * this.rows)
-    this.bandMaps = Array.from({ length: this.bands }, () => new Map())
+    this.bandTables = Array.from({ length: this.bands }, () => new BandTable())
   }
 
   /** Kept items so far. */
@@ -136,20 +234,17 @@ export class MinHashDeduper<K> {
     let best = -1
     let bestScore = -1
     const seen = new Set<number>()
-    for (let b = 0; b < this.bands; b++) {
-      const hit = this.bandMaps[b]!.get(bandKeys[b]!)
-      if (hit === undefined) continue
-      for (const k of typeof hit === "number" ? [hit] : hit) {
-        if (seen.has(k)) continue
-        seen.add(k)
-        this.comparisons++
-        const score = jaccard(set, this.keptSets[k]!)
-        if (score > bestScore || (score === bestScore && k < best)) {
-          best = k
-          bestScore = score
-        }
+    const consider = (k: number) => {
+      if (seen.has(k)) return
+      seen.add(k)
+      this.comparisons++
+      const score = this.keptSets.jaccard(set, k)
+      if (score > bestScore || (score === bestScore && k < best)) {
+        best = k
+        bestScore = score
       }
     }
+    for (let b = 0; b < this.bands; b++) this.bandTables[b]!.forEach(bandKeys[b]!, consider)
     if (best >= 0 && bestScore >= this.threshold) return { kept: false, key, index, matched: this.keptKeys[best]!, score: bestScore }
     return this.keep(key, index, set, bandKeys)
   }
@@ -158,15 +253,7 @@ export class MinHashDeduper<K> {
     const k = this.keptKeys.length
     this.keptKeys.push(key)
     this.keptSets.push(set)
-    if (bandKeys !== undefined) {
-      for (let b = 0; b < this.bands; b++) {
-        const map = this.bandMaps[b]!
-        const hit = map.get(bandKeys[b]!)
-        if (hit === undefined) map.set(bandKeys[b]!, k)
-        else if (typeof hit === "number") map.set(bandKeys[b]!, [hit, k])
-        else hit.push(k)
-      }
-    }
+    if (bandKeys !== undefined) for (let b = 0; b < this.bands; b++) this.bandTables[b]!.insert(bandKeys[b]!, k)
     return { kept: true, key, index }
   }
 
