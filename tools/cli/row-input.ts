@@ -150,29 +150,37 @@ export const outputFile = (dir: string, name: string) =>
  * Progress on stderr for long inputs: nothing for the first second, then a line a second (redrawn in place on a
  * terminal), and a last line at the end when any was shown.
  */
-export const progressLine = (label: string, quiet = false) => {
-  const start = Date.now()
+export const progressLine = (
+  label: string,
+  quiet = false,
+  io: { readonly now?: () => number; readonly write?: (text: string) => void; readonly tty?: boolean } = {}
+) => {
+  const now = io.now ?? Date.now
+  const write = io.write ?? ((text: string) => void process.stderr.write(text))
+  const tty = io.tty ?? process.stderr.isTTY === true
+  const start = now()
   let last = start
   let shown = false
-  const tty = process.stderr.isTTY === true
   const say = (text: string, end: boolean) => {
-    if (tty) process.stderr.write(`\r\x1b[2K${text}${end ? "\n" : ""}`)
-    else process.stderr.write(`${text}\n`)
+    if (tty) write(`\r\x1b[2K${text}${end ? "\n" : ""}`)
+    else write(`${text}\n`)
   }
-  const describe = (rows: number, removed: number) => {
-    const s = Math.max((Date.now() - start) / 1000, 1e-3)
-    return `${label}: ${rows.toLocaleString("en-US")} rows, ${removed.toLocaleString("en-US")} removed, ${Math.round(rows / s).toLocaleString("en-US")} rows/s`
+  const describe = (rows: number, removed: number | undefined) => {
+    const s = Math.max((now() - start) / 1000, 1e-3)
+    const gone = removed === undefined ? "" : `, ${removed.toLocaleString("en-US")} removed`
+    return `${label}: ${rows.toLocaleString("en-US")} rows${gone}, ${Math.round(rows / s).toLocaleString("en-US")} rows/s`
   }
   return {
-    update: (rows: number, removed: number) => {
+    /** `removed` is left out of the line when undefined. */
+    update: (rows: number, removed?: number) => {
       if (quiet) return
-      const now = Date.now()
-      if (now - last < 1000) return
-      last = now
+      const t = now()
+      if (t - last < 1000) return
+      last = t
       shown = true
       say(describe(rows, removed), false)
     },
-    done: (rows: number, removed: number) => {
+    done: (rows: number, removed?: number) => {
       if (shown && !quiet) say(describe(rows, removed), true)
     }
   }

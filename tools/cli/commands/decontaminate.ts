@@ -35,11 +35,11 @@ export const decontaminateCommand = Command.make(
           Effect.try({
             try: () => {
               for (const input of batch) index.add(file, input.line, fieldText(file, input, againstField))
-              progress.update(index.rows - before.rows, 0)
+              progress.update(index.rows - before.rows)
             },
             catch: (e) => (e instanceof RowFileError ? e : new RowFileError({ message: `${file}: ${(e as Error).message}` }))
           }))
-        progress.done(index.rows - before.rows, 0)
+        progress.done(index.rows - before.rows)
         benchmarks.push({ file, rows: index.rows - before.rows, short_rows: index.shortRows - before.short })
       }
       const counts = yield* filterRows(`decontaminate ${flags.file}`, flags.file, flags.out, (input) => {
