@@ -34,7 +34,8 @@ export const candidateProbability = (j: number, bands: number, rows: number): nu
 
 /**
  * The shingle set of a text as sorted, distinct 53-bit hashes (see `join53`). Text is normalised first
- * (`normaliseWords`); char shingles run over the normalised words joined by single spaces. A text shorter than
+ * (`normaliseWords`); char shingles run over the normalised words joined by single spaces, counted in UTF-16
+ * code units (a character outside the BMP is two). A text shorter than
  * one shingle (but not empty) is one shingle, itself; an empty text has none.
  */
 export const shingleSet = (text: string, shingle: ShingleKind = "word", size: number = shingle === "word" ? 5 : 24): Float64Array => {
