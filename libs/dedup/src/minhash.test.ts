@@ -197,7 +197,7 @@ describe("planted near-duplicates", () => {
     for (let p = 0; p < 500; p++) {
       const base = Array.from({ length: 200 }, () => `w${rng.int(0, 9999)}`)
       const copy = [...base]
-      for (let k = 0; k < 4; k++) copy[10 + k * 40] = `new${p}-${k}`
+      for (let k = 0; k < 4; k++) copy[10 + k * 40] = `new${p}x${k}`
       const deduper = new MinHashDeduper<number>({ seed: p })
       deduper.add(0, base.join(" "))
       const d = deduper.add(1, copy.join(" "))
