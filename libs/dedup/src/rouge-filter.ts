@@ -20,17 +20,22 @@ import { lcsLengthIds, rougeLFromLcs, rougeTokenize } from "./rouge.ts"
  * 0.7000000000000001, which Self-Instruct drops; so does this filter).
  *
  * How it avoids O(N²) LCS work while returning exactly the brute-force result (`noveltyFilterBruteForce`):
- * - an inverted index maps each token to the kept items holding it (with its count there), so one pass over
- *   the candidate's tokens' postings gives, for every kept item sharing a token, the size of the multiset
- *   intersection `ov` of their tokens. Kept items sharing no token score 0 and are never looked at.
- * - LCS ≤ ov ≤ min(la, lb), so F = 2·lcs/(la+lb) ≤ 2·ov/(la+lb): an exact upper bound (the length bound
- *   2·min(la, lb)/(la+lb) is implied, since ov ≤ min(la, lb)). The bound is inflated by a relative 1e-12, far
- *   above the few ulps by which the float F can differ from the rational 2·lcs/(la+lb), so a pair whose bound is
- *   ≤ a score can only have a float F strictly below it.
- * - candidates are scored (exact LCS) in decreasing order of bound and the scan stops at the first bound that
- *   can change nothing: not above the threshold, and not above the `keepTop`-th best score found so far (once
- *   `keepTop` are found); after a score exceeds the threshold only the best match is needed, so it stops at the
- *   first bound not above the best score.
+ * - bounds: LCS ≤ ov ≤ min(la, lb), where ov is the size of the multiset intersection of the two token lists,
+ *   so F = 2·lcs/(la+lb) ≤ 2·ov/(la+lb) (this includes the length bound 2·min(la, lb)/(la+lb)). Every bound is
+ *   inflated by a relative 1e-12, far above the few ulps by which the float F can differ from the rational
+ *   2·lcs/(la+lb), so an item whose bound is ≤ a score has a float F strictly below it, and ties are safe.
+ * - what can still matter: while the item is not removed, a kept item matters if it could exceed the threshold
+ *   or enter the `keepTop` best found so far (any item while fewer than `keepTop` are found); once a score
+ *   exceeds the threshold, only a better match matters. This "level" only rises.
+ * - an inverted index maps each token to the kept items holding it (with its count there). The item's tokens
+ *   are read rarest first; after reading some, a kept item not yet seen shares only unread tokens, so its ov is
+ *   at most `rest`, the unread occurrences, and its F at most 2·rest/(la+rest). Reading stops once that is at
+ *   or below the level, so the long postings of common words are mostly never read.
+ * - kept items seen so far wait in a max-heap by bound (ov so far + rest, at most lb). The best is popped
+ *   while its bound beats both the unseen bound and the level; a popped item first gets its whole ov (a lookup
+ *   of its dozen distinct tokens in this item's counts) and goes back in if that lowers its bound; only an item
+ *   whose exact-ov bound still leads gets an LCS computed.
+ * Kept items sharing no token with the item score 0 and are never looked at.
  *
  * Threshold: any number ≥ 0 (1 or more removes nothing; 0 removes every item sharing a token with a kept one).
  * Deterministic: no randomness, and every tie is broken by input order.
@@ -84,7 +89,7 @@ export interface NoveltyStats {
   readonly kept: number
   /** Exact LCS computations (dynamic programmes run). */
   readonly lcs: number
-  /** Pairs (item, earlier kept item) sharing at least one token: what the inverted index visited. */
+  /** Pairs (item, earlier kept item) the inverted index reached: they share one of the tokens read. */
   readonly candidatePairs: number
   /** Pairs (item, earlier kept item) the brute force would score. */
   readonly allPairs: number
@@ -108,6 +113,9 @@ const checkOptions = (options: NoveltyOptions): { threshold: number; keepTop: nu
 /** Token ids for texts: one vocabulary per filter. */
 class Vocabulary {
   private readonly ids = new Map<string, number>()
+  get size(): number {
+    return this.ids.size
+  }
   idsOf(text: string): Int32Array {
     const tokens = rougeTokenize(text)
     const out = new Int32Array(tokens.length)
@@ -159,6 +167,69 @@ class TopList {
   }
 }
 
+/** A max-heap of (bound, kept position) on typed arrays, popped best first. */
+class BoundHeap {
+  private keys = new Float64Array(1024)
+  private ids = new Int32Array(1024)
+  size = 0
+  clear(): void {
+    this.size = 0
+  }
+  insert(key: number, id: number): void {
+    if (this.size === this.keys.length) {
+      const keys = new Float64Array(this.keys.length * 2)
+      keys.set(this.keys)
+      const ids = new Int32Array(this.ids.length * 2)
+      ids.set(this.ids)
+      this.keys = keys
+      this.ids = ids
+    }
+    const keys = this.keys
+    const ids = this.ids
+    let i = this.size++
+    while (i > 0) {
+      const parent = (i - 1) >> 1
+      if (keys[parent]! >= key) break
+      keys[i] = keys[parent]!
+      ids[i] = ids[parent]!
+      i = parent
+    }
+    keys[i] = key
+    ids[i] = id
+  }
+  topKey(): number {
+    return this.keys[0]!
+  }
+  pop(): number {
+    const id = this.ids[0]!
+    this.size--
+    if (this.size > 0) {
+      this.keys[0] = this.keys[this.size]!
+      this.ids[0] = this.ids[this.size]!
+      this.down(0)
+    }
+    return id
+  }
+  private down(i: number): void {
+    const keys = this.keys
+    const ids = this.ids
+    const n = this.size
+    const key = keys[i]!
+    const id = ids[i]!
+    for (;;) {
+      let child = 2 * i + 1
+      if (child >= n) break
+      if (child + 1 < n && keys[child + 1]! > keys[child]!) child++
+      if (keys[child]! <= key) break
+      keys[i] = keys[child]!
+      ids[i] = ids[child]!
+      i = child
+    }
+    keys[i] = key
+    ids[i] = id
+  }
+}
+
 /**
  * The filter, one item at a time (input order). Memory: the kept items' token ids and one posting
  * (kept position, count) per distinct token of each kept item.
@@ -173,6 +244,17 @@ export class NoveltyFilter<K> {
   /** postings[token] = [position, count, position, count, ...] over kept items, positions ascending. */
   private readonly postings: Array<Array<number>> = []
   private overlap = new Int32Array(1024)
+  /** For the item being decided: its whole multiset intersection with a kept item, once computed (0: not yet). */
+  private exactOverlap = new Int32Array(1024)
+  /** The kept items' distinct tokens as (id, count) pairs, one after another; item p's are [offsets[p], offsets[p + 1]). */
+  private distinctPool = new Int32Array(1 << 16)
+  private distinctOffsets = new Int32Array(1025)
+  /** The item being decided: count of each token id (0 for the others). */
+  private countOf = new Int32Array(1024)
+  /** Token counts of the kept items, by kept position. */
+  private keptLength = new Int32Array(1024)
+  private readonly touched: Array<number> = []
+  private readonly heap = new BoundHeap()
   private items = 0
   private lcsCount = 0
   private candidatePairCount = 0
@@ -187,6 +269,11 @@ export class NoveltyFilter<K> {
   add(key: K, text: string): NoveltyDecision<K> {
     const index = this.items++
     const tokens = this.vocabulary.idsOf(text)
+    if (this.vocabulary.size > this.countOf.length) {
+      const grown = new Int32Array(Math.max(this.vocabulary.size, this.countOf.length * 2))
+      grown.set(this.countOf)
+      this.countOf = grown
+    }
     const la = tokens.length
     const keptCount = this.keptTokens.length
     this.allPairCount += keptCount
@@ -204,54 +291,113 @@ export class NoveltyFilter<K> {
       }
     }
 
-    // Multiset intersection with every kept item sharing a token.
-    if (this.overlap.length < keptCount) this.overlap = new Int32Array(Math.max(keptCount, this.overlap.length * 2))
+    // Tokens rarest first (fewest kept items hold them), so the postings of common tokens are read last,
+    // and only while an item sharing nothing but them could still matter.
+    const order = distinct.map((_, t) => t)
+    order.sort((x, y) => (this.postings[distinct[x]!]?.length ?? 0) - (this.postings[distinct[y]!]?.length ?? 0) || distinct[x]! - distinct[y]!)
+
+    if (this.overlap.length < keptCount) {
+      this.overlap = new Int32Array(Math.max(keptCount, this.overlap.length * 2))
+      this.exactOverlap = new Int32Array(this.overlap.length)
+    }
     const overlap = this.overlap
-    const touched: Array<number> = []
-    for (let t = 0; t < distinct.length; t++) {
+    const touched = this.touched
+    touched.length = 0
+    const top = new TopList(Math.max(this.keepTop, 1))
+    let removed = false
+    // A bound b (an upper bound on F, strictly above any float F it covers) can change nothing when b <= level.
+    const keepTop = this.keepTop
+    const threshold = this.threshold
+    let level = keepTop === 0 ? threshold : -1
+    // Token occurrences not read yet: an item that shares a token only among them has ov <= rest, so
+    // F <= 2·rest/(la + rest) (the best case, lb = rest). Once every token is read, no item is unseen.
+    let rest = la
+    let next = 0
+    const unseen = (): number => (next < order.length ? ((2 * rest) / (la + rest)) * SLACK : -1)
+    const heap = this.heap
+    const keptLength = this.keptLength
+    heap.clear()
+    const exactOverlap = this.exactOverlap
+    // The bound of a seen item now: its whole multiset intersection once computed, else ov so far plus what
+    // the unread tokens could add; at most lb.
+    const boundOf = (position: number): number => {
+      const lb = keptLength[position]!
+      const known = exactOverlap[position]!
+      const ov = known > 0 ? known : overlap[position]! + rest
+      return ((2 * (ov < lb ? ov : lb)) / (la + lb)) * SLACK
+    }
+    // The whole multiset intersection with a kept item: its distinct tokens looked up in this item's counts, a
+    // dozen steps where an LCS takes la·lb.
+    const countOf = this.countOf
+    for (let t = 0; t < distinct.length; t++) countOf[distinct[t]!] = counts[t]!
+    const pool = this.distinctPool
+    const offsets = this.distinctOffsets
+    const intersect = (position: number): number => {
+      let ov = 0
+      for (let q = offsets[position]!, end = offsets[position + 1]!; q < end; q += 2) {
+        const a = countOf[pool[q]!]!
+        const b = pool[q + 1]!
+        ov += a < b ? a : b
+      }
+      return ov
+    }
+    for (;;) {
+      // Score the items seen, best bound first, while their bound beats both what an unseen item could reach
+      // and what could change the outcome. Keys only fall as tokens are read, so a key in the heap is still an
+      // upper bound; a popped item whose bound has fallen goes back in with the new one.
+      const u = unseen()
+      while (heap.size > 0) {
+        const key = heap.topKey()
+        if (key <= u || key <= level) break
+        const position = heap.pop()
+        if (exactOverlap[position] === 0) exactOverlap[position] = rest === 0 ? overlap[position]! : intersect(position)
+        const current = boundOf(position)
+        if (current < key) {
+          // bounds only fall and the stop level only rises: one at or below it now never matters
+          if (current > level) heap.insert(current, position)
+          continue
+        }
+        const other = this.keptTokens[position]!
+        this.lcsCount++
+        // As Self-Instruct calls it: _score_lcs(new instruction's tokens, existing instruction's tokens).
+        const score = rougeLFromLcs(lcsLengthIds(tokens, other), la, other.length)
+        top.offer(score, position)
+        if (!removed && score > threshold) {
+          removed = true
+          top.shrink(1)
+        }
+        level = removed ? top.floor : keepTop === 0 ? threshold : top.full ? Math.min(threshold, top.floor) : -1
+      }
+      // Done when neither an unseen item nor a seen one still waiting can change anything.
+      if (u <= level && (heap.size === 0 || heap.topKey() <= level)) break
+      if (next >= order.length) continue // all read: the next round scores the rest of the heap
+      // Read the next token's postings; items seen for the first time join the heap.
+      const t = order[next++]!
+      const c = counts[t]!
+      rest -= c
       const list = this.postings[distinct[t]!]
       if (list === undefined) continue
-      const c = counts[t]!
+      const first = touched.length
       for (let p = 0; p < list.length; p += 2) {
         const position = list[p]!
         if (overlap[position] === 0) touched.push(position)
         const cj = list[p + 1]!
         overlap[position]! += cj < c ? cj : c
       }
-    }
-    this.candidatePairCount += touched.length
-
-    // Upper bounds, highest first (ties: earliest first).
-    const bounds = new Float64Array(touched.length)
-    const order = new Int32Array(touched.length)
-    for (let i = 0; i < touched.length; i++) {
-      const position = touched[i]!
-      const ov = overlap[position]!
-      overlap[position] = 0
-      bounds[i] = ((2 * ov) / (la + this.keptTokens[position]!.length)) * SLACK
-      order[i] = i
-    }
-    order.sort((x, y) => bounds[y]! - bounds[x]! || touched[x]! - touched[y]!)
-
-    const top = new TopList(Math.max(this.keepTop, 1))
-    let removed = false
-    for (let o = 0; o < order.length; o++) {
-      const i = order[o]!
-      const bound = bounds[i]!
-      if (removed) {
-        if (bound <= top.floor) break
-      } else if (bound <= this.threshold && (this.keepTop === 0 || (top.full && bound <= top.floor))) break
-      const position = touched[i]!
-      const other = this.keptTokens[position]!
-      this.lcsCount++
-      // As Self-Instruct calls it: _score_lcs(new instruction's tokens, existing instruction's tokens).
-      const score = rougeLFromLcs(lcsLengthIds(tokens, other), la, other.length)
-      top.offer(score, position)
-      if (!removed && score > this.threshold) {
-        removed = true
-        top.shrink(1)
+      for (let i = first; i < touched.length; i++) {
+        const position = touched[i]!
+        const lb = keptLength[position]!
+        const ov = overlap[position]! + rest
+        const bound = ((2 * (ov < lb ? ov : lb)) / (la + lb)) * SLACK
+        if (bound > level) heap.insert(bound, position)
       }
     }
+    this.candidatePairCount += touched.length
+    for (let i = 0; i < touched.length; i++) {
+      overlap[touched[i]!] = 0
+      exactOverlap[touched[i]!] = 0
+    }
+    for (let t = 0; t < distinct.length; t++) countOf[distinct[t]!] = 0
 
     if (removed) {
       const position = top.positions[0]!
@@ -263,7 +409,30 @@ export class NoveltyFilter<K> {
 
   private keep(key: K, index: number, tokens: Int32Array, distinct: ReadonlyArray<number>, top: TopList, counts: ReadonlyArray<number> = []): NoveltyDecision<K> {
     const position = this.keptTokens.length
+    if (position === this.keptLength.length) {
+      const grown = new Int32Array(position * 2)
+      grown.set(this.keptLength)
+      this.keptLength = grown
+    }
+    this.keptLength[position] = tokens.length
     this.keptTokens.push(tokens)
+    if (position + 2 > this.distinctOffsets.length) {
+      const grown = new Int32Array(this.distinctOffsets.length * 2)
+      grown.set(this.distinctOffsets)
+      this.distinctOffsets = grown
+    }
+    const start = this.distinctOffsets[position]!
+    const end = start + 2 * distinct.length
+    if (end > this.distinctPool.length) {
+      const grown = new Int32Array(Math.max(end, this.distinctPool.length * 2))
+      grown.set(this.distinctPool)
+      this.distinctPool = grown
+    }
+    for (let t = 0; t < distinct.length; t++) {
+      this.distinctPool[start + 2 * t] = distinct[t]!
+      this.distinctPool[start + 2 * t + 1] = counts[t]!
+    }
+    this.distinctOffsets[position + 1] = end
     this.keptKeys.push(key)
     this.keptIndex.push(index)
     for (let t = 0; t < distinct.length; t++) {

@@ -20,14 +20,12 @@
  * IEEE arithmetic), so the novelty filter's verdicts do not depend on which side is which.
  */
 
-/** rouge_score's default tokenizer without stemming. */
-export const rougeTokenize = (text: string): Array<string> => {
-  const out: Array<string> = []
-  for (const token of text.toLowerCase().replace(/[^a-z0-9]+/g, " ").split(/\s+/)) {
-    if (/^[a-z0-9]+$/.test(token)) out.push(token)
-  }
-  return out
-}
+/**
+ * rouge_score's default tokenizer without stemming. Replacing each run of non-[a-z0-9] by a space, splitting on
+ * white space and keeping the non-empty [a-z0-9]+ pieces leaves exactly the maximal [a-z0-9] runs of the
+ * lowercased text, which is what this matches.
+ */
+export const rougeTokenize = (text: string): Array<string> => text.toLowerCase().match(/[a-z0-9]+/g) ?? []
 
 export interface RougeScore {
   readonly precision: number
