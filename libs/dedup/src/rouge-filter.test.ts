@@ -135,6 +135,22 @@ describe("noveltyFilter equals the brute force (property)", () => {
     }
   })
 
+  it("on larger sets mixing a few common words with many rare ones (so reading stops early)", () => {
+    const common = ["the", "a", "of", "write", "make", "sure", "to"]
+    const rare = Array.from({ length: 300 }, (_, i) => `w${i}`)
+    const word = fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...common) }, { weight: 3, arbitrary: fc.constantFrom(...rare) })
+    const base = fc.array(word, { minLength: 1, maxLength: 20 })
+    const set = fc
+      .tuple(fc.array(base, { minLength: 20, maxLength: 120 }), fc.array(fc.tuple(fc.nat(), fc.array(edit, { maxLength: 4 })), { maxLength: 80 }))
+      .map(([bases, copies]) => [...bases.map((b) => b.join(" ")), ...copies.map(([i, edits]) => applyEdits(bases[i % bases.length]!, edits).join(" "))])
+    fc.assert(
+      fc.property(set, fc.constantFrom(0, 0.3, 0.5, 0.7, 1), keepTop, (texts, t, k) => {
+        expect(noveltyFilter(texts, { threshold: t, keepTop: k }).decisions).toEqual(noveltyFilterBruteForce(texts, { threshold: t, keepTop: k }).decisions)
+      }),
+      { numRuns: 150 }
+    )
+  })
+
   it("does far fewer LCS computations than the brute force on a larger planted set", () => {
     const [texts] = fc.sample(plantedSet.chain(() => fc.array(plantedSet, { minLength: 30, maxLength: 30 })), { numRuns: 1, seed: 7 })
     const all = texts!.flat()

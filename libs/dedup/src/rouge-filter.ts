@@ -29,8 +29,9 @@ import { lcsLengthIds, rougeLFromLcs, rougeTokenize } from "./rouge.ts"
  *   exceeds the threshold, only a better match matters. This "level" only rises.
  * - an inverted index maps each token to the kept items holding it (with its count there). The item's tokens
  *   are read rarest first; after reading some, a kept item not yet seen shares only unread tokens, so its ov is
- *   at most `rest`, the unread occurrences, and its F at most 2·rest/(la+rest). Reading stops once that is at
- *   or below the level, so the long postings of common words are mostly never read.
+ *   at most `rest`, the unread occurrences, and its F at most the largest 2·min(rest, lb)/(la+lb) over the
+ *   lengths lb of kept items (≤ 2·rest/(la+rest)). Reading stops once that is at or below the level, so the
+ *   long postings of common words are mostly never read.
  * - kept items seen so far wait in a max-heap by bound (ov so far + rest, at most lb). The best is popped
  *   while its bound beats both the unseen bound and the level; a popped item first gets its whole ov (a lookup
  *   of its dozen distinct tokens in this item's counts) and goes back in if that lowers its bound; only an item
@@ -251,6 +252,8 @@ export class NoveltyFilter<K> {
   private distinctOffsets = new Int32Array(1025)
   /** The item being decided: count of each token id (0 for the others). */
   private countOf = new Int32Array(1024)
+  /** The distinct token counts of kept items (with tokens), ascending. */
+  private readonly keptLengths: Array<number> = []
   /** Token counts of the kept items, by kept position. */
   private keptLength = new Int32Array(1024)
   private readonly touched: Array<number> = []
@@ -310,10 +313,21 @@ export class NoveltyFilter<K> {
     const threshold = this.threshold
     let level = keepTop === 0 ? threshold : -1
     // Token occurrences not read yet: an item that shares a token only among them has ov <= rest, so
-    // F <= 2·rest/(la + rest) (the best case, lb = rest). Once every token is read, no item is unseen.
+    // F <= 2·min(rest, lb)/(la + lb) for its length lb. Once every token is read, no item is unseen.
     let rest = la
     let next = 0
-    const unseen = (): number => (next < order.length ? ((2 * rest) / (la + rest)) * SLACK : -1)
+    const lengths = this.keptLengths
+    const unseen = (): number => {
+      if (next >= order.length) return -1
+      // max over the lengths lb of kept items of 2·min(rest, lb)/(la + lb); at most 2·rest/(la + rest)
+      let best = 0
+      for (let i = 0; i < lengths.length; i++) {
+        const lb = lengths[i]!
+        const f = (2 * (lb < rest ? lb : rest)) / (la + lb)
+        if (f > best) best = f
+      }
+      return best * SLACK
+    }
     const heap = this.heap
     const keptLength = this.keptLength
     heap.clear()
@@ -415,6 +429,10 @@ export class NoveltyFilter<K> {
       this.keptLength = grown
     }
     this.keptLength[position] = tokens.length
+    if (tokens.length > 0 && !this.keptLengths.includes(tokens.length)) {
+      this.keptLengths.push(tokens.length)
+      this.keptLengths.sort((a, b) => a - b)
+    }
     this.keptTokens.push(tokens)
     if (position + 2 > this.distinctOffsets.length) {
       const grown = new Int32Array(this.distinctOffsets.length * 2)
