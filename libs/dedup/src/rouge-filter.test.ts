@@ -151,6 +151,28 @@ describe("noveltyFilter equals the brute force (property)", () => {
     )
   })
 
+  it("on 600 items where many common words reach the mask bits (32 items or more)", () => {
+    let seed = 12345
+    const next = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) | 0
+      return (seed >>> 8) % n
+    }
+    const common = Array.from({ length: 40 }, (_, i) => `c${i}`)
+    const texts: Array<string> = []
+    for (let i = 0; i < 600; i++) {
+      if (texts.length > 0 && next(4) === 0) {
+        const words = texts[next(texts.length)]!.split(" ")
+        words[next(words.length)] = `r${next(500)}`
+        texts.push(words.join(" "))
+      } else texts.push(Array.from({ length: 4 + next(14) }, () => (next(3) === 0 ? `r${next(500)}` : common[next(common.length)]!)).join(" "))
+    }
+    for (const threshold of [0.3, 0.5, 0.7]) {
+      for (const keepTop of [0, 10]) {
+        expect(noveltyFilter(texts, { threshold, keepTop }).decisions).toEqual(noveltyFilterBruteForce(texts, { threshold, keepTop }).decisions)
+      }
+    }
+  })
+
   it("does far fewer LCS computations than the brute force on a larger planted set", () => {
     const [texts] = fc.sample(plantedSet.chain(() => fc.array(plantedSet, { minLength: 30, maxLength: 30 })), { numRuns: 1, seed: 7 })
     const all = texts!.flat()

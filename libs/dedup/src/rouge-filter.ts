@@ -32,7 +32,9 @@ import { lcsLengthIds, rougeLFromLcs, rougeTokenize } from "./rouge.ts"
  *   at most `rest`, the unread occurrences, and its F at most the largest 2·min(rest, lb)/(la+lb) over the
  *   lengths lb of kept items (≤ 2·rest/(la+rest)). Reading stops once that is at or below the level, so the
  *   long postings of common words are mostly never read.
- * - kept items seen so far wait in a max-heap by bound (ov so far + rest, at most lb). The best is popped
+ * - kept items seen so far wait in a max-heap by bound: ov so far plus the unread occurrences they could hold
+ *   (up to 32 common tokens get a bit in a per-item mask, so an unread common token counts only for the items
+ *   holding it), at most lb. The best is popped
  *   while its bound beats both the unseen bound and the level; a popped item first gets its whole ov (a lookup
  *   of its dozen distinct tokens in this item's counts) and goes back in if that lowers its bound; only an item
  *   whose exact-ov bound still leads gets an LCS computed.
@@ -102,6 +104,13 @@ export interface NoveltyResult<K> {
 }
 
 const SLACK = 1 + 1e-12
+const SLOT_MIN_ITEMS = 32
+
+const popcount = (x: number): number => {
+  x -= (x >>> 1) & 0x55555555
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333)
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24
+}
 
 const checkOptions = (options: NoveltyOptions): { threshold: number; keepTop: number } => {
   const threshold = options.threshold ?? NOVELTY_DEFAULTS.threshold
@@ -245,6 +254,14 @@ export class NoveltyFilter<K> {
   /** postings[token] = [position, count, position, count, ...] over kept items, positions ascending. */
   private readonly postings: Array<Array<number>> = []
   private overlap = new Int32Array(1024)
+  /**
+   * Up to 32 common tokens get a bit (slotOf[token] = bit number + 1, 0 for none) the moment SLOT_MIN_ITEMS kept
+   * items hold them; masks[p] has the bits of the tokens kept item p holds. A waiting item's bound then counts an
+   * unread token with a bit only if the item holds it.
+   */
+  private slotOf = new Uint8Array(1024)
+  private slotsUsed = 0
+  private masks = new Int32Array(1024)
   /** For the item being decided: its whole multiset intersection with a kept item, once computed (0: not yet). */
   private exactOverlap = new Int32Array(1024)
   /** The kept items' distinct tokens as (id, count) pairs, one after another; item p's are [offsets[p], offsets[p + 1]). */
@@ -276,6 +293,9 @@ export class NoveltyFilter<K> {
       const grown = new Int32Array(Math.max(this.vocabulary.size, this.countOf.length * 2))
       grown.set(this.countOf)
       this.countOf = grown
+      const slots = new Uint8Array(grown.length)
+      slots.set(this.slotOf)
+      this.slotOf = slots
     }
     const la = tokens.length
     const keptCount = this.keptTokens.length
@@ -316,6 +336,31 @@ export class NoveltyFilter<K> {
     // F <= 2·min(rest, lb)/(la + lb) for its length lb. Once every token is read, no item is unseen.
     let rest = la
     let next = 0
+    // Of the unread occurrences, those of tokens with a mask bit count only for kept items whose mask has it.
+    const slotOf = this.slotOf
+    let unslottedRest = 0
+    let unreadBits = 0
+    let unitCounts = true
+    for (let t = 0; t < distinct.length; t++) {
+      const slot = slotOf[distinct[t]!]!
+      if (slot === 0) unslottedRest += counts[t]!
+      else {
+        unreadBits |= 1 << (slot - 1)
+        if (counts[t] !== 1) unitCounts = false
+      }
+    }
+    const masks = this.masks
+    const unreadFor = (position: number): number => {
+      const hit = masks[position]! & unreadBits
+      if (hit === 0) return unslottedRest
+      if (unitCounts) return unslottedRest + popcount(hit)
+      let extra = unslottedRest
+      for (let k = next; k < order.length; k++) {
+        const slot = slotOf[distinct[order[k]!]!]!
+        if (slot !== 0 && (hit & (1 << (slot - 1))) !== 0) extra += counts[order[k]!]!
+      }
+      return extra
+    }
     const lengths = this.keptLengths
     const unseen = (): number => {
       if (next >= order.length) return -1
@@ -337,7 +382,7 @@ export class NoveltyFilter<K> {
     const boundOf = (position: number): number => {
       const lb = keptLength[position]!
       const known = exactOverlap[position]!
-      const ov = known > 0 ? known : overlap[position]! + rest
+      const ov = known > 0 ? known : overlap[position]! + unreadFor(position)
       return ((2 * (ov < lb ? ov : lb)) / (la + lb)) * SLACK
     }
     // The whole multiset intersection with a kept item: its distinct tokens looked up in this item's counts, a
@@ -389,6 +434,9 @@ export class NoveltyFilter<K> {
       const t = order[next++]!
       const c = counts[t]!
       rest -= c
+      const slot = slotOf[distinct[t]!]!
+      if (slot === 0) unslottedRest -= c
+      else unreadBits &= ~(1 << (slot - 1))
       const list = this.postings[distinct[t]!]
       if (list === undefined) continue
       const first = touched.length
@@ -401,7 +449,7 @@ export class NoveltyFilter<K> {
       for (let i = first; i < touched.length; i++) {
         const position = touched[i]!
         const lb = keptLength[position]!
-        const ov = overlap[position]! + rest
+        const ov = overlap[position]! + unreadFor(position)
         const bound = ((2 * (ov < lb ? ov : lb)) / (la + lb)) * SLACK
         if (bound > level) heap.insert(bound, position)
       }
@@ -453,11 +501,27 @@ export class NoveltyFilter<K> {
     this.distinctOffsets[position + 1] = end
     this.keptKeys.push(key)
     this.keptIndex.push(index)
+    if (position === this.masks.length) {
+      const grown = new Int32Array(position * 2)
+      grown.set(this.masks)
+      this.masks = grown
+    }
+    let mask = 0
     for (let t = 0; t < distinct.length; t++) {
       const token = distinct[t]!
       const list = this.postings[token] ?? (this.postings[token] = [])
       list.push(position, counts[t]!)
+      const slot = this.slotOf[token]!
+      if (slot !== 0) mask |= 1 << (slot - 1)
+      else if (this.slotsUsed < 32 && list.length >= 2 * SLOT_MIN_ITEMS) {
+        // a common token gets a mask bit, set in every kept item holding it, this one included
+        const bit = 1 << this.slotsUsed++
+        this.slotOf[token] = this.slotsUsed
+        for (let p = 0; p < list.length - 2; p += 2) this.masks[list[p]!]! |= bit
+        mask |= bit
+      }
     }
+    this.masks[position] = mask
     const similar = top.positions.map((p, i) => ({ key: this.keptKeys[p]!, index: this.keptIndex[p]!, score: top.scores[i]! }))
     return { kept: true, key, index, similar }
   }
