@@ -3,27 +3,10 @@ import { join } from "node:path"
 import { DuckDBInstance } from "@duckdb/node-api"
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest"
 import { lockVersion, publish } from "#store"
-import { runCli } from "../tools/cli/main.ts"
+import { cliInProcess } from "./cli-in-process.ts"
 import { fakeSummary, request, run, sftConfig, sftRow, prefColumns, prefRow, tempDir, writeParts } from "./store-fixture.ts"
 
-/** Runs the CLI, capturing what it prints. */
-const cli = async (...args: Array<string>) => {
-  let stdout = ""
-  let stderr = ""
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true))
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true))
-  const log = vi.spyOn(console, "log").mockImplementation((...a: Array<unknown>) => void (stdout += a.join(" ") + "\n"))
-  const error = vi.spyOn(console, "error").mockImplementation((...a: Array<unknown>) => void (stderr += a.join(" ") + "\n"))
-  try {
-    const code = await runCli(args)
-    return { code, stdout, stderr }
-  } finally {
-    out.mockRestore()
-    err.mockRestore()
-    log.mockRestore()
-    error.mockRestore()
-  }
-}
+const cli = cliInProcess
 
 afterEach(() => vi.restoreAllMocks())
 
