@@ -339,25 +339,25 @@ export class NoveltyFilter<K> {
     // Of the unread occurrences, those of tokens with a mask bit count only for kept items whose mask has it.
     const slotOf = this.slotOf
     let unslottedRest = 0
-    let unreadBits = 0
-    let unitCounts = true
+    // levels[k]: the bits of unread tokens with a bit that occur more than k times in this item (nested sets)
+    const levels: Array<number> = []
     for (let t = 0; t < distinct.length; t++) {
       const slot = slotOf[distinct[t]!]!
       if (slot === 0) unslottedRest += counts[t]!
       else {
-        unreadBits |= 1 << (slot - 1)
-        if (counts[t] !== 1) unitCounts = false
+        for (let k = 0; k < counts[t]!; k++) levels[k] = (levels[k] ?? 0) | (1 << (slot - 1))
       }
     }
     const masks = this.masks
     const unreadFor = (position: number): number => {
-      const hit = masks[position]! & unreadBits
+      if (levels.length === 0) return unslottedRest
+      const hit = masks[position]! & levels[0]!
       if (hit === 0) return unslottedRest
-      if (unitCounts) return unslottedRest + popcount(hit)
-      let extra = unslottedRest
-      for (let k = next; k < order.length; k++) {
-        const slot = slotOf[distinct[order[k]!]!]!
-        if (slot !== 0 && (hit & (1 << (slot - 1))) !== 0) extra += counts[order[k]!]!
+      let extra = unslottedRest + popcount(hit)
+      for (let k = 1; k < levels.length; k++) {
+        const h = hit & levels[k]!
+        if (h === 0) break
+        extra += popcount(h)
       }
       return extra
     }
@@ -436,7 +436,7 @@ export class NoveltyFilter<K> {
       rest -= c
       const slot = slotOf[distinct[t]!]!
       if (slot === 0) unslottedRest -= c
-      else unreadBits &= ~(1 << (slot - 1))
+      else for (let k = 0; k < levels.length; k++) levels[k]! &= ~(1 << (slot - 1))
       const list = this.postings[distinct[t]!]
       if (list === undefined) continue
       const first = touched.length
