@@ -20,7 +20,7 @@ import {
   versionName,
   versionNumber
 } from "./layout.ts"
-import { checkSizes } from "./versions.ts"
+import { checkSizes, leftoverKind } from "./versions.ts"
 import { allFiles, contentHash, readManifest, stageEntries, type ConfigEntry, type Manifest, type ManifestContent, type ShardFile } from "./manifest.ts"
 import { SPLITS, writeConfigShards, type ConfigSpec, type WrittenConfig } from "./shards.ts"
 
@@ -147,7 +147,7 @@ const cleanLeftovers = (dataDir: string, name: string, latest: string | undefine
     let highest = limit
     for (const entry of yield* listDir(dir)) {
       const path = join(dir, entry)
-      if (entry.startsWith(".staging-") || entry.startsWith(".trash-") || /^\.LATEST\..*\.tmp$/.test(entry)) {
+      if (leftoverKind(entry) !== undefined) {
         yield* removePath(path)
         if (entry.startsWith(".staging-")) notes.push(`removed ${path}, left by a publish that stopped before finishing`)
       } else if (versionNumber(entry) !== undefined) {

@@ -51,7 +51,7 @@ export const checkSizes = (dir: string, manifest: Manifest): Effect.Effect<Reado
   })
 
 /** What a non-version entry of a dataset's folder is, or undefined for the files that belong there. */
-const leftoverKind = (entry: string): string | undefined => {
+export const leftoverKind = (entry: string): string | undefined => {
   if (entry.startsWith(".staging-")) return "a publish's staging folder (left by a publish that stopped before finishing; the next publish or gc removes it)"
   if (entry.startsWith(".trash-")) return "a version gc was removing (the next publish or gc removes it)"
   if (/^\.LATEST\..*\.tmp$/.test(entry)) return "a temp file of a LATEST update that stopped (the next publish or gc removes it)"
