@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
-import { startScriptedServer, type ScriptedRequest, type ScriptedServer } from "#llm"
+import { startScriptedServer, type ScriptedRequest, type ScriptedServer } from "#llm/scripted-server.ts"
 import { autodidact } from "./helpers.ts"
 
 const KEY = "sk-test-DO-NOT-LEAK-4242"

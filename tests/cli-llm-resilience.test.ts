@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { startScriptedServer, type LoggedRequest, type ScriptedRequest, type ScriptedServer, type ScriptedServerOptions } from "#llm"
+import { startScriptedServer, type LoggedRequest, type ScriptedRequest, type ScriptedServer, type ScriptedServerOptions } from "#llm/scripted-server.ts"
 
 const temps: Array<string> = []
 const servers: Array<ScriptedServer> = []

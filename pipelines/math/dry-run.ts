@@ -3,7 +3,7 @@ import { readParts, type RunResult } from "#dag"
 import { DEFAULT_PROFILE, ResponseCache, sampleKey, usable, wireBody } from "#llm"
 import type { DryRun, ModelBuildOptions } from "../pipeline.ts"
 import type { VerifiedTask } from "./rows.ts"
-import { solveRequest } from "./solve-stage.ts"
+import { solveRequest, solveSettings } from "./solve-stage.ts"
 
 /** About four characters a token for English prompts: enough for an estimate, and said to be one. */
 const tokensOf = (text: string) => Math.ceil(text.length / 4)
@@ -17,7 +17,8 @@ const tokensOf = (text: string) => Math.ceil(text.length / 4)
 export const estimateSolve = (run: RunResult, model: ModelBuildOptions) =>
   Effect.gen(function* () {
     const cache = yield* ResponseCache
-    const { window: _speedOnly, honoursN, ...settings } = model
+    const settings = solveSettings(model)
+    const honoursN = model.honoursN
     const tasks = run.outputs.get("tasks")
     let taskCount = 0
     let samples = 0

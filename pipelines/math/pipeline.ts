@@ -1,13 +1,13 @@
 import { Effect } from "effect"
 import { publish } from "#store"
-import type { ModelBuildOptions, PipelineDefinition } from "../pipeline.ts"
+import type { PipelineDefinition } from "../pipeline.ts"
 import { buildWarnings, checkPublishable, checkSolved, shortfallOf } from "./checks.ts"
 import { columns, SPLIT_BY } from "./columns.ts"
 import { fidelityMarkdown } from "./figures.ts"
 import { lemmaStage, preferenceStage, riseStage, stepPreferenceStage, variantsStage } from "./generate-stages.ts"
 import { fileSha256, seedsStage, verifiedStage } from "./seed-stages.ts"
 import { estimateSolve } from "./dry-run.ts"
-import { solveStage } from "./solve-stage.ts"
+import { solveSettings, solveStage } from "./solve-stage.ts"
 import { rlStage, sftStage, tasksStage } from "./task-stages.ts"
 
 export const MATH_SEEDS = "data/seeds/math.jsonl"
@@ -41,7 +41,7 @@ export const mathPipeline: PipelineDefinition = {
         tasksStage({ variants: "variants", seeds: "verified" }, options.size),
         model === undefined
           ? sftStage("tasks")
-          : solveStage("tasks", withoutWindow(model), model.window),
+          : solveStage("tasks", solveSettings(model), model.window),
         rlStage("tasks"),
         riseStage("tasks"),
         preferenceStage("rise"),
@@ -50,7 +50,7 @@ export const mathPipeline: PipelineDefinition = {
       ]
       return {
         stages,
-        config: { seeds: { file, sha256 }, size: options.size, onBadRows: options.onBadRows, ...(model === undefined ? {} : { model: withoutWindow(model) }) }
+        config: { seeds: { file, sha256 }, size: options.size, onBadRows: options.onBadRows, ...(model === undefined ? {} : { model: solveSettings(model) }) }
       }
     }),
   modelStages: ["solve"],
@@ -103,9 +103,6 @@ export const mathPipeline: PipelineDefinition = {
       }
     })
 }
-
-/** What a model build asks, without how it is sent (window, n): that changes speed, not what is asked, so it names no run. */
-const withoutWindow = ({ window: _speedOnly, honoursN: _alsoSpeed, ...asked }: ModelBuildOptions) => asked
 
 const descriptions: Record<string, string> = {
   sft: "Question and verified step-by-step solution as a two-turn conversation (`messages`), for supervised fine-tuning.",

@@ -10,8 +10,11 @@ import { SftRow, lineageOf, type VerifiedTask } from "./rows.ts"
 /** What the solving stage asks of the model; all of it is in the stage's cache key (the window changes only speed). */
 export type SolveSettings = Omit<ModelBuildOptions, "window" | "honoursN">
 
+/** What a model build asks, without how it is sent (window, n): that changes speed, not what is asked, so it names no run. */
+export const solveSettings = ({ window: _speedOnly, honoursN: _alsoSpeed, ...asked }: ModelBuildOptions): SolveSettings => asked
+
 /** The prompt, versioned: a change here must bump PROMPT_VERSION so cached answers are not reused for it. */
-export const PROMPT_VERSION = 1
+const PROMPT_VERSION = 1
 const SYSTEM = "You solve grade-school math word problems carefully, one step per line."
 const instruction = (question: string) =>
   "Solve the problem step by step, one calculation per line, writing each calculation as `a op b = c`. " +

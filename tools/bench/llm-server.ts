@@ -6,7 +6,7 @@
  */
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
-import { startScriptedServer, type ScriptedServerOptions } from "#llm"
+import { startScriptedServer, type ScriptedServerOptions } from "#llm/scripted-server.ts"
 
 const options = JSON.parse(process.argv[2] ?? "{}") as ScriptedServerOptions
 let answered = 0

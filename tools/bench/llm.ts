@@ -19,7 +19,8 @@ import { Effect, Layer, Schema, Stream } from "effect"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { DuckDb } from "#io"
 import { Progress, rowStage, runPipeline, streamStage } from "#dag"
-import { FlowController, LanguageModel, ResponseCache, type ScriptedServerOptions } from "#llm"
+import { FlowController, LanguageModel, ResponseCache } from "#llm"
+import type { ScriptedServerOptions } from "#llm/scripted-server.ts"
 
 const CONCURRENCY = 256
 const which = process.argv[2] ?? "all"

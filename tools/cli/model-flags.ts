@@ -2,7 +2,7 @@ import { join } from "node:path"
 import { Config, Effect, Layer, Option, Redacted } from "effect"
 import { Flag } from "effect/cli"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { FlowController, LanguageModel, ResponseCache, SERVER_PROFILES, checkEndpoint, type Endpoint, type ModelUsage, type ServerKind } from "#llm"
+import { FlowController, LanguageModel, ResponseCache, SERVER_PROFILES, checkEndpoint, type Endpoint, type ModelUsage, type ServerKind, costUsd, type Prices } from "#llm"
 import type { DryRun, ModelBuildOptions } from "#pipelines/pipeline.ts"
 import { UsageError } from "./errors.ts"
 
@@ -60,7 +60,7 @@ export interface ModelSetup {
   readonly check: Effect.Effect<void, unknown>
   /** The durable response cache alone (a dry run reads it to count what would not be sent). */
   readonly cache: Layer.Layer<ResponseCache, unknown>
-  readonly prices: { readonly inputPerMillion: number; readonly outputPerMillion: number } | undefined
+  readonly prices: Prices | undefined
 }
 
 /**
@@ -165,8 +165,7 @@ export const usageLine = (name: string, u: ModelUsage): string =>
 
 /** What a dry run found, in words: per model stage, what would be sent, its tokens and cost, and the first request. */
 export const dryRunReport = (estimates: ReadonlyArray<DryRun>, prices: ModelSetup["prices"]): string => {
-  const price = (prompt: number, completion: number) =>
-    prices === undefined ? undefined : (prompt * prices.inputPerMillion + completion * prices.outputPerMillion) / 1e6
+  const price = (prompt: number, completion: number) => (prices === undefined ? undefined : costUsd(prices, prompt, completion))
   const lines = ["dry run: nothing was sent to the model and nothing was published"]
   for (const e of estimates) {
     const expected = price(e.promptTokens, e.completionTokens.expected)

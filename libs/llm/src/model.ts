@@ -28,8 +28,18 @@ export interface ModelOptions {
   /** What the endpoints can do; `honoursN` is also found out from the first answer that ignores `n`. */
   readonly profile?: Partial<EndpointProfile>
   /** Prices in dollars per million tokens, for a cost figure; none: no cost is reported. */
-  readonly prices?: { readonly inputPerMillion: number; readonly outputPerMillion: number }
+  readonly prices?: Prices
 }
+
+/** Dollars per million prompt (input) and completion (output) tokens. */
+export interface Prices {
+  readonly inputPerMillion: number
+  readonly outputPerMillion: number
+}
+
+/** What `prompt` and `completion` tokens cost at `prices`, in dollars. */
+export const costUsd = (prices: Prices, prompt: number, completion: number): number =>
+  (prompt * prices.inputPerMillion + completion * prices.outputPerMillion) / 1e6
 
 /** One sample: its text (prefill included), how it ended, and whether it came from the cache. */
 export interface Sample {
@@ -114,7 +124,7 @@ export class LanguageModel extends Context.Service<LanguageModel, LanguageModelS
 }
 
 /** A 31-bit seed for sample `index` when an endpoint ignores `n`: derived from the sample's own key. */
-export const derivedSeed = (key: string): number => Number.parseInt(key.slice(0, 8), 16) & 0x7fffffff
+const derivedSeed = (key: string): number => Number.parseInt(key.slice(0, 8), 16) & 0x7fffffff
 
 /** Tokens a request may use, for the per-minute budget: its prompt (about 4 characters a token) and its answers. */
 const estimate = (request: ChatRequest, n: number) =>
@@ -122,7 +132,7 @@ const estimate = (request: ChatRequest, n: number) =>
 
 const isOverload = (e: AttemptFailed) => e.kind === "http" && (e.status === 429 || e.status === 503)
 
-export const makeLanguageModel = (options: ModelOptions) =>
+const makeLanguageModel = (options: ModelOptions) =>
   Effect.gen(function* () {
     if (options.endpoints.length === 0) return yield* Effect.die(new Error("a language model needs at least one endpoint"))
     const flow = yield* FlowController
@@ -143,7 +153,7 @@ export const makeLanguageModel = (options: ModelOptions) =>
       return f
     }
     const cost = (prompt: number, completion: number) =>
-      options.prices === undefined ? {} : { costUsd: (prompt * options.prices.inputPerMillion + completion * options.prices.outputPerMillion) / 1e6 }
+      options.prices === undefined ? {} : { costUsd: costUsd(options.prices, prompt, completion) }
     let firstSentAt: number | undefined
 
     /** The endpoint with the fewest requests in flight (the first of equals). */

@@ -20,7 +20,7 @@ export interface Attempt {
 const base = (url: string) => url.replace(/\/+$/, "")
 
 /** HTTP statuses worth sending again unchanged: rate limits, overload, timeouts, server faults. */
-export const retryableStatus = (status: number): boolean => status === 408 || status === 409 || status === 429 || status >= 500
+const retryableStatus = (status: number): boolean => status === 408 || status === 409 || status === 429 || status >= 500
 
 const errorText = (body: string): string => {
   try {
