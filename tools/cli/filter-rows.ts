@@ -26,8 +26,7 @@ export const filterRows = (
   label: string,
   file: string,
   out: string,
-  decide: (row: InputRow) => Removal,
-  quiet: boolean
+  decide: (row: InputRow) => Removal
 ): Effect.Effect<FilterCounts, RowFileError | CannotWrite> =>
   Effect.scoped(
     Effect.gen(function* () {
@@ -35,7 +34,7 @@ export const filterRows = (
       yield* Effect.tryPromise({ try: () => mkdir(out, { recursive: true }), catch: (e) => new RowFileError({ message: `cannot make --out ${out}: ${(e as Error).message}` }) })
       const kept = yield* outputFile(out, "kept.jsonl")
       const removed = yield* outputFile(out, "removed.jsonl")
-      const progress = progressLine(label, quiet)
+      const progress = progressLine(label)
       let total = 0
       let removedCount = 0
       yield* Stream.runForEach(readRowBatches(file), (batch) =>

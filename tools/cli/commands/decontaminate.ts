@@ -45,7 +45,7 @@ export const decontaminateCommand = Command.make(
       const counts = yield* filterRows(`decontaminate ${flags.file}`, flags.file, flags.out, (input) => {
         const matched = index.match(fieldText(flags.file, input, flags.field))
         return matched === undefined ? undefined : { matched }
-      }, false)
+      })
       const result = { file: flags.file, field: flags.field, ngram: flags.ngram, against: benchmarks, benchmark_ngrams: index.size, ...counts }
       yield* emit(flags.json, result, () => {
         const short = benchmarks.reduce((n, b) => n + b.short_rows, 0)

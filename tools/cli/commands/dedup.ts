@@ -46,29 +46,30 @@ export const dedupCommand = Command.make(
       }
       if (ngram !== undefined && ngram < 1) return yield* new UsageError({ message: `--ngram takes a whole number of at least 1, got ${ngram}` })
       type Ref = string | number
+      const rougeThreshold = threshold ?? NOVELTY_DEFAULTS.threshold
       // The novelty filter's kept items' most similar neighbours are not written (kept rows stay unchanged): keepTop 0.
       const deduper: { add: (key: Ref, text: string) => Decision<Ref> } = flags.method === "exact"
         ? new ExactDeduper<Ref>()
         : flags.method === "rouge"
-        ? new NoveltyFilter<Ref>({ threshold: threshold ?? NOVELTY_DEFAULTS.threshold, keepTop: 0 })
+        ? new NoveltyFilter<Ref>({ threshold: rougeThreshold, keepTop: 0 })
         : new MinHashDeduper<Ref>({ shingle: shingle ?? "word", ...(ngram === undefined ? {} : { size: ngram }), ...(threshold === undefined ? {} : { threshold }) })
       const m = deduper instanceof MinHashDeduper ? deduper : undefined
       const r = deduper instanceof NoveltyFilter ? deduper : undefined
       const params = m !== undefined
         ? { shingle: m.shingle, ngram: m.size, threshold: m.threshold, bands: m.bands, rows: m.rows }
         : r !== undefined
-        ? { threshold: threshold ?? NOVELTY_DEFAULTS.threshold }
+        ? { threshold: rougeThreshold }
         : {}
       const counts = yield* filterRows(`dedup ${flags.file}`, flags.file, flags.out, (input) => {
         const d = deduper.add(rowRef(input), fieldText(flags.file, input, flags.field))
         return d.kept ? undefined : { matched: d.matched, score: d.score }
-      }, false)
+      })
       const result = { file: flags.file, field: flags.field, method: flags.method, ...params, ...counts, ...(r === undefined ? {} : { rouge: r.stats }) }
       yield* emit(flags.json, result, () => {
         const how = m !== undefined
           ? `minhash, ${m.shingle} ${m.size}-grams, Jaccard >= ${m.threshold}, ${m.bands} bands x ${m.rows} rows`
           : r !== undefined
-          ? `rouge, ROUGE-L F1 > ${threshold ?? NOVELTY_DEFAULTS.threshold}, ${r.stats.lcs} LCS computed of ${r.stats.allPairs} pairs`
+          ? `rouge, ROUGE-L F1 > ${rougeThreshold}, ${r.stats.lcs} LCS computed of ${r.stats.allPairs} pairs`
           : "exact, normalised text"
         return `${flags.file}: ${counts.total} rows, ${counts.kept} kept, ${counts.removed} removed (${how}) → ${counts.out.kept}, ${counts.out.removed}`
       })
