@@ -6,15 +6,8 @@ import { parseSolution } from "../parse.ts"
 import { answersEqual, extractFinalAnswer } from "../answer.ts"
 import { FIXTURES } from "./fixtures.ts"
 import { applyCandidate, fixture, lines, modelOf } from "./test-helpers.ts"
-import {
-  calculationSlip,
-  changeOperator,
-  countingSlip,
-  irrelevantInformation,
-  missingStep,
-  unitConversion,
-  wrongSubstitution
-} from "./candidates.ts"
+import { changeOperator, wrongSubstitution } from "./candidates.ts"
+import { calculationSlip, countingSlip, irrelevantInformation, missingStep, unitConversion } from "./lemma-candidates.ts"
 import { injectLemmaError, LEMMA_ERROR_TYPES, PROGRAMMATIC_LEMMA_TYPES } from "./lemma.ts"
 import type { LemmaErrorType } from "./lemma.ts"
 import { buildLemmaTrace, CONTINUE_PHRASES, lemmaTrace, TRANSITION_PHRASES } from "./lemma-trace.ts"

@@ -14,15 +14,8 @@ import { modelOfVerified } from "./model.ts"
 import type { SolutionModel } from "./model.ts"
 import { applyPlan } from "./propagate.ts"
 import type { Plan } from "./propagate.ts"
-import {
-  calculationSlip,
-  changeOperator,
-  countingSlip,
-  irrelevantInformation,
-  missingStep,
-  unitConversion,
-  wrongSubstitution
-} from "./candidates.ts"
+import { changeOperator, wrongSubstitution } from "./candidates.ts"
+import { calculationSlip, countingSlip, irrelevantInformation, missingStep, unitConversion } from "./lemma-candidates.ts"
 import { firstDifferingStep, searchPlans } from "./rise.ts"
 import type { InjectOptions, NoInjection } from "./types.ts"
 
