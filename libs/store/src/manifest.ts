@@ -78,6 +78,8 @@ export interface Manifest {
     readonly duration_ms: number
     readonly totals: RunSummary["totals"]
     readonly stages: ReadonlyArray<StageEntry>
+    /** Figures of the run's services by name (RunSummary.reports), e.g. `model`: requests, tokens, cost per stage. */
+    readonly reports?: Readonly<Record<string, unknown>>
   }
 }
 

@@ -334,7 +334,9 @@ export const publish = (req: PublishRequest): Effect.Effect<PublishResult, Store
           finished_at: s.finished_at,
           duration_ms: s.duration_ms,
           totals: s.totals,
-          stages: stageEntries(s)
+          stages: stageEntries(s),
+          // The services' figures (a model's requests, tokens and cost per stage), for the report.
+          ...(s.reports === undefined ? {} : { reports: s.reports })
         }
       }
       const samples: Record<string, unknown> = {}
