@@ -37,7 +37,7 @@ describe("autodidact build math --llm (rejection sampling over real HTTP)", () =
     // then answers with, right and wrong.
     const offline = await cli(["build", "math", "--size", "30", "--out", out, "--json"])
     expect(offline.code, offline.stderr).toBe(0)
-    const q = await cli(["query", "math", "SELECT messages[1].content AS question, messages[2].content AS solution FROM sft", "--data-dir", out, "--format", "json"])
+    const q = await cli(["query", "math", "SELECT messages[1].content AS question, annotated_solution AS solution FROM sft", "--data-dir", out, "--format", "json"])
     expect(q.code, q.stderr).toBe(0)
     const references = new Map((JSON.parse(q.stdout) as Array<{ question: string; solution: string }>).map((r) => [r.question, r.solution]))
     expect(references.size).toBe(30)

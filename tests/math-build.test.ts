@@ -4,7 +4,7 @@ import { join } from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
 import { Effect } from "effect"
 import { DuckDb } from "#io"
-import { answersEqual, extractFinalAnswer, firstDifferingStep, verifySolution } from "#math"
+import { answersEqual, extractFinalAnswer, firstDifferingStep, stripAnnotations, verifySolution } from "#math"
 import { autodidact } from "./helpers.ts"
 
 /**
@@ -34,10 +34,10 @@ beforeAll(async () => {
 describe("the math dataset", () => {
   it("has every config with its required columns and one row per task where a row applies", async () => {
     const need: Record<string, ReadonlyArray<string>> = {
-      sft: ["messages", "answer", "task_id"],
-      preference: ["prompt", "chosen", "rejected", "answer", "task_id", "error_type"],
-      step_preference: ["prompt", "initial_reason_steps", "chosen", "rejected", "answer", "task_id", "error_type"],
-      correction: ["messages", "answer", "task_id", "strategy", "error_type", "error_step"],
+      sft: ["messages", "annotated_solution", "answer", "task_id"],
+      preference: ["prompt", "chosen", "rejected", "annotated_chosen", "annotated_rejected", "answer", "task_id", "error_type"],
+      step_preference: ["prompt", "chosen", "rejected", "initial_reason_steps", "chosen_step", "rejected_step", "annotated_chosen", "answer", "task_id", "error_type"],
+      correction: ["messages", "annotated_solution", "answer", "task_id", "strategy", "error_type", "error_step"],
       rl: ["prompt", "answer", "task_id"]
     }
     for (const [config, columns] of Object.entries(need)) {
@@ -65,35 +65,56 @@ describe("the math dataset", () => {
   })
 
   it("holds variants that differ from their seeds, and every SFT solution verifies against its answer", async () => {
-    const sft = await rows<{ messages: Array<{ role: string; content: string }>; answer: string; origin: string }>("sft")
+    const sft = await rows<{ messages: Array<{ role: string; content: string }>; annotated_solution: string; answer: string; origin: string }>("sft")
     expect(sft.filter((r) => r.origin === "symbolic").length).toBeGreaterThan(SIZE / 2)
     for (const r of sft) {
-      const result = verifySolution(r.messages[1]!.content, { expected: r.answer })
+      const result = verifySolution(r.annotated_solution, { expected: r.answer })
       expect(result.correct, `${r.messages[0]!.content}\n${result.reason}`).toBe(true)
+      // The training text is the annotated solution without its annotations, ending on GSM8K's `#### N`.
+      expect(r.messages[1]!.content).toBe(stripAnnotations(r.annotated_solution))
+      expect(r.messages[1]!.content.trimEnd().endsWith(`#### ${r.answer}`), r.messages[1]!.content).toBe(true)
+    }
+  })
+
+  it("has no calculator annotation in any training text", async () => {
+    const text: Record<string, string> = {
+      sft: "messages[2].content",
+      correction: "messages[2].content",
+      preference: "prompt[1].content || chosen[1].content || rejected[1].content",
+      step_preference: "prompt[1].content || chosen[1].content || rejected[1].content || initial_reason_steps || chosen_step || rejected_step",
+      rl: "prompt[1].content"
+    }
+    for (const [config, expr] of Object.entries(text)) {
+      const n = await query<{ n: number; annotated: number }>(
+        `SELECT count(*) FILTER (WHERE (${expr}) LIKE '%<<%' OR (${expr}) LIKE '%>>%')::INT AS n FROM read_parquet('${version}/${config}/*.parquet')`
+      )
+      expect({ config, n: n[0]!.n }).toEqual({ config, n: 0 })
     }
   })
 
   it("has RISE pairs whose chosen verifies and whose rejected stays consistent but fails from the injected step", async () => {
-    const pairs = await rows<{ chosen: string; rejected: string; answer: string; error_step: number; error_type: string; rejected_answer: string }>("preference")
+    const pairs = await rows<{ annotated_chosen: string; annotated_rejected: string; answer: string; error_step: number; error_type: string; rejected_answer: string }>("preference")
     expect(pairs.length).toBeGreaterThan(SIZE * 0.9)
     for (const p of pairs) {
-      expect(verifySolution(p.chosen, { expected: p.answer }).correct).toBe(true)
-      const rejected = verifySolution(p.rejected)
+      expect(verifySolution(p.annotated_chosen, { expected: p.answer }).correct).toBe(true)
+      const rejected = verifySolution(p.annotated_rejected)
       expect(rejected.steps.every((s) => s.ok !== false), `arithmetic in rejected: ${rejected.reason}`).toBe(true)
-      expect(verifySolution(p.rejected, { expected: p.answer }).correct).toBe(false)
+      expect(verifySolution(p.annotated_rejected, { expected: p.answer }).correct).toBe(false)
       expect(answersEqual(p.rejected_answer, p.answer)).toBe(false)
-      expect(firstDifferingStep(p.chosen, p.rejected)).toBe(p.error_step)
+      expect(firstDifferingStep(p.annotated_chosen, p.annotated_rejected)).toBe(p.error_step)
     }
     expect(new Set(pairs.map((p) => p.error_type)).size).toBeGreaterThanOrEqual(5)
   })
 
-  it("has step pairs whose prefix is the chosen solution's text before the error step", async () => {
-    const steps = await rows<{ prompt: string; initial_reason_steps: string; chosen: string; rejected: string; task_id: string }>("step_preference")
-    const full = new Map((await rows<{ task_id: string; chosen: string }>("preference")).map((p) => [p.task_id, p.chosen]))
+  it("has step pairs whose prefix is the chosen solution's text before the error step, inside both sides", async () => {
+    type Turns = Array<{ role: string; content: string }>
+    const steps = await rows<{ chosen: Turns; rejected: Turns; initial_reason_steps: string; chosen_step: string; rejected_step: string; annotated_chosen: string; task_id: string }>("step_preference")
+    const full = new Map((await rows<{ task_id: string; annotated_chosen: string }>("preference")).map((p) => [p.task_id, p.annotated_chosen]))
     for (const s of steps) {
-      const chosen = full.get(s.task_id)!
-      expect(chosen.startsWith(s.initial_reason_steps + s.chosen)).toBe(true)
-      expect(s.rejected).not.toBe(s.chosen)
+      expect(full.get(s.task_id)!.startsWith(s.annotated_chosen)).toBe(true)
+      expect(s.chosen[0]!.content).toBe(s.initial_reason_steps + s.chosen_step)
+      expect(s.rejected[0]!.content).toBe(s.initial_reason_steps + s.rejected_step)
+      expect(s.rejected_step).not.toBe(s.chosen_step)
     }
   })
 

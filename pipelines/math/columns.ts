@@ -20,11 +20,19 @@ const lineage: ReadonlyArray<ColumnSpec> = [
   { name: "seed_line", type: "INTEGER", description: "line of that seed in its file" }
 ]
 
+const MESSAGES = "STRUCT(role VARCHAR, content VARCHAR)[]"
+
 const messages: ColumnSpec = {
   name: "messages",
-  type: "STRUCT(role VARCHAR, content VARCHAR)[]",
-  description: "conversation as [{role, content}] (user question, assistant answer), as TRL's SFTTrainer expects"
+  type: MESSAGES,
+  description: "conversation as [{role, content}]: the user's question, then the assistant's solution without calculator annotations (TRL conversational language modeling)"
 }
+const annotatedSolution: ColumnSpec = {
+  name: "annotated_solution",
+  type: "VARCHAR",
+  description: "the assistant turn with GSM8K's <<expr=result>> calculator annotations, which `autodidact verify` re-checks"
+}
+const userPrompt: ColumnSpec = { name: "prompt", type: MESSAGES, description: "the question as [{role: \"user\", content}] (TRL conversational)" }
 
 const errorColumns: ReadonlyArray<ColumnSpec> = [
   { name: "error_type", type: "VARCHAR", description: "the injected error's type" },
@@ -32,30 +40,37 @@ const errorColumns: ReadonlyArray<ColumnSpec> = [
 ]
 
 export const columns: Readonly<Record<string, ReadonlyArray<ColumnSpec>>> = {
-  sft: [messages, ...lineage],
-  rl: [{ name: "prompt", type: "VARCHAR", description: "the question" }, ...lineage],
+  sft: [messages, annotatedSolution, ...lineage],
+  rl: [{ ...userPrompt, description: `${userPrompt.description}; a reward function checks the completion's final answer against \`answer\` (TRL conversational prompt-only)` }, ...lineage],
   preference: [
-    { name: "prompt", type: "VARCHAR", description: "the question" },
-    { name: "chosen", type: "VARCHAR", description: "a verified correct solution" },
-    { name: "rejected", type: "VARCHAR", description: "the same solution with one subtle injected error, carried consistently to a wrong answer (RISE)" },
+    userPrompt,
+    { name: "chosen", type: MESSAGES, description: "[{role: \"assistant\", content}]: a verified correct solution, without calculator annotations" },
+    { name: "rejected", type: MESSAGES, description: "[{role: \"assistant\", content}]: the same solution with one subtle injected error, carried consistently to a wrong answer (RISE)" },
+    { name: "annotated_chosen", type: "VARCHAR", description: "the chosen solution with its <<expr=result>> annotations (for `autodidact verify`)" },
+    { name: "annotated_rejected", type: "VARCHAR", description: "the rejected solution with its annotations" },
     ...errorColumns,
     { name: "rejected_answer", type: "VARCHAR", description: "the wrong final answer the rejected solution reaches" },
-    { name: "edit_start", type: "INTEGER", description: "start of the edited characters in the original error step" },
+    { name: "edit_start", type: "INTEGER", description: "start of the edited characters in annotated_chosen's error step" },
     { name: "edit_end", type: "INTEGER", description: "end (exclusive) of the edited characters" },
     { name: "edit_from", type: "VARCHAR", description: "the original text of the edit" },
     { name: "edit_to", type: "VARCHAR", description: "what it became" },
     ...lineage
   ],
   step_preference: [
-    { name: "prompt", type: "VARCHAR", description: "the question" },
-    { name: "initial_reason_steps", type: "VARCHAR", description: "the correct steps before the error step (shared prefix)" },
-    { name: "chosen", type: "VARCHAR", description: "the correct next step" },
-    { name: "rejected", type: "VARCHAR", description: "the next step with the injected error (Step-DPO style)" },
+    userPrompt,
+    { name: "chosen", type: MESSAGES, description: "[{role: \"assistant\", content}]: the correct steps before the error step, then the correct next step (Step-DPO pair as TRL sees it)" },
+    { name: "rejected", type: MESSAGES, description: "[{role: \"assistant\", content}]: the same correct steps, then the next step with the injected error" },
+    { name: "annotated_chosen", type: "VARCHAR", description: "chosen's text with its <<expr=result>> annotations (a partial solution: no final answer)" },
+    { name: "annotated_rejected", type: "VARCHAR", description: "rejected's text with its annotations" },
+    { name: "initial_reason_steps", type: "VARCHAR", description: "the shared correct prefix (Step-DPO's column; TRL's DPOTrainer ignores it)" },
+    { name: "chosen_step", type: "VARCHAR", description: "the correct next step alone (Step-DPO's `chosen`)" },
+    { name: "rejected_step", type: "VARCHAR", description: "the wrong next step alone (Step-DPO's `rejected`)" },
     ...errorColumns,
     ...lineage
   ],
   correction: [
-    messages,
+    { ...messages, description: "conversation as [{role, content}]: the question, then the LEMMA trace (a wrong step, a reflection, the correction, ending on `#### N`), without calculator annotations" },
+    { ...annotatedSolution, description: "the trace with its <<expr=result>> annotations (the wrong step's too)" },
     { name: "strategy", type: "VARCHAR", description: '"fix_and_continue" or "fresh_and_restart" (LEMMA)' },
     ...errorColumns,
     ...lineage

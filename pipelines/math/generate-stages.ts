@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import { contentId } from "#core"
 import { mapStage } from "#dag"
-import { PROGRAMMATIC_LEMMA_TYPES, RISE_ERROR_TYPES, injectError, lemmaTrace, risePairs, variantsOf } from "#math"
+import { PROGRAMMATIC_LEMMA_TYPES, RISE_ERROR_TYPES, injectError, lemmaTrace, risePairs, stripAnnotations, variantsOf } from "#math"
 import { PUBLISH_KEYS } from "./columns.ts"
 import { CorrectionRow, PreferenceRow, RiseRecord, StepPreferenceRow, VerifiedTask, lineageFields, lineageOf } from "./rows.ts"
 
@@ -100,24 +100,51 @@ export const riseStage = (input: string) => {
   })
 }
 
-/** The full-solution pairs of the RISE stage, as published (`preference`). */
+/** TRL's conversational turns of one role. */
+const turn = (role: "user" | "assistant", content: string) => [{ role, content }]
+
+/** The full-solution pairs of the RISE stage, as published (`preference`): TRL's conversational preference form. */
 export const preferenceStage = (input: string) =>
   mapStage({
     name: "preference",
-    version: 1,
+    // 2: conversational prompt/chosen/rejected without annotations, annotated_* columns.
+    version: 2,
     keyColumns: PUBLISH_KEYS,
     inputs: [input],
     schema: PreferenceRow,
     config: {},
     batchSize: 1000,
-    process: (batch: ReadonlyArray<RiseRecord>) => Effect.sync(() => batch.map(({ step_initial_reason_steps: _a, step_chosen: _b, step_rejected: _c, ...row }) => row))
+    process: (batch: ReadonlyArray<RiseRecord>) =>
+      Effect.sync(() =>
+        batch.map(
+          (r): PreferenceRow => ({
+            ...lineageFields(r),
+            prompt: turn("user", r.prompt),
+            chosen: turn("assistant", stripAnnotations(r.chosen)),
+            rejected: turn("assistant", stripAnnotations(r.rejected)),
+            annotated_chosen: r.chosen,
+            annotated_rejected: r.rejected,
+            error_type: r.error_type,
+            error_step: r.error_step,
+            rejected_answer: r.rejected_answer,
+            edit_start: r.edit_start,
+            edit_end: r.edit_end,
+            edit_from: r.edit_from,
+            edit_to: r.edit_to
+          })
+        )
+      )
   })
 
-/** The step pairs of the RISE stage, as published (`step_preference`, Step-DPO layout). */
+/**
+ * The step pairs of the RISE stage, as published (`step_preference`): the shared correct prefix and the
+ * next step, correct or wrong, as one assistant turn each (TRL sees the prefix); Step-DPO's own columns beside.
+ */
 export const stepPreferenceStage = (input: string) =>
   mapStage({
     name: "step_preference",
-    version: 1,
+    // 2: conversational, prefix inside chosen/rejected, plain text, annotated_* and *_step columns.
+    version: 2,
     keyColumns: PUBLISH_KEYS,
     inputs: [input],
     schema: StepPreferenceRow,
@@ -125,18 +152,24 @@ export const stepPreferenceStage = (input: string) =>
     batchSize: 1000,
     process: (batch: ReadonlyArray<RiseRecord>) =>
       Effect.sync(() =>
-        batch.map(
-          (r): StepPreferenceRow => ({
+        batch.map((r): StepPreferenceRow => {
+          const annotatedChosen = r.step_initial_reason_steps + r.step_chosen
+          const annotatedRejected = r.step_initial_reason_steps + r.step_rejected
+          return {
             ...lineageFields(r),
             id: contentId("step", { pair: r.id }),
-            prompt: r.prompt,
-            initial_reason_steps: r.step_initial_reason_steps,
-            chosen: r.step_chosen,
-            rejected: r.step_rejected,
+            prompt: turn("user", r.prompt),
+            chosen: turn("assistant", stripAnnotations(annotatedChosen)),
+            rejected: turn("assistant", stripAnnotations(annotatedRejected)),
+            annotated_chosen: annotatedChosen,
+            annotated_rejected: annotatedRejected,
+            initial_reason_steps: stripAnnotations(r.step_initial_reason_steps),
+            chosen_step: stripAnnotations(r.step_chosen),
+            rejected_step: stripAnnotations(r.step_rejected),
             error_type: r.error_type,
             error_step: r.error_step
-          })
-        )
+          }
+        })
       )
   })
 
@@ -149,7 +182,8 @@ export const lemmaStage = (input: string) => {
   const config = { types: PROGRAMMATIC_LEMMA_TYPES, restartProbability: 0.5 }
   return mapStage({
     name: "lemma",
-    version: 1,
+    // 2: plain messages, annotated_solution column.
+    version: 2,
     keyColumns: PUBLISH_KEYS,
     inputs: [input],
     schema: CorrectionRow,
@@ -166,11 +200,13 @@ export const lemmaStage = (input: string) => {
           }
           ctx.count(`error_type/${trace.error_type}`)
           ctx.count(`strategy/${trace.strategy}`)
-          const messages = trace.messages.map((m) => ({ role: m.role, content: m.content }))
+          const annotated = trace.messages.map((m) => ({ role: m.role, content: m.content }))
+          const messages = annotated.map((m) => ({ role: m.role, content: stripAnnotations(m.content) }))
           return [
             {
-              ...lineageOf(task, contentId("correction", { task: task.id, text: messages[1]?.content ?? "" })),
+              ...lineageOf(task, contentId("correction", { task: task.id, text: annotated[1]?.content ?? "" })),
               messages,
+              annotated_solution: annotated[1]?.content ?? "",
               strategy: trace.strategy,
               error_type: trace.error_type,
               error_step: trace.error_step

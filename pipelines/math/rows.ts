@@ -26,26 +26,41 @@ const Lineage = {
   seed_line: Schema.Number
 }
 
-export const SftRow = Schema.Struct({ ...Lineage, messages: Schema.Array(Message) })
+/**
+ * Training text is plain (no `<<expr=result>>` calculator annotations, see #math's stripAnnotations); the
+ * annotated text each row was made from stays in an `annotated_*` column, which `autodidact verify` re-checks.
+ */
+export const SftRow = Schema.Struct({ ...Lineage, messages: Schema.Array(Message), annotated_solution: Schema.String })
 export type SftRow = typeof SftRow.Type
 
-export const RlRow = Schema.Struct({ ...Lineage, prompt: Schema.String })
+/** TRL's conversational prompt-only form: the question as a one-message conversation. */
+export const RlRow = Schema.Struct({ ...Lineage, prompt: Schema.Array(Message) })
 export type RlRow = typeof RlRow.Type
 
-/** What a full-solution pair and a step pair share: the prompt, the two sides, and the injected error. */
-const Pair = {
-  prompt: Schema.String,
-  chosen: Schema.String,
-  rejected: Schema.String,
+/** The injected error a full-solution pair and a step pair share. */
+const InjectedError = {
   error_type: Schema.String,
   error_step: Schema.Number
 }
 
+/**
+ * TRL's conversational preference form: `prompt` the user turn, `chosen` and `rejected` one assistant turn
+ * each, so DPOTrainer applies the chat template SFT used.
+ */
+const ConversationalPair = {
+  prompt: Schema.Array(Message),
+  chosen: Schema.Array(Message),
+  rejected: Schema.Array(Message),
+  annotated_chosen: Schema.String,
+  annotated_rejected: Schema.String
+}
+
 export const PreferenceRow = Schema.Struct({
   ...Lineage,
-  ...Pair,
+  ...ConversationalPair,
+  ...InjectedError,
   rejected_answer: Schema.String,
-  /** The edited text in the original step: `edit_from` at [edit_start, edit_end) became `edit_to`. */
+  /** The edited text in the original (annotated) step: `edit_from` at [edit_start, edit_end) became `edit_to`. */
   edit_start: Schema.Number,
   edit_end: Schema.Number,
   edit_from: Schema.String,
@@ -53,24 +68,48 @@ export const PreferenceRow = Schema.Struct({
 })
 export type PreferenceRow = typeof PreferenceRow.Type
 
-/** One RISE injection: the full-solution pair and, with `step_` fields, its Step-DPO pair. */
+/**
+ * One RISE injection as the `rise` stage writes it (annotated text, plain strings): the full-solution pair
+ * and, with `step_` fields, its Step-DPO pair. The published configs are projections of it.
+ */
 export const RiseRecord = Schema.Struct({
-  ...PreferenceRow.fields,
+  ...Lineage,
+  prompt: Schema.String,
+  chosen: Schema.String,
+  rejected: Schema.String,
+  ...InjectedError,
+  rejected_answer: Schema.String,
+  edit_start: Schema.Number,
+  edit_end: Schema.Number,
+  edit_from: Schema.String,
+  edit_to: Schema.String,
   step_initial_reason_steps: Schema.String,
   step_chosen: Schema.String,
   step_rejected: Schema.String
 })
 export type RiseRecord = typeof RiseRecord.Type
 
-export const StepPreferenceRow = Schema.Struct({ ...Lineage, ...Pair, initial_reason_steps: Schema.String })
+/**
+ * A step pair: TRL sees the shared prefix inside `chosen` and `rejected` (its DPOTrainer ignores other
+ * columns; the prefix's log-probabilities cancel in DPO's margin), and Step-DPO trainers read
+ * `initial_reason_steps`, `chosen_step` and `rejected_step`.
+ */
+export const StepPreferenceRow = Schema.Struct({
+  ...Lineage,
+  ...ConversationalPair,
+  initial_reason_steps: Schema.String,
+  chosen_step: Schema.String,
+  rejected_step: Schema.String,
+  ...InjectedError
+})
 export type StepPreferenceRow = typeof StepPreferenceRow.Type
 
 export const CorrectionRow = Schema.Struct({
   ...Lineage,
   messages: Schema.Array(Message),
+  annotated_solution: Schema.String,
   strategy: Schema.String,
-  error_type: Schema.String,
-  error_step: Schema.Number
+  ...InjectedError
 })
 export type CorrectionRow = typeof CorrectionRow.Type
 

@@ -2,7 +2,7 @@ import { Effect } from "effect"
 import { contentId } from "#core"
 import { rowStage } from "#dag"
 import { LanguageModel, type ModelRequestFailed } from "#llm"
-import { judgeRow } from "#math"
+import { judgeRow, stripAnnotations } from "#math"
 import { PUBLISH_KEYS } from "./columns.ts"
 import type { ModelBuildOptions } from "../pipeline.ts"
 import { SftRow, lineageOf, type VerifiedTask } from "./rows.ts"
@@ -44,7 +44,8 @@ export const solveStage = (input: string, settings: SolveSettings, window: numbe
   const config = { ...settings, promptVersion: PROMPT_VERSION }
   return rowStage<VerifiedTask, "solve", SftRow, typeof config, never, LanguageModel>({
     name: "solve",
-    version: 1,
+    // 2: plain answer turn, annotated_solution column (as sft).
+    version: 2,
     keyColumns: PUBLISH_KEYS,
     inputs: [input],
     schema: SftRow,
@@ -88,8 +89,9 @@ export const solveStage = (input: string, settings: SolveSettings, window: numbe
             origin: "sample",
             messages: [
               { role: "user", content: task.question },
-              { role: "assistant", content: text }
-            ]
+              { role: "assistant", content: stripAnnotations(text) }
+            ],
+            annotated_solution: text
           })
         })
         if (kept.length === 0) ctx.count("solve/unsolved_tasks")
