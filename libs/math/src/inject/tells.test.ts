@@ -1,0 +1,147 @@
+import { describe, expect, it } from "vitest"
+import { detectTells, stripAnnotations, tellCodes } from "./tells.ts"
+import type { TellCode } from "./tells.ts"
+
+const BOOKS_Q = "A library has 2,900 books. 3/5 of them are fiction, and 1/4 of the fiction books are mysteries. How many fiction books are not mysteries?"
+const BOOKS =
+  "There are 2900 * 3 / 5 = <<2900*3/5=1740>>1,740 fiction books.\nOf these, 1740 / 4 = <<1740/4=435>>435 are mysteries.\nSo 1740 - 435 = <<1740-435=1305>>1,305 fiction books are not mysteries.\n#### 1305"
+
+const BUS_Q = "A field trip has 52 students and 4 teachers. Each bus holds 14 people. How many buses are needed?"
+const BUS = "There are 52 + 4 = <<52+4=56>>56 people.\nThey need 56 / 14 = <<56/14=4>>4 buses.\n#### 4"
+
+const FEE_Q = "Shipping is free on orders of at least $50. Ana buys 3 shirts at $17 each. How much does she pay?"
+const FEE = "The shirts cost 3 * 17 = $<<3*17=51>>51.\nSince $51 is at least $50, shipping is free.\nShe pays $51.\n#### 51"
+
+const CAFE_Q = "A cafe sells 40 muffins at $2.25 each and 12 pies at $8.50 each. How much does it take in?"
+const CAFE = "Muffins bring 40 * 2.25 = $<<40*2.25=90>>90.00.\nPies bring 12 * 8.50 = $<<12*8.5=102>>102.00.\nIn all it takes 90 + 102 = $<<90+102=192>>192.00.\n#### 192"
+
+/** [what the row shows, question, chosen, rejected, expected codes] */
+const TABLE: Array<[string, string, string, string, TellCode[]]> = [
+  [
+    "a clean one-digit slip carried to the end",
+    BOOKS_Q,
+    BOOKS,
+    "There are 2900 * 3 / 5 = <<2900*3/5=1740>>1,740 fiction books.\nOf these, 1740 / 5 = <<1740/5=348>>348 are mysteries.\nSo 1740 - 348 = <<1740-348=1392>>1,392 fiction books are not mysteries.\n#### 1392",
+    []
+  ],
+  [
+    "final answer 10x off (a dropped factor)",
+    BOOKS_Q,
+    BOOKS,
+    "There are 3 / 5 = <<3/5=0.6>>0.6 fiction books.\nOf these, 0.6 / 4 = <<0.6/4=0.15>>0.15 are mysteries.\nSo 0.6 - 0.15 = <<0.6-0.15=0.45>>0.45 fiction books are not mysteries.\n#### 0.45",
+    ["answer_magnitude", "fractional_count"]
+  ],
+  [
+    "a result of 1,000+ without the comma the chosen uses",
+    BOOKS_Q,
+    BOOKS,
+    "There are 2900 * 3 / 5 = <<2900*3/5=1740>>1,740 fiction books.\nOf these, 1740 / 4 = <<1740/4=435>>435 are mysteries.\nSo 1740 + 435 = <<1740+435=2175>>2175 fiction books are not mysteries.\n#### 2175",
+    ["number_format"]
+  ],
+  [
+    "operands of 1,000+ are plain in the chosen too: not a tell",
+    BOOKS_Q,
+    BOOKS,
+    "There are 2900 * 3 / 5 = <<2900*3/5=1740>>1,740 fiction books.\nOf these, 1740 / 3 = <<1740/3=580>>580 are mysteries.\nSo 1740 - 580 = <<1740-580=1160>>1,160 fiction books are not mysteries.\n#### 1160",
+    []
+  ],
+  [
+    "no 1,000+ number in the chosen: the dataset writes them grouped",
+    BUS_Q,
+    BUS,
+    "There are 52 * 40 = <<52*40=2080>>2080 people.\nThey need 2080 / 14 = <<2080/14=148.57>>148.57 buses.\n#### 148.57",
+    ["answer_magnitude", "number_format", "fractional_count"]
+  ],
+  [
+    "money written with one decimal where the chosen writes cents",
+    CAFE_Q,
+    CAFE,
+    "Muffins bring 40 * 2.25 = $<<40*2.25=90>>90.00.\nPies bring 12 * 8.55 = $<<12*8.55=102.6>>102.6.\nIn all it takes 90 + 102.6 = $<<90+102.6=192.6>>192.6.\n#### 192.6",
+    ["number_format"]
+  ],
+  [
+    "a substitution that divides a number by itself",
+    BUS_Q,
+    BUS,
+    "There are 52 + 4 = <<52+4=56>>56 people.\nThey need 56 / 56 = <<56/56=1>>1 buses.\n#### 1",
+    ["self_operand"]
+  ],
+  [
+    "a substitution that subtracts a number from itself, leaving zero",
+    BOOKS_Q,
+    BOOKS,
+    "There are 2900 * 3 / 5 = <<2900*3/5=1740>>1,740 fiction books.\nOf these, 1740 / 4 = <<1740/4=435>>435 are mysteries.\nSo 1740 - 1740 = <<1740-1740=0>>0 fiction books are not mysteries.\n#### 0",
+    ["self_operand", "zero_or_negative"]
+  ],
+  [
+    "a product divided by one of its factors is not a self-operand",
+    BUS_Q,
+    "There are 52 + 4 = <<52+4=56>>56 people.\nThey need 56 / 14 = <<56/14=4>>4 buses.\n#### 4",
+    "There are 52 + 4 = <<52+4=56>>56 people.\nThey need 56 * 14 / 14 = <<56*14/14=56>>56 buses.\n#### 56",
+    ["answer_magnitude"]
+  ],
+  [
+    "half a person",
+    BUS_Q,
+    BUS,
+    "There are 52 + 5 = <<52+5=57>>57 people.\nThey need 57 / 2 = <<57/2=28.5>>28.5 buses.\n#### 28.5",
+    ["fractional_count"]
+  ],
+  [
+    "a fractional number of hours is a measure, not a count",
+    "Lucas practices piano for 45 minutes every day. How many hours does he practice in 2 weeks?",
+    "Two weeks have 2 * 7 = <<2*7=14>>14 days.\nHe practices 45 * 14 = <<45*14=630>>630 minutes.\nThat is 630 / 60 = <<630/60=10.5>>10.5 hours.\n#### 10.5",
+    "Two weeks have 2 * 7 = <<2*7=14>>14 days.\nHe practices 45 * 15 = <<45*15=675>>675 minutes.\nThat is 675 / 60 = <<675/60=11.25>>11.25 hours.\n#### 11.25",
+    []
+  ],
+  [
+    "a negative quantity",
+    BUS_Q,
+    BUS,
+    "There are 4 - 52 = <<4-52=-48>>-48 people.\nThey need -48 / 14 = <<-48/14=-3.43>>-3.43 buses.\n#### -3.43",
+    ["zero_or_negative"]
+  ],
+  [
+    "a comparison left in the prose that the new numbers make false",
+    FEE_Q,
+    FEE,
+    "The shirts cost 3 * 16 = $<<3*16=48>>48.\nSince $48 is at least $50, shipping is free.\nShe pays $48.\n#### 48",
+    ["false_comparison"]
+  ],
+  [
+    "a comparison that still holds",
+    FEE_Q,
+    FEE,
+    "The shirts cost 3 * 18 = $<<3*18=54>>54.\nSince $54 is at least $50, shipping is free.\nShe pays $54.\n#### 54",
+    []
+  ]
+]
+
+describe("detectTells", () => {
+  it.each(TABLE)("%s", (_what, question, chosen, rejected, codes) => {
+    expect(tellCodes(question, chosen, rejected)).toEqual(codes)
+  })
+
+  it("reads plain text (no annotations) the same as annotated text", () => {
+    for (const [, question, chosen, rejected, codes] of TABLE) {
+      expect(tellCodes(question, stripAnnotations(chosen), stripAnnotations(rejected))).toEqual(codes)
+    }
+  })
+
+  it("reads LEMMA's final-answer line as well as GSM8K's", () => {
+    const asLemma = (t: string): string => stripAnnotations(t).replace(/#### (.*)$/, "The answer is: $1")
+    const [, q, c, r] = TABLE[1]!
+    expect(tellCodes(q, asLemma(c), asLemma(r))).toEqual(["answer_magnitude", "fractional_count"])
+  })
+
+  it("says what it found", () => {
+    const [, q, c, r] = TABLE[2]!
+    expect(detectTells(q, c, r)).toEqual([{ code: "number_format", detail: '"2175" is not grouped where the chosen writes 1,000+ with commas' }])
+    const [, q2, c2, r2] = TABLE[12]!
+    expect(detectTells(q2, c2, r2)).toEqual([{ code: "false_comparison", detail: "$48 is at least $50" }])
+  })
+
+  it("a pair whose rejected equals the chosen has no tell", () => {
+    for (const [, q, c] of TABLE) expect(detectTells(q, c, c)).toEqual([])
+  })
+})

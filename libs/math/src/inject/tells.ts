@@ -1,0 +1,345 @@
+/**
+ * Surface tells of a RISE preference pair: features of the rejected solution that a classifier could learn
+ * instead of the reasoning error (issue #11's review of v0001, where 36% of rejected solutions carried one).
+ * This is the published measure of the preference configs, written from the review's list and not from
+ * how the generator makes its edits: it reads only the texts a trainer sees (question, chosen, rejected),
+ * with `<<expr=result>>` calculator annotations removed, so it works on annotated and plain layouts alike.
+ *
+ * A tell is counted only where the rejected solution has it and the chosen one does not (a comparison the
+ * chosen already states falsely, or a zero it already has, is not the edit's doing).
+ */
+import * as R from "../rational.ts"
+import type { Rational } from "../rational.ts"
+import { extractFinalAnswer } from "../answer.ts"
+
+export const TELL_CODES = [
+  /** The rejected final answer is 10× or more off the chosen's (either way). */
+  "answer_magnitude",
+  /** A number written unlike the chosen writes numbers in that place: 1,000+ without (or with) grouping commas, money cents. */
+  "number_format",
+  /** An operand used against itself: `x / x` or `x - x`. */
+  "self_operand",
+  /** A count of things (people, eggs) that is not a whole number. */
+  "fractional_count",
+  /** A quantity of exactly 0, or a negative one. */
+  "zero_or_negative",
+  /** A comparison in the prose ("Since 51 is more than 50") that the rejected numbers make false. */
+  "false_comparison"
+] as const
+export type TellCode = (typeof TELL_CODES)[number]
+
+export interface Tell {
+  readonly code: TellCode
+  /** What was found, e.g. `"1120" where the chosen groups thousands`. */
+  readonly detail: string
+}
+
+/** The text a trainer sees when annotations are dropped. */
+export const stripAnnotations = (text: string): string => text.replace(/<<[^<>\n]*>>/g, "")
+
+const annotationBodies = (text: string): string[] => [...text.matchAll(/<<([^<>\n]*)>>/g)].map((m) => m[1] ?? "")
+
+/** A number as written: grouped thousands, plain digits or a leading-dot decimal. */
+const NUM = String.raw`\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+`
+const NUMBER = /(?<![\d.,])(\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?!\d)/g
+const OPERATORS = "+-*/×÷\u2212·"
+
+type Place = "operand" | "value" | "final"
+
+interface Token {
+  readonly text: string
+  readonly value: Rational
+  readonly start: number
+  readonly end: number
+  readonly place: Place
+  /** Written after a `$`. */
+  readonly money: boolean
+  readonly percent: boolean
+}
+
+const parse = (t: string): Rational | undefined => {
+  const r = R.parseRational(t.replace(/,/g, ""))
+  return r.ok ? r.value : undefined
+}
+
+/** Index of the last non-space character before `i`, skipping `$`. */
+const backTo = (text: string, i: number): number => {
+  let j = i - 1
+  while (j >= 0 && /[\s$\\]/.test(text[j] ?? "")) j--
+  return j
+}
+
+const forwardTo = (text: string, i: number): number => {
+  let j = i
+  while (j < text.length && /[\s%]/.test(text[j] ?? "")) j++
+  return j
+}
+
+/** Lines that state the final answer ("#### 12", "The answer is: 12"). */
+const finalLines = (text: string): Array<{ start: number; end: number }> =>
+  [...text.matchAll(/^[^\n]*(?:####|the (?:final )?answer is)[^\n]*$/gim)].map((m) => ({ start: m.index, end: m.index + m[0].length }))
+
+/** Every number of a plain text, with where it sits: an operand of a written expression, a stated value, or the final answer. */
+const tokens = (text: string): Token[] => {
+  const finals = finalLines(text)
+  const out: Token[] = []
+  for (const m of text.matchAll(NUMBER)) {
+    const t = m[1] ?? ""
+    const value = parse(t)
+    if (value === undefined) continue
+    const start = m.index
+    const end = start + t.length
+    const before = text[backTo(text, start)] ?? ""
+    const after = text[forwardTo(text, end)] ?? ""
+    const place: Place = finals.some((f) => f.start <= start && end <= f.end)
+      ? "final"
+      : OPERATORS.includes(before) || (OPERATORS.includes(after) && after !== "") || after === "="
+        ? "operand"
+        : "value"
+    out.push({ text: t, value, start, end, place, money: /\$\s*$/.test(text.slice(Math.max(0, start - 2), start)), percent: /^\s*%/.test(text.slice(end, end + 2)) })
+  }
+  return out
+}
+
+const integerDigits = (t: string): number => (t.split(".")[0] ?? "").replace(/,/g, "").length
+
+// ------------------------------------------------------------------------------------------------ checks
+
+const answerMagnitude = (chosen: string, rejected: string): Tell[] => {
+  const a = extractFinalAnswer(chosen)?.answer.value
+  const b = extractFinalAnswer(rejected)?.answer.value
+  if (!a || !b || R.isZero(a) || R.isZero(b)) return []
+  const q = R.div(b, a)
+  if (!q.ok) return []
+  const r = R.sign(q.value) < 0 ? R.neg(q.value) : q.value
+  const TEN = R.fromBigInt(10n)
+  if (R.compare(r, TEN) >= 0 || R.compare(R.mul(r, TEN), R.ONE) <= 0) {
+    return [{ code: "answer_magnitude", detail: `final ${R.toString(b)} against ${R.toString(a)}` }]
+  }
+  return []
+}
+
+type Grouping = "grouped" | "plain" | "mixed" | "none"
+
+const groupingOf = (toks: readonly Token[]): Grouping => {
+  const big = toks.filter((t) => integerDigits(t.text) >= 4)
+  const grouped = big.some((t) => t.text.includes(","))
+  const plain = big.some((t) => !t.text.includes(","))
+  return grouped && plain ? "mixed" : grouped ? "grouped" : plain ? "plain" : "none"
+}
+
+/** Decimal places of money amounts that are not whole. */
+const centsOf = (toks: readonly Token[]): Set<number> =>
+  new Set(toks.filter((t) => t.money && t.text.includes(".")).map((t) => (t.text.split(".")[1] ?? "").length))
+
+/**
+ * Numbers must look like the chosen's in the same place. Results and prose numbers of 1,000+ follow the
+ * chosen's grouping; with no such number in the chosen or the question the dataset's convention (grouped)
+ * applies. Operands and the final answer follow the chosen's only where it shows one. Money with cents
+ * keeps the chosen's number of places. A number the question writes is taken as written.
+ */
+const numberFormat = (question: string, chosen: Token[], rejected: Token[]): Tell[] => {
+  const asked = new Set(tokens(question).map((t) => t.text))
+  const tells: Tell[] = []
+  const seen = new Set<string>()
+  const flag = (t: Token, why: string): void => {
+    if (seen.has(t.text)) return
+    seen.add(t.text)
+    tells.push({ code: "number_format", detail: `"${t.text}" ${why}` })
+  }
+  for (const place of ["value", "operand", "final"] as const) {
+    const mine = chosen.filter((t) => t.place === place && !asked.has(t.text))
+    let style = groupingOf(mine)
+    if (style === "none" && place === "value") {
+      const q = groupingOf(tokens(question))
+      style = q === "plain" ? "plain" : q === "mixed" ? "mixed" : "grouped"
+    }
+    if (style === "mixed" || style === "none") continue
+    for (const t of rejected) {
+      if (t.place !== place || asked.has(t.text) || integerDigits(t.text) < 4) continue
+      if (style === "grouped" && !t.text.includes(",")) flag(t, "is not grouped where the chosen writes 1,000+ with commas")
+      if (style === "plain" && t.text.includes(",")) flag(t, "is grouped where the chosen writes 1,000+ without commas")
+    }
+  }
+  const cents = centsOf(chosen.filter((t) => t.place !== "operand"))
+  if (cents.size === 1) {
+    const places = [...cents][0]!
+    for (const t of rejected) {
+      if (!t.money || t.place === "operand" || !t.text.includes(".")) continue
+      const p = (t.text.split(".")[1] ?? "").length
+      if (p !== places) flag(t, `has ${p} decimal place${p === 1 ? "" : "s"} where the chosen writes money with ${places}`)
+    }
+  }
+  return tells
+}
+
+/** `a - a` and `a / a` in the prose and in annotations, as "a op a" strings. */
+const selfOperands = (text: string): string[] => {
+  const out: string[] = []
+  const num = String.raw`\$?\s*(${NUM})`
+  const re = new RegExp(String.raw`(?<![\d.,])${num}\s*([-\u2212/÷])\s*${num}(?![\d.,]*\d)`, "g")
+  for (const source of [stripAnnotations(text), ...annotationBodies(text)]) {
+    for (let m = re.exec(source); m !== null; m = re.exec(source)) {
+      re.lastIndex = m.index + 1
+      const a = parse(m[1] ?? "")
+      const b = parse(m[3] ?? "")
+      if (!a || !b || !R.equals(a, b)) continue
+      const op = m[2] === "/" || m[2] === "÷" ? "/" : "-"
+      const before = source[backTo(source, m.index)] ?? ""
+      const after = source[forwardTo(source, m.index + m[0].length)] ?? ""
+      // "6 * 4 / 4" divides a product, "9 - 4 - 4" subtracts twice, "4 - 4 * 2" subtracts a product: no self-use.
+      if ("*/×÷·".includes(before) && before !== "") continue
+      if (op === "-" && "-\u2212".includes(before) && before !== "") continue
+      if (op === "-" && "*/×÷·".includes(after) && after !== "") continue
+      out.push(`${R.toString(a)} ${op} ${R.toString(a)}`)
+    }
+  }
+  return out
+}
+
+const selfOperand = (chosen: string, rejected: string): Tell[] => {
+  const had = selfOperands(chosen)
+  return selfOperands(rejected)
+    .filter((s) => {
+      const i = had.indexOf(s)
+      if (i >= 0) had.splice(i, 1)
+      return i < 0
+    })
+    .map((s) => ({ code: "self_operand" as const, detail: s }))
+}
+
+/** Words after a number that make it a measure, a rate or a ratio, not a count of things. */
+const MEASURES = new Set(
+  (
+    "second seconds sec secs minute minutes min mins hour hours hr hrs day days week weeks month months year years decade decades " +
+    "mile miles km kilometer kilometers kilometre kilometres meter meters metre metres cm centimeter centimeters mm " +
+    "foot feet ft inch inches yard yards liter liters litre litres l ml milliliter milliliters gallon gallons quart quarts pint pints " +
+    "cup cups tablespoon tablespoons teaspoon teaspoons ounce ounces oz pound pounds lb lbs kg kilogram kilograms gram grams g ton tons tonne tonnes " +
+    "dollar dollars cent cents euro euros pence percent degree degrees mph kph acre acres hectare hectares square cubic sq " +
+    "times x lap laps serving servings batch batches portion portions point points mile-long kilowatt kwh watts volts " +
+    "hundred hundreds thousand thousands million millions dozen dozens half halves quarter quarters third thirds fifth fifths tenth tenths"
+  ).split(" ")
+)
+/** Words that do not name what is counted; the number's noun comes later or not at all. */
+const STOP = new Set(
+  (
+    "of each per and or in on at to for from with by is are was were be been the a an that this these those so than then left now " +
+    "which it he she they we you i his her their its our as if but minus plus over under after before into out off up down " +
+    "altogether total together all there here more fewer less"
+  ).split(" ")
+)
+const MODIFIERS = new Set("more fewer less extra additional other remaining full whole new".split(" "))
+
+const countNoun = (text: string, end: number): string | undefined => {
+  const rest = text.slice(end, end + 60)
+  if (/^\s*(%|\/|:)/.test(rest)) return undefined
+  const words = [...rest.matchAll(/[A-Za-z][A-Za-z'-]*/g)]
+  let k = 0
+  // Only words right after the number (spaces between) describe it.
+  if (!/^\s+[A-Za-z]/.test(rest)) return undefined
+  while (k < words.length && MODIFIERS.has((words[k]![0] ?? "").toLowerCase())) k++
+  const w = (words[k]?.[0] ?? "").toLowerCase()
+  if (w === "" || MEASURES.has(w) || STOP.has(w) || MEASURES.has(w.replace(/-.*$/, ""))) return undefined
+  // "12.5 pages per day", "2.5 apples an hour": a rate may be fractional.
+  const next = (words[k + 1]?.[0] ?? "").toLowerCase()
+  if (["per", "a", "an", "each", "every"].includes(next)) return undefined
+  return w
+}
+
+const fractionalCounts = (text: string): Array<{ noun: string; text: string }> =>
+  tokens(text)
+    .filter((t) => t.place !== "operand" && !t.money && !t.percent && t.value.den !== 1n)
+    .flatMap((t) => {
+      const noun = countNoun(text, t.end)
+      return noun ? [{ noun, text: t.text }] : []
+    })
+
+const fractionalCount = (chosen: string, rejected: string): Tell[] => {
+  const had = new Set(fractionalCounts(chosen).map((c) => c.noun))
+  return fractionalCounts(rejected)
+    .filter((c) => !had.has(c.noun))
+    .map((c) => ({ code: "fractional_count" as const, detail: `${c.text} ${c.noun}` }))
+}
+
+const NEGATIVE = /(?<![\d)\w.,])[-\u2212]\s?\$?(?=\d)/g
+const zerosAndNegatives = (text: string): { zeros: number; negatives: number } => ({
+  zeros: tokens(text).filter((t) => R.isZero(t.value)).length,
+  negatives: [...text.matchAll(NEGATIVE)].filter((m) => !/\s/.test(m[0]) || /[=(:]\s*$/.test(text.slice(0, m.index))).length
+})
+
+const zeroOrNegative = (chosen: string, rejected: string): Tell[] => {
+  const a = zerosAndNegatives(chosen)
+  const b = zerosAndNegatives(rejected)
+  const tells: Tell[] = []
+  if (b.zeros > a.zeros) tells.push({ code: "zero_or_negative", detail: `${b.zeros - a.zeros} more zero quantit${b.zeros - a.zeros === 1 ? "y" : "ies"}` })
+  if (b.negatives > a.negatives) tells.push({ code: "zero_or_negative", detail: `${b.negatives - a.negatives} more negative number${b.negatives - a.negatives === 1 ? "" : "s"}` })
+  return tells
+}
+
+type Relation = ">" | "<" | ">=" | "<=" | "="
+const RELATIONS: Array<[RegExp, Relation]> = [
+  [/^(?:more|greater|larger|higher|bigger|longer|taller|older|heavier|further|farther|faster)\s+than$/i, ">"],
+  [/^(?:less|fewer|smaller|lower|shorter|younger|lighter|cheaper|slower)\s+than$/i, "<"],
+  [/^(?:at least|no less than|not less than)$/i, ">="],
+  [/^(?:at most|no more than|not more than)$/i, "<="],
+  [/^(?:exceeds?|exceeded|tops)$/i, ">"],
+  [/^(?:equals?|the same as|equal to)$/i, "="],
+  [/^(?:>|&gt;)$/, ">"],
+  [/^(?:<|&lt;)$/, "<"],
+  [/^(?:>=|≥)$/, ">="],
+  [/^(?:<=|≤)$/, "<="]
+]
+const COMPARISON = new RegExp(
+  String.raw`(?<![\d.,])\$?(${NUM})%?([^.\d\n!?;]{0,40}?)\b((?:not\s+)?(?:more|greater|larger|higher|bigger|longer|taller|older|heavier|further|farther|faster|less|fewer|smaller|lower|shorter|younger|lighter|cheaper|slower)\s+than|at least|at most|no (?:more|less) than|exceed(?:s|ed)?|tops|equals?|the same as|equal to)\b([^.\d\n!?;]{0,25}?)\$?(${NUM})|\$?(${NUM})%?\s*(>=|<=|≥|≤|>|<)\s*\$?(${NUM})`,
+  "gi"
+)
+
+const holds = (a: Rational, rel: Relation, b: Rational): boolean => {
+  const c = R.compare(a, b)
+  return rel === ">" ? c > 0 : rel === "<" ? c < 0 : rel === ">=" ? c >= 0 : rel === "<=" ? c <= 0 : c === 0
+}
+
+/** The comparisons a text states between two numbers, each with whether it holds. */
+export const comparisons = (text: string): Array<{ text: string; holds: boolean }> => {
+  const plain = stripAnnotations(text)
+  const out: Array<{ text: string; holds: boolean }> = []
+  for (const m of plain.matchAll(COMPARISON)) {
+    const word = m[3] ?? m[7] ?? ""
+    const negated = /^not\s+/i.test(word) && !/^not (?:more|less) than$/i.test(word)
+    const phrase = word.replace(/^not\s+/i, "").replace(/\s+/g, " ")
+    const rel = RELATIONS.find(([re]) => re.test(phrase))?.[1] ?? RELATIONS.find(([re]) => re.test(word.replace(/\s+/g, " ")))?.[1]
+    const a = parse(m[1] ?? m[6] ?? "")
+    const b = parse(m[5] ?? m[8] ?? "")
+    if (!rel || !a || !b) continue
+    const ok = holds(a, rel, b)
+    out.push({ text: m[0], holds: negated ? !ok : ok })
+  }
+  return out
+}
+
+const falseComparison = (chosen: string, rejected: string): Tell[] => {
+  const was = comparisons(chosen).filter((c) => !c.holds).length
+  const now = comparisons(rejected).filter((c) => !c.holds)
+  return now.length > was ? now.slice(was).map((c) => ({ code: "false_comparison" as const, detail: c.text.trim() })) : []
+}
+
+/**
+ * The surface tells of a preference pair, in TELL_CODES order (empty when the pair is clean). Texts may
+ * carry `<<expr=result>>` annotations or not, and end with `#### N` or "The answer is: N".
+ */
+export const detectTells = (question: string, chosen: string, rejected: string): Tell[] => {
+  const c = stripAnnotations(chosen)
+  const r = stripAnnotations(rejected)
+  const tells = [
+    ...answerMagnitude(chosen, rejected),
+    ...numberFormat(question, tokens(c), tokens(r)),
+    ...selfOperand(chosen, rejected),
+    ...fractionalCount(c, r),
+    ...zeroOrNegative(c, r),
+    ...falseComparison(c, r)
+  ]
+  return tells
+}
+
+/** The distinct tell codes of a pair. */
+export const tellCodes = (question: string, chosen: string, rejected: string): TellCode[] => [...new Set(detectTells(question, chosen, rejected).map((t) => t.code))]
