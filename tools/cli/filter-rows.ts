@@ -1,7 +1,8 @@
 import { mkdir } from "node:fs/promises"
 import { Effect, Stream } from "effect"
+import { jsonOf, readRowBatches, RowFileError, type InputRow } from "#dedup"
 import { type CannotWrite, requireWritableDir } from "./paths.ts"
-import { jsonOf, outputFile, progressLine, readRowBatches, RowFileError, type InputRow } from "./row-input.ts"
+import { outputFile, progressLine } from "./row-input.ts"
 
 export interface FilterCounts {
   readonly total: number

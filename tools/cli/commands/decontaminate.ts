@@ -1,10 +1,10 @@
-import { Effect, Option, Stream } from "effect"
+import { Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { BenchmarkIndex, DECONTAMINATION_NGRAM } from "#dedup"
+import { DECONTAMINATION_NGRAM, fieldText, indexBenchmarks } from "#dedup"
 import { UsageError } from "../errors.ts"
 import { filterRows } from "../filter-rows.ts"
 import { emit } from "../output.ts"
-import { fieldText, progressLine, readRowBatches, RowFileError } from "../row-input.ts"
+import { progressLine } from "../row-input.ts"
 
 export const decontaminateCommand = Command.make(
   "decontaminate",
@@ -26,22 +26,13 @@ export const decontaminateCommand = Command.make(
       const against = flags.against.split(",").map((f) => f.trim()).filter((f) => f !== "")
       if (against.length === 0) return yield* new UsageError({ message: "--against needs at least one benchmark file" })
       const againstField = Option.getOrElse(flags.againstField, () => flags.field)
-      const index = new BenchmarkIndex(flags.ngram)
-      const benchmarks: Array<{ file: string; rows: number; short_rows: number }> = []
-      for (const file of against) {
-        const before = { rows: index.rows, short: index.shortRows }
-        const progress = progressLine(`indexing ${file}`)
-        yield* Stream.runForEach(readRowBatches(file), (batch) =>
-          Effect.try({
-            try: () => {
-              for (const input of batch) index.add(file, input.line, fieldText(file, input, againstField))
-              progress.update(index.rows - before.rows)
-            },
-            catch: (e) => (e instanceof RowFileError ? e : new RowFileError({ message: `${file}: ${(e as Error).message}` }))
-          }))
-        progress.done(index.rows - before.rows)
-        benchmarks.push({ file, rows: index.rows - before.rows, short_rows: index.shortRows - before.short })
-      }
+      const progress = new Map<string, ReturnType<typeof progressLine>>()
+      const shown = (file: string) => progress.get(file) ?? progress.set(file, progressLine(`indexing ${file}`)).get(file)!
+      const { index, files: benchmarks } = yield* indexBenchmarks(
+        { files: against, field: againstField, ngram: flags.ngram, fieldFlag: "--against-field" },
+        (file, rows) => shown(file).update(rows)
+      )
+      for (const b of benchmarks) shown(b.file).done(b.rows)
       const counts = yield* filterRows(`decontaminate ${flags.file}`, flags.file, flags.out, (input) => {
         const matched = index.match(fieldText(flags.file, input, flags.field))
         return matched === undefined ? undefined : { matched }

@@ -1,10 +1,9 @@
 import { Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { ExactDeduper, MINHASH_DEFAULTS, MinHashDeduper, NOVELTY_DEFAULTS, NoveltyFilter, type Decision } from "#dedup"
+import { ExactDeduper, fieldText, MINHASH_DEFAULTS, MinHashDeduper, NOVELTY_DEFAULTS, NoveltyFilter, type Decision } from "#dedup"
 import { UsageError } from "../errors.ts"
 import { filterRows, rowRef } from "../filter-rows.ts"
 import { emit } from "../output.ts"
-import { fieldText } from "../row-input.ts"
 
 export const dedupCommand = Command.make(
   "dedup",
