@@ -31,6 +31,18 @@ export interface BuildOptions {
   readonly codeVersion: { readonly package: string; readonly git?: string }
   /** With a model: its stages ask it; without, the pipeline is the offline one. */
   readonly model?: ModelBuildOptions | undefined
+  /** Benchmark files to remove overlapping tasks against (`--decontaminate-against`); none by default. */
+  readonly decontaminate?: DecontaminateOptions | undefined
+}
+
+/** What `--decontaminate-against`, `--decontaminate-field` and `--decontaminate-ngram` ask. */
+export interface DecontaminateOptions {
+  /** Benchmark files (.jsonl or .parquet), at least one. */
+  readonly files: ReadonlyArray<string>
+  /** The benchmark rows' text field. */
+  readonly field: string
+  /** A task goes when its question shares a run of this many normalised words with a benchmark row. */
+  readonly ngram: number
 }
 
 /** What a build published, if anything: a new version, or "unchanged" when LATEST already holds the same content. */

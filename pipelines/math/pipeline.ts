@@ -3,6 +3,7 @@ import { publish } from "#store"
 import type { PipelineDefinition } from "../pipeline.ts"
 import { buildWarnings, checkPublishable, checkSolved, shortfallOf } from "./checks.ts"
 import { columns, SPLIT_BY } from "./columns.ts"
+import { decontaminateSettings, decontaminateStage, dedupMarkdown, dedupStage, decontaminationOf } from "./dedup-stages.ts"
 import { fidelityMarkdown } from "./figures.ts"
 import { lemmaStage, preferenceStage, riseStage, stepPreferenceStage, variantsStage } from "./generate-stages.ts"
 import { fileSha256, seedsStage, verifiedStage } from "./seed-stages.ts"
@@ -17,9 +18,12 @@ export const MATH_SEEDS = "data/seeds/math.jsonl"
  * (GSM-Symbolic style), every task's solution is verified by exact arithmetic, and errors are injected
  * programmatically for preference pairs (RISE) and correction traces (LEMMA).
  *
- *   seeds → verified → variants → tasks → sft, rl
- *                                       → rise → preference, step_preference
- *                                       → lemma (correction)
+ *   seeds → verified → variants → dedup [→ decontaminate] → tasks → sft, rl
+ *                                                             → rise → preference, step_preference
+ *                                                             → lemma (correction)
+ *
+ * `dedup` removes exact duplicates of questions; `decontaminate` is there only with
+ * `--decontaminate-against` (tasks sharing an n-gram with a benchmark question removed).
  *
  * With a model (`--llm`), `solve` takes the place of `sft`: K sampled solutions per task, verified against
  * the reference answer, the correct ones kept (rejection sampling).
@@ -34,11 +38,14 @@ export const mathPipeline: PipelineDefinition = {
       const file = options.seeds ?? MATH_SEEDS
       const sha256 = yield* fileSha256(file)
       const model = options.model
+      const decontaminate = options.decontaminate === undefined ? undefined : yield* decontaminateSettings(options.decontaminate)
       const stages = [
         seedsStage({ file, sha256, onBadRows: options.onBadRows }),
         verifiedStage("seeds", { onBadRows: options.onBadRows }),
         variantsStage("verified", options.size),
-        tasksStage({ variants: "variants", seeds: "verified" }, options.size),
+        dedupStage("variants"),
+        ...(decontaminate === undefined ? [] : [decontaminateStage("dedup", decontaminate)]),
+        tasksStage(decontaminate === undefined ? "dedup" : "decontaminate", options.size),
         model === undefined
           ? sftStage("tasks")
           : solveStage("tasks", solveSettings(model), model.window),
@@ -50,7 +57,14 @@ export const mathPipeline: PipelineDefinition = {
       ]
       return {
         stages,
-        config: { seeds: { file, sha256 }, size: options.size, onBadRows: options.onBadRows, ...(model === undefined ? {} : { model: solveSettings(model) }) }
+        config: {
+          seeds: { file, sha256 },
+          size: options.size,
+          onBadRows: options.onBadRows,
+          ...(model === undefined ? {} : { model: solveSettings(model) }),
+          // Only when asked, so a build without benchmarks keeps the config (and run id) it had before.
+          ...(decontaminate === undefined ? {} : { decontaminate })
+        }
       }
     }),
   modelStages: ["solve"],
@@ -77,6 +91,7 @@ export const mathPipeline: PipelineDefinition = {
         seed: options.seed,
         config: options.config,
         seedFiles: [options.seeds ?? MATH_SEEDS],
+        benchmarkFiles: decontaminationOf(options.config)?.against.map((a) => a.file) ?? [],
         runSummary: run.summary,
         codeVersion: options.codeVersion,
         card: {
@@ -87,7 +102,7 @@ export const mathPipeline: PipelineDefinition = {
             "solutions re-executed with exact arithmetic and verified), RISE preference pairs with one subtle " +
             "injected error carried to a wrong answer, and LEMMA mistake-and-correction traces.",
           strategies: ["symbolic variation (GSM-Symbolic)", "programmatic error injection (RISE)", "programmatic mistake augmentation and correction (LEMMA)", "exact-arithmetic verification"],
-          figures: fidelityMarkdown(run.summary)
+          figures: fidelityMarkdown(run.summary) + "\n" + dedupMarkdown(run.summary, { decontaminate: decontaminationOf(options.config) })
         }
       })
       const rows = Object.fromEntries(Object.entries(result.manifest.configs).map(([name, c]) => [name, c.rows]))

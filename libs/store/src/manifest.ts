@@ -61,6 +61,8 @@ export interface Manifest {
   readonly config_hash: string
   readonly seed: number
   readonly seed_files: ReadonlyArray<{ readonly path: string; readonly bytes: number; readonly sha256: string }>
+  /** Benchmark files the data was decontaminated against (absent when none); their sha256 are in `config` too, so in `config_hash`. */
+  readonly benchmark_files?: ReadonlyArray<{ readonly path: string; readonly bytes: number; readonly sha256: string }>
   readonly layout: {
     readonly test_fraction: number
     readonly split_rule: string

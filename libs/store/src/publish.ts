@@ -48,6 +48,8 @@ export interface PublishRequest {
   readonly config: unknown
   /** Seed files; the manifest records each with its sha256. */
   readonly seedFiles: ReadonlyArray<string>
+  /** Benchmark files the data was decontaminated against; the manifest records each with its sha256. */
+  readonly benchmarkFiles?: ReadonlyArray<string>
   readonly runSummary: RunSummary
   readonly card: CardInput
   /** How long to wait for another live publisher of the same dataset (default 60000). */
@@ -272,6 +274,8 @@ export const publish = (req: PublishRequest): Effect.Effect<PublishResult, Store
       }
       const seedFiles = []
       for (const path of req.seedFiles) seedFiles.push({ path, ...(yield* io(path, () => fileDigest(path))) })
+      const benchmarkFiles = []
+      for (const path of req.benchmarkFiles ?? []) benchmarkFiles.push({ path, ...(yield* io(path, () => fileDigest(path))) })
 
       const content: ManifestContent = {
         manifest_version: 1,
@@ -281,6 +285,7 @@ export const publish = (req: PublishRequest): Effect.Effect<PublishResult, Store
         config_hash: hashValue(req.config ?? null),
         seed: req.seed,
         seed_files: seedFiles,
+        ...(benchmarkFiles.length === 0 ? {} : { benchmark_files: benchmarkFiles }),
         layout: {
           test_fraction: layout.testFraction,
           split_rule: `test when int(md5(${layout.splitBy})[0:8], 16) < test_fraction * 2^32, else train`,

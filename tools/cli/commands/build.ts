@@ -3,9 +3,10 @@ import { join } from "node:path"
 import { Effect, Layer, Option } from "effect"
 import { Command, Flag, Argument } from "effect/cli"
 import { Progress, runIdFor, runPipeline, type RunSummary } from "#dag"
+import { DECONTAMINATION_NGRAM } from "#dedup"
 import { LanguageModel, type ModelUsage } from "#llm"
 import { pipelines } from "#pipelines/registry.ts"
-import type { Published } from "#pipelines/pipeline.ts"
+import type { DecontaminateOptions, Published } from "#pipelines/pipeline.ts"
 import { UsageError } from "../errors.ts"
 import { RunWhereabouts, trackedProgress } from "../interrupt.ts"
 import { requireWritableDir } from "../paths.ts"
@@ -37,6 +38,18 @@ export const buildCommand = Command.make(
       Flag.withDescription("a bad seed row stops the build (fail, the default) or is counted and kept with its reason in the seeds stage's rejects (skip)"),
       Flag.withDefault("fail" as const)
     ),
+    decontaminateAgainst: Flag.String("decontaminate-against").pipe(
+      Flag.withDescription(
+        "benchmark file(s) to decontaminate against (.jsonl or .parquet; repeat the flag or separate with commas): every task whose question " +
+          `shares a run of --decontaminate-ngram normalised words with a benchmark row is removed before the per-family quota (default: none)`
+      ),
+      Flag.atLeast(0)
+    ),
+    decontaminateField: Flag.String("decontaminate-field").pipe(Flag.withDescription("the benchmark rows' text field (default question)"), Flag.optional),
+    decontaminateNgram: Flag.Int("decontaminate-ngram").pipe(
+      Flag.withDescription(`n-gram size in words for --decontaminate-against (default ${DECONTAMINATION_NGRAM}); benchmark rows shorter than this are not compared`),
+      Flag.optional
+    ),
     json: Flag.Boolean("json").pipe(Flag.withDescription("print the result as JSON on stdout (progress stays on stderr)"), Flag.withDefault(false)),
     dryRun: Flag.Boolean("dry-run").pipe(
       Flag.withDescription("with --llm: run the stages that need no model, then print what the model stages would send (requests, tokens, cost, the first request) and stop; nothing is sent or published"),
@@ -52,6 +65,7 @@ export const buildCommand = Command.make(
       }
       const size = Option.getOrElse(flags.size, () => definition.defaultSize)
       if (size < 1) return yield* new UsageError({ message: `--size must be at least 1 (got ${size})` })
+      const decontaminate = yield* decontaminateOptions(flags)
       yield* requireWritableDir("--out", flags.out)
       const model = yield* modelSetup(flags, flags.out)
       const where = yield* RunWhereabouts
@@ -63,7 +77,8 @@ export const buildCommand = Command.make(
         onBadRows: flags.onBadRows,
         seeds: Option.getOrUndefined(flags.seeds),
         codeVersion: codeVersion(),
-        model: model.options
+        model: model.options,
+        decontaminate
       }
       const { stages, config } = yield* definition.stages(options)
       if (flags.dryRun) {
@@ -102,6 +117,24 @@ export const buildCommand = Command.make(
       `and --dry-run says what they would send first.`
   )
 )
+
+/** The benchmark files and settings of --decontaminate-against, or undefined when none was named. */
+const decontaminateOptions = (flags: {
+  readonly decontaminateAgainst: ReadonlyArray<string>
+  readonly decontaminateField: Option.Option<string>
+  readonly decontaminateNgram: Option.Option<number>
+}): Effect.Effect<DecontaminateOptions | undefined, UsageError> =>
+  Effect.gen(function* () {
+    const files = flags.decontaminateAgainst.flatMap((f) => f.split(",")).map((f) => f.trim()).filter((f) => f !== "")
+    if (files.length === 0) {
+      const stray = Option.isSome(flags.decontaminateField) ? "--decontaminate-field" : Option.isSome(flags.decontaminateNgram) ? "--decontaminate-ngram" : undefined
+      if (stray !== undefined) return yield* new UsageError({ message: `${stray} needs --decontaminate-against FILE (the benchmark to decontaminate against)` })
+      return undefined
+    }
+    const ngram = Option.getOrElse(flags.decontaminateNgram, () => DECONTAMINATION_NGRAM)
+    if (ngram < 1) return yield* new UsageError({ message: `--decontaminate-ngram takes a whole number of at least 1, got ${ngram}` })
+    return { files: [...new Set(files)], field: Option.getOrElse(flags.decontaminateField, () => "question"), ngram }
+  })
 
 /** The stages left when the model stages, and every stage that reads from one, are taken out. */
 const withoutModelStages = <S extends { readonly name: string; readonly inputs: ReadonlyArray<string> }>(stages: ReadonlyArray<S>, model: ReadonlyArray<string>): Array<S> => {
