@@ -19,11 +19,11 @@ describe("instantiate", () => {
     expect(inst).toEqual({
       ok: true,
       question:
-        "A jacket costs $140. The store is offering 50% off, and Priya has a coupon that takes another $25 off the sale price. How much does Priya pay for the jacket?",
+        "A jacket costs $100. The store is offering 50% off, and Aiko has a coupon that takes another $20 off the sale price. How much does Aiko pay for the jacket?",
       reference:
-        "The discount is 140 * 50 / 100 = $<<140*50/100=70>>70.\nThe sale price is 140 - 70 = $<<140-70=70>>70.\nWith the coupon she pays 70 - 25 = $<<70-25=45>>45.\n#### 45",
-      answer: "45",
-      values: { v1: "140", v2: "50", v3: "25" },
+        "The discount is 100 * 50 / 100 = $<<100*50/100=50>>50.\nThe sale price is 100 - 50 = $<<100-50=50>>50.\nWith the coupon she pays 50 - 20 = $<<50-20=30>>30.\n#### 30",
+      answer: "30",
+      values: { v1: "100", v2: "50", v3: "20" },
       attempts: 1
     })
   })
@@ -33,18 +33,18 @@ describe("instantiate", () => {
     expect(inst.ok).toBe(true)
     if (!inst.ok) return
     expect(inst.question).toBe(
-      "A water tank holds 3,400 liters when full. Right now it is 3/8 full. A pump adds water at 125 liters per minute. How many minutes will it take to fill the tank?"
+      "A water tank holds 1,600 liters when full. Right now it is 3/8 full. A pump adds water at 50 liters per minute. How many minutes will it take to fill the tank?"
     )
     expect(inst.reference).toBe(
-      "The tank now holds 3400 * 3 / 8 = <<3400*3/8=1275>>1,275 liters.\nIt needs 3400 - 1275 = <<3400-1275=2125>>2,125 more liters.\nFilling it takes 2125 / 125 = <<2125/125=17>>17 minutes.\n#### 17"
+      "The tank now holds 1600 * 3 / 8 = <<1600*3/8=600>>600 liters.\nIt needs 1600 - 600 = <<1600-600=1000>>1,000 more liters.\nFilling it takes 1000 / 50 = <<1000/50=20>>20 minutes.\n#### 20"
     )
-    expect(inst.answer).toBe("17")
+    expect(inst.answer).toBe("20")
   })
 
   it("keeps money in cents and rewrites earlier results mentioned in words", () => {
     const inst = instantiate(template("decimals"), rngFor(1, "test", "x"))
     expect(inst.ok && inst.reference).toBe(
-      "The notebooks cost 4 * 5.25 = $<<4*5.25=21>>21.\nThe pens cost 2 * 1.40 = $<<2*1.4=2.8>>2.8.\nShe spends 21 + 2.80 = $<<21+2.8=23.8>>23.8.\nHer change is 25 - 23.8 = $<<25-23.8=1.2>>1.2.\n#### 1.2"
+      "The notebooks cost 3 * 1.5 = $<<3*1.5=4.5>>4.5.\nThe highlighters cost 2 * 2.40 = $<<2*2.4=4.8>>4.8.\nShe spends 4.5 + 4.80 = $<<4.5+4.8=9.3>>9.3.\nHer change is 20 - 9.3 = $<<20-9.3=10.7>>10.7.\n#### 10.7"
     )
   })
 

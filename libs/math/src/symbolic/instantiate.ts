@@ -2,7 +2,8 @@
  * Draws one instance of a GSM-Symbolic template (Apple 2024): new values for the free variables until
  * every inferred condition holds, then the question with the new numbers, the solution re-executed with
  * exact rationals (each `<<expr=result>>`, the number after it, the written expression before it, the
- * numbers in the words, `#### N`), and a final check with the verifier.
+ * numbers in the words, `#### N`), then new people, objects and units (surface.ts), the grammar of the
+ * new numbers fixed (grammar.ts), and a final check with the verifier.
  */
 import * as R from "../rational.ts"
 import type { Rational } from "../rational.ts"
@@ -13,7 +14,10 @@ import type { Rng } from "#core"
 import { normaliseText } from "#core"
 import { brokenCondition, evaluation, EvaluationFailure } from "./evaluate.ts"
 import type { Evaluation } from "./evaluate.ts"
+import { fixNumberGrammar } from "./grammar.ts"
 import { formatNumber } from "./numbers.ts"
+import { varySurface } from "./surface.ts"
+import type { SurfaceOptions } from "./surface.ts"
 import type { SymbolicTemplate, SymbolicVariable } from "./types.ts"
 
 export interface InstantiateOptions {
@@ -24,6 +28,14 @@ export interface InstantiateOptions {
    * whose conditions tie many variables together (each redraw has fewer chances to break one). Default 0.75.
    */
   readonly redrawProbability?: number
+  /**
+   * Largest factor by which the answer may move from the seed's, either way (default 3); a draw whose
+   * answer also has more than one digit more than the seed's is rejected. Keeps answers near the
+   * seeds' sizes when redraws multiply (two doubled factors would quadruple the answer).
+   */
+  readonly answerSpread?: number
+  /** New names, objects and units (surface.ts); false keeps the seed's words. Default on. */
+  readonly surface?: boolean | SurfaceOptions
 }
 
 export type InstanceFailure = "conditions_unsatisfiable" | "unverified"
@@ -41,13 +53,21 @@ export type SymbolicInstance =
     }
   | { readonly ok: false; readonly reason: InstanceFailure; readonly message: string; readonly attempts: number }
 
+/**
+ * A new value from the variable's domain, log-uniform: as likely to halve as to double, so the values
+ * (and the answers they multiply into) centre on the seed's magnitude instead of drifting upward.
+ */
 const drawValue = (v: SymbolicVariable, rng: Rng): Rational => {
   const { step, min, max } = v.domain
   const k = (x: Rational): number => {
     const q = R.div(x, step)
     return q.ok ? Number(q.value.num / q.value.den) : 1
   }
-  const value = R.mul(R.fromBigInt(BigInt(rng.int(k(min), k(max)))), step)
+  const lo = k(min)
+  const hi = k(max)
+  const u = Math.log(Math.max(lo - 0.5, 0.5)) + rng.next() * (Math.log(hi + 0.5) - Math.log(Math.max(lo - 0.5, 0.5)))
+  const drawn = Math.min(hi, Math.max(lo, Math.round(Math.exp(u))))
+  const value = R.mul(R.fromBigInt(BigInt(drawn)), step)
   // 1 changes the grammar ("1 times as far", "1 kilometers"): a number that was not 1 does not become 1.
   return R.equals(value, R.ONE) ? v.value : value
 }
@@ -110,12 +130,26 @@ const render = (t: SymbolicTemplate, ev: Evaluation): Rendered | string => {
   return { question, reference, answer: R.toString(finalValue) }
 }
 
+const digits = (x: Rational): number => R.toString(x).replace("-", "").split(".")[0]!.length
+
+/** Why a new answer strays too far from the seed's, or undefined when it does not. */
+const answerStrays = (seed: Rational, answer: Rational, spread: number): string | undefined => {
+  if (R.isZero(seed) || R.isZero(answer) || R.sign(seed) !== R.sign(answer)) return undefined
+  const ratio = Math.abs(R.toNumber(answer) / R.toNumber(seed))
+  if (ratio > spread || ratio < 1 / spread) return `the answer moved more than ${spread}x from the seed's`
+  if (digits(answer) > digits(seed) + 1) return "the answer has more than one digit more than the seed's"
+  return undefined
+}
+
 /** One new instance of the template, drawn with `rng`; deterministic given the rng's state. */
 export const instantiate = (template: SymbolicTemplate, rng: Rng, options: InstantiateOptions = {}): SymbolicInstance => {
   const maxAttempts = options.maxAttempts ?? 50
   const p = options.redrawProbability ?? 0.75
   const free = template.variables.filter((v) => v.derivedFrom === undefined)
   const original = normaliseText(template.question)
+  const spread = options.answerSpread ?? 3
+  const seedAnswer = R.parseRational(template.answer)
+  const surface = options.surface === false ? undefined : { constants: template.constants, ...(options.surface === true ? {} : options.surface) }
   const tally = new Map<string, number>()
   const note = (why: string): void => {
     tally.set(why, (tally.get(why) ?? 0) + 1)
@@ -145,6 +179,16 @@ export const instantiate = (template: SymbolicTemplate, rng: Rng, options: Insta
       note(rendered)
       continue
     }
+    const strays = seedAnswer.ok ? answerStrays(seedAnswer.value, R.rat(rendered.answer), spread) : undefined
+    if (strays !== undefined) {
+      note(strays)
+      continue
+    }
+    if (surface !== undefined) {
+      const s = varySurface(rendered.question, rendered.reference, rng.fork(`surface-${attempt}`), surface)
+      rendered = { ...rendered, question: s.question, reference: s.reference }
+    }
+    rendered = { ...rendered, question: fixNumberGrammar(rendered.question), reference: fixNumberGrammar(rendered.reference) }
     if (normaliseText(rendered.question) === original) {
       note("the question did not change")
       continue

@@ -1,0 +1,234 @@
+/**
+ * The words of a variant, varied as GSM-Symbolic (Apple 2024) varies names: people, objects and units
+ * are drawn from our lists (names.ts, nouns.ts) and replaced the same way everywhere in the question and
+ * the solution. Every change is conservative: a name keeps its pronouns (a swap to another gender is made
+ * only when the text has one person and every pronoun can be rewritten unambiguously), two people stay two
+ * names, an object changes only within a group of interchangeable ones, and a unit only when the solution
+ * converts nothing. Numbers are never touched, so the solution's arithmetic is what it was.
+ */
+import type { Rng } from "#core"
+import * as R from "../rational.ts"
+import type { Rational } from "../rational.ts"
+import { wordTakesAn } from "./grammar.ts"
+import { genderOf, NAMES } from "./names.ts"
+import type { NameGender } from "./names.ts"
+import { NOUN_GROUPS, UNIT_FREE_CONSTANTS, UNIT_GROUPS } from "./nouns.ts"
+import type { Noun } from "./nouns.ts"
+
+export interface SurfaceOptions {
+  /** Numbers the solution uses that are not in the question (the template's constants): a unit swap needs none but clock, calendar and percent. */
+  readonly constants?: ReadonlyArray<Rational>
+  /** Chance of a swap to the other gender where one is safe; default 0.5. */
+  readonly genderSwap?: number
+  /** Chance that a group of objects or units present in the text is swapped; default 0.75 and 0.5. */
+  readonly nounSwap?: number
+  readonly unitSwap?: number
+}
+
+export interface SurfaceChange {
+  readonly kind: "name" | "noun" | "unit"
+  readonly from: string
+  readonly to: string
+}
+
+export interface Surface {
+  readonly question: string
+  readonly reference: string
+  readonly changes: ReadonlyArray<SurfaceChange>
+}
+
+const TITLE_BEFORE = /(?:\b(?:Mr|Mrs|Ms|Mx|Dr|Miss|Prof|Professor|Coach|Captain|Grandma|Grandpa|Granny|Grandmother|Grandfather|Nana|Aunt|Auntie|Uncle|Saint|St)\.?\s+)$/
+const NAME_TOKEN = /(?<![\p{L}'])(\p{Lu}\p{Ll}+)(?![\p{L}])('s|'(?!\p{L}))?/gu
+
+/** Words for other people whose pronouns a gender swap could not tell apart from the named person's. */
+const OTHER_PERSON =
+  /\b(?:mother|mom|mum|father|dad|brother|sister|aunt|uncle|grandma|grandpa|grandmother|grandfather|granny|son|daughter|wife|husband|boyfriend|girlfriend|friend|teacher|coach|neighbou?r|boss|manager|cousin|nephew|niece|parent|man|woman|boy|girl|gentleman|lady|king|queen|baker|farmer|owner|customer|client|employee|worker|student|classmate|teammate|partner|chef|cook|doctor|nurse|driver|seller|buyer|clerk|cashier|tutor|landlord|landlady|mechanic|plumber|artist|author|gardener|librarian|principal|coworker|colleague|roommate|guest|host|hostess|player|waiter|waitress|actor|actress|salesman|saleswoman|businessman|businesswoman|policeman|policewoman|fireman|chairman|tailor|courier|runner|cyclist|assistant|sponsor|member|child|kid|baby|person|someone|somebody|mr|mrs|ms|dr|miss)\b/i
+
+const MALE_PRONOUN = /\b(?:he|him|his|himself)\b/i
+const FEMALE_PRONOUN = /\b(?:she|her|hers|herself)\b/i
+
+/** Words after an object "her" ("gives her a pen", "pays her back"); any other word after "her" is a possessive's noun. */
+const AFTER_OBJECT = new Set([
+  "a", "an", "the", "some", "each", "every", "any", "all", "back", "up", "out", "away", "off", "to", "for", "with", "in",
+  "on", "at", "from", "and", "or", "but", "that", "this", "these", "those", "twice", "once", "more", "less", "how", "what",
+  "if", "when", "because", "so", "as", "while", "than", "into", "about", "by", "again", "too", "also", "enough", "until",
+  "before", "after", "per", "is", "was", "will", "would", "can", "could", "should"
+])
+/** After "her", these could start either reading ("gives her 3 apples" / "her 3 friends"): no swap. */
+const AMBIGUOUS_AFTER = /^(?:[\d$]|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|half|dozen|several|many|few|own|extra|first|last|next|only)\b)/i
+
+const capitalised = (like: string, word: string): string => (/^[A-Z]/.test(like) ? word[0]!.toUpperCase() + word.slice(1) : word)
+
+/** The text with a male person's pronouns made female, or the reverse; undefined when some "her" is ambiguous. */
+export const swapPronouns = (text: string, to: "female" | "male"): string | undefined => {
+  let ambiguous = false
+  const out = text.replace(/\b(he|him|his|himself|she|her|hers|herself)\b(?=(\s*)([^\s]*))/gi, (word: string, _w: string, _space: string, next: string, at: number) => {
+    const w = word.toLowerCase()
+    const ends = next === "" || /^[.,!?;:)"]/.test(next)
+    if (to === "female") {
+      const map: Record<string, string> = { he: "she", him: "her", his: ends ? "hers" : "her", himself: "herself" }
+      return map[w] === undefined ? word : capitalised(word, map[w]!)
+    }
+    const map: Record<string, string> = { she: "he", hers: "his", herself: "himself" }
+    if (map[w] !== undefined) return capitalised(word, map[w]!)
+    if (w !== "her") return word
+    // "Her" opening a sentence is a possessive ("Her profit was ...").
+    if (word === "Her" && /(?:^|[.!?]\s*)$/.test(text.slice(0, at))) return "His"
+    if (ends) return capitalised(word, "him")
+    if (AMBIGUOUS_AFTER.test(next)) {
+      ambiguous = true
+      return word
+    }
+    const nextWord = /^[A-Za-z]+/.exec(next)?.[0]?.toLowerCase()
+    if (nextWord === undefined) {
+      ambiguous = true
+      return word
+    }
+    return capitalised(word, AFTER_OBJECT.has(nextWord) ? "him" : "his")
+  })
+  return ambiguous ? undefined : out
+}
+
+interface Person {
+  readonly name: string
+  readonly gender: NameGender
+}
+
+/** The untitled first names of the text from our lists, in order of appearance, and whether someone else is named by title. */
+export const peopleIn = (text: string): { readonly people: ReadonlyArray<Person>; readonly titled: boolean } => {
+  const people: Person[] = []
+  let titled = false
+  for (const m of text.matchAll(NAME_TOKEN)) {
+    const name = m[1]!
+    const gender = genderOf(name)
+    if (gender === undefined) continue
+    if (TITLE_BEFORE.test(text.slice(Math.max(0, m.index - 16), m.index))) {
+      titled = true
+      continue
+    }
+    if (!people.some((p) => p.name === name)) people.push({ name, gender })
+  }
+  return { people, titled }
+}
+
+const replaceNames = (text: string, map: ReadonlyMap<string, string>): string =>
+  text.replace(NAME_TOKEN, (all: string, name: string, possessive: string | undefined, at: number) => {
+    const to = map.get(name)
+    if (to === undefined || TITLE_BEFORE.test(text.slice(Math.max(0, at - 16), at))) return all
+    // "Carlos'" becomes "Maya's"; "Maya's" becomes "Carlos's".
+    return `${to}${possessive === undefined ? "" : "'s"}`
+  })
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+
+/** Every word of the text that starts with `stem` is one of the group's `forms` (no "plumber" when swapping plums). */
+const onlyForms = (text: string, stem: string, forms: ReadonlyArray<string>, hyphenBefore: boolean): boolean => {
+  const re = new RegExp(`(?<![\\p{L}${hyphenBefore ? "" : "-"}])${escape(stem)}[\\p{L}-]*`, "giu")
+  const lower = forms.map((f) => f.toLowerCase())
+  for (const m of text.matchAll(re)) if (!lower.includes(m[0].toLowerCase())) return false
+  // Part of a hyphenated compound ("muffin-tin", "T-shirt") reads differently once changed.
+  if (!hyphenBefore && new RegExp(`-${escape(stem)}`, "iu").test(text)) return false
+  return true
+}
+
+const present = (text: string, noun: Noun, hyphenBefore: boolean): boolean =>
+  new RegExp(`(?<![\\p{L}${hyphenBefore ? "" : "-"}])(?:${escape(noun.plural)}|${escape(noun.singular)})(?![\\p{L}-])`, "iu").test(text)
+
+/** Each noun of `map` replaced by its partner (singular by singular, plural by plural), with a/an before it fixed. */
+const replaceNouns = (text: string, map: ReadonlyArray<readonly [Noun, Noun]>, hyphenBefore: boolean): string => {
+  const forms = new Map<string, string>()
+  for (const [from, to] of map) {
+    forms.set(from.plural.toLowerCase(), to.plural)
+    forms.set(from.singular.toLowerCase(), to.singular)
+  }
+  const alternatives = [...forms.keys()].sort((a, b) => b.length - a.length).map(escape).join("|")
+  const re = new RegExp(`(?<![\\p{L}${hyphenBefore ? "" : "-"}])(?:([Aa]n?)(\\s+))?(${alternatives})(?![\\p{L}-])`, "giu")
+  return text.replace(re, (_all: string, article: string | undefined, space: string | undefined, word: string) => {
+    const to = capitalised(word, forms.get(word.toLowerCase())!)
+    if (article === undefined) return to
+    return `${capitalised(article, wordTakesAn(to) ? "an" : "a")}${space}${to}`
+  })
+}
+
+/**
+ * The question and solution with people, objects and units drawn anew from `rng`; the same rng state
+ * gives the same result. Texts where no swap is safe come back unchanged.
+ */
+export const varySurface = (question: string, reference: string, rng: Rng, options: SurfaceOptions = {}): Surface => {
+  const changes: SurfaceChange[] = []
+  let q = question
+  let r = reference
+  const both = (): string => `${q}\n${r}`
+
+  // ---------------------------------------------------------------- people
+  const { people, titled } = peopleIn(both())
+  if (people.length > 0) {
+    const capitals = new Set([...both().matchAll(NAME_TOKEN)].map((m) => m[1]!))
+    const taken = new Set(capitals)
+    const map = new Map<string, string>()
+    let pronouns: ((s: string) => string | undefined) | undefined
+    const only = people.length === 1 ? people[0]! : undefined
+    if (only !== undefined && only.gender !== "neutral" && !titled && !OTHER_PERSON.test(both()) && rng.chance(options.genderSwap ?? 0.5)) {
+      const to = only.gender === "female" ? "male" : "female"
+      const other = to === "female" ? MALE_PRONOUN : FEMALE_PRONOUN
+      const swap = (s: string) => swapPronouns(s, to)
+      // The text may use only the named person's pronouns, and each must be rewritable.
+      if (!other.test(both()) && swap(q) !== undefined && swap(r) !== undefined) {
+        pronouns = swap
+        const name = rng.pick(NAMES[to].filter((n) => !taken.has(n)))
+        map.set(only.name, name)
+        taken.add(name)
+      }
+    }
+    for (const p of people) {
+      if (map.has(p.name)) continue
+      const name = rng.pick(NAMES[p.gender].filter((n) => !taken.has(n)))
+      map.set(p.name, name)
+      taken.add(name)
+    }
+    q = replaceNames(q, map)
+    r = replaceNames(r, map)
+    if (pronouns !== undefined) {
+      q = pronouns(q) ?? q
+      r = pronouns(r) ?? r
+    }
+    for (const [from, to] of map) changes.push({ kind: "name", from, to })
+  }
+
+  // ---------------------------------------------------------------- objects
+  for (const group of NOUN_GROUPS) {
+    const text = both()
+    const here = group.members.filter((m) => present(text, m, false))
+    if (here.length === 0) continue
+    const forms = group.members.flatMap((m) => [m.singular, m.plural])
+    if (!group.members.every((m) => onlyForms(text, m.singular, forms, false))) continue
+    if (!rng.chance(options.nounSwap ?? 0.75)) continue
+    const free = rng.shuffle(group.members.filter((m) => !here.includes(m)))
+    if (free.length < here.length) continue
+    const map = here.map((m, i) => [m, free[i]!] as const)
+    q = replaceNouns(q, map, false)
+    r = replaceNouns(r, map, false)
+    for (const [from, to] of map) changes.push({ kind: "noun", from: from.plural, to: to.plural })
+  }
+
+  // ---------------------------------------------------------------- units
+  const constants = options.constants ?? []
+  const unitFree = constants.every((c) => UNIT_FREE_CONSTANTS.includes(R.toString(c)))
+  for (const group of UNIT_GROUPS) {
+    if (!unitFree) break
+    const text = both()
+    const here = group.members.filter((m) => present(text, m, true))
+    // Both members present means the text relates them; none means nothing to swap.
+    if (here.length !== 1 || group.others.test(text)) continue
+    const forms = group.members.flatMap((m) => [m.singular, m.plural])
+    if (!group.members.every((m) => onlyForms(text, m.singular, forms, true))) continue
+    if (!rng.chance(options.unitSwap ?? 0.5)) continue
+    const from = here[0]!
+    const to = group.members.find((m) => m !== from)!
+    q = replaceNouns(q, [[from, to]], true)
+    r = replaceNouns(r, [[from, to]], true)
+    changes.push({ kind: "unit", from: from.plural, to: to.plural })
+  }
+
+  return { question: q, reference: r, changes }
+}
