@@ -24,6 +24,7 @@ describe("instantiate", () => {
         "The discount is 100 * 50 / 100 = $<<100*50/100=50>>50.\nThe sale price is 100 - 50 = $<<100-50=50>>50.\nWith the coupon she pays 50 - 20 = $<<50-20=30>>30.\n#### 30",
       answer: "30",
       values: { v1: "100", v2: "50", v3: "20" },
+      changes: [{ kind: "name", from: "Priya", to: "Aiko" }],
       attempts: 1
     })
   })

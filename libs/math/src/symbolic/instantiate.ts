@@ -12,13 +12,14 @@ import type { Span } from "../arithmetic.ts"
 import { verifySolution } from "../verify.ts"
 import type { Rng } from "#core"
 import { normaliseText } from "#core"
-import { brokenCondition, evaluation, EvaluationFailure } from "./evaluate.ts"
+import { evaluation, EvaluationFailure, firstBroken } from "./evaluate.ts"
+import type { BrokenCondition } from "./evaluate.ts"
 import type { Evaluation } from "./evaluate.ts"
 import { fixNumberGrammar } from "./grammar.ts"
 import { formatNumber } from "./numbers.ts"
 import { varySurface } from "./surface.ts"
-import type { SurfaceOptions } from "./surface.ts"
-import type { SymbolicTemplate, SymbolicVariable } from "./types.ts"
+import type { SurfaceChange, SurfaceOptions } from "./surface.ts"
+import type { StoryRule, SymbolicTemplate, SymbolicVariable } from "./types.ts"
 
 export interface InstantiateOptions {
   /** Draws to try before giving up with "conditions_unsatisfiable"; default 50. */
@@ -38,7 +39,8 @@ export interface InstantiateOptions {
   readonly surface?: boolean | SurfaceOptions
 }
 
-export type InstanceFailure = "conditions_unsatisfiable" | "unverified"
+/** A story rule (types.ts) is a failure of its own: the draw met every other condition, so it is counted. */
+export type InstanceFailure = "conditions_unsatisfiable" | "unverified" | StoryRule
 
 export type SymbolicInstance =
   | {
@@ -49,6 +51,8 @@ export type SymbolicInstance =
       readonly answer: string
       /** New value of every variable, by id. */
       readonly values: Readonly<Record<string, string>>
+      /** Names, objects and units that changed. */
+      readonly changes: ReadonlyArray<SurfaceChange>
       readonly attempts: number
     }
   | { readonly ok: false; readonly reason: InstanceFailure; readonly message: string; readonly attempts: number }
@@ -163,12 +167,14 @@ export const instantiate = (template: SymbolicTemplate, rng: Rng, options: Insta
     }
     const ev = evaluation(template.variables, template.annotations, values)
     let rendered: Rendered | string
+    let story: BrokenCondition | undefined
     try {
-      const broken = brokenCondition(template.conditions, ev)
-      if (broken !== undefined) {
-        note(broken)
+      const broken = firstBroken(template.conditions, ev)
+      if (broken !== undefined && broken.rule === undefined) {
+        note(broken.message)
         continue
       }
+      story = broken
       rendered = render(template, ev)
     } catch (e) {
       if (!(e instanceof EvaluationFailure)) throw e
@@ -184,9 +190,12 @@ export const instantiate = (template: SymbolicTemplate, rng: Rng, options: Insta
       note(strays)
       continue
     }
+    if (story?.rule !== undefined) return { ok: false, reason: story.rule, message: `${story.rule}: ${story.message}`, attempts: attempt }
+    let changes: ReadonlyArray<SurfaceChange> = []
     if (surface !== undefined) {
       const s = varySurface(rendered.question, rendered.reference, rng.fork(`surface-${attempt}`), surface)
       rendered = { ...rendered, question: s.question, reference: s.reference }
+      changes = s.changes
     }
     rendered = { ...rendered, question: fixNumberGrammar(rendered.question), reference: fixNumberGrammar(rendered.reference) }
     if (normaliseText(rendered.question) === original) {
@@ -199,7 +208,7 @@ export const instantiate = (template: SymbolicTemplate, rng: Rng, options: Insta
     }
     const shown: Record<string, string> = {}
     for (const v of template.variables) shown[v.id] = R.toString(ev.variable(v.id))
-    return { ok: true, ...rendered, values: shown, attempts: attempt }
+    return { ok: true, ...rendered, values: shown, changes, attempts: attempt }
   }
   const common = [...tally.entries()].sort((a, b) => b[1] - a[1])[0]
   return {

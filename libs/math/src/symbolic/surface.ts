@@ -23,6 +23,8 @@ export interface SurfaceOptions {
   /** Chance that a group of objects or units present in the text is swapped; default 0.75 and 0.5. */
   readonly nounSwap?: number
   readonly unitSwap?: number
+  /** Names to draw only when every other is taken (those earlier variants of the family used), so siblings differ. */
+  readonly avoidNames?: ReadonlySet<string>
 }
 
 export interface SurfaceChange {
@@ -56,6 +58,13 @@ const AFTER_OBJECT = new Set([
 ])
 /** After "her", these could start either reading ("gives her 3 apples" / "her 3 friends"): no swap. */
 const AMBIGUOUS_AFTER = /^(?:[\d$]|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|half|dozen|several|many|few|own|extra|first|last|next|only)\b)/i
+
+/** A name from `pool` not taken, preferring those not to avoid. */
+const drawName = (rng: Rng, pool: ReadonlyArray<string>, taken: ReadonlySet<string>, avoid: ReadonlySet<string> | undefined): string => {
+  const free = pool.filter((n) => !taken.has(n))
+  const fresh = avoid === undefined ? free : free.filter((n) => !avoid.has(n))
+  return rng.pick(fresh.length > 0 ? fresh : free)
+}
 
 const capitalised = (like: string, word: string): string => (/^[A-Z]/.test(like) ? word[0]!.toUpperCase() + word.slice(1) : word)
 
@@ -94,10 +103,10 @@ interface Person {
   readonly gender: NameGender
 }
 
-/** The untitled first names of the text from our lists, in order of appearance, and whether someone else is named by title. */
+/** The untitled first names of the text from our lists, in order of appearance, and whether anyone is named by title ("Mr. Patel", "Grandma June"). */
 export const peopleIn = (text: string): { readonly people: ReadonlyArray<Person>; readonly titled: boolean } => {
   const people: Person[] = []
-  let titled = false
+  let titled = /\b(?:Mr|Mrs|Ms|Mx|Dr|Miss|Prof|Professor|Coach|Captain|Grandma|Grandpa|Granny|Nana|Aunt|Auntie|Uncle)\.?\s+\p{Lu}/u.test(text)
   for (const m of text.matchAll(NAME_TOKEN)) {
     const name = m[1]!
     const gender = genderOf(name)
@@ -170,19 +179,19 @@ export const varySurface = (question: string, reference: string, rng: Rng, optio
     const only = people.length === 1 ? people[0]! : undefined
     if (only !== undefined && only.gender !== "neutral" && !titled && !OTHER_PERSON.test(both()) && rng.chance(options.genderSwap ?? 0.5)) {
       const to = only.gender === "female" ? "male" : "female"
-      const other = to === "female" ? MALE_PRONOUN : FEMALE_PRONOUN
+      const other = to === "female" ? FEMALE_PRONOUN : MALE_PRONOUN
       const swap = (s: string) => swapPronouns(s, to)
-      // The text may use only the named person's pronouns, and each must be rewritable.
+      // No pronoun of the new gender may be there already (someone else's), and each must be rewritable.
       if (!other.test(both()) && swap(q) !== undefined && swap(r) !== undefined) {
         pronouns = swap
-        const name = rng.pick(NAMES[to].filter((n) => !taken.has(n)))
+        const name = drawName(rng, NAMES[to], taken, options.avoidNames)
         map.set(only.name, name)
         taken.add(name)
       }
     }
     for (const p of people) {
       if (map.has(p.name)) continue
-      const name = rng.pick(NAMES[p.gender].filter((n) => !taken.has(n)))
+      const name = drawName(rng, NAMES[p.gender], taken, options.avoidNames)
       map.set(p.name, name)
       taken.add(name)
     }

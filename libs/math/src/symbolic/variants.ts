@@ -19,6 +19,8 @@ export interface VariantsOptions extends TemplateOptions {
   /** Instances tried in all, counting duplicates and failures; default 3 × count. */
   readonly maxTries?: number
   readonly redrawProbability?: number
+  /** New names, objects and units per variant (surface.ts); default on. */
+  readonly surface?: boolean
 }
 
 export interface SymbolicVariant {
@@ -52,10 +54,13 @@ export const variantsOf = (task: SeedTask, options: VariantsOptions): VariantsRe
   const variants: SymbolicVariant[] = []
   const rejects: VariantReject[] = []
   const maxTries = options.maxTries ?? 3 * options.count
+  // Names earlier variants used: the next ones draw others first, so siblings rarely share a name.
+  const usedNames = new Set<string>()
   for (let k = 0; k < maxTries && variants.length < options.count; k++) {
     const inst = instantiate(t.template, options.rng.fork(`variant-${k}`), {
       ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
-      ...(options.redrawProbability !== undefined ? { redrawProbability: options.redrawProbability } : {})
+      ...(options.redrawProbability !== undefined ? { redrawProbability: options.redrawProbability } : {}),
+      surface: options.surface === false ? false : { avoidNames: usedNames }
     })
     if (!inst.ok) {
       rejects.push({ reason: inst.reason, message: inst.message })
@@ -67,6 +72,7 @@ export const variantsOf = (task: SeedTask, options: VariantsOptions): VariantsRe
       continue
     }
     seen.add(key)
+    for (const c of inst.changes) if (c.kind === "name") usedNames.add(c.to)
     variants.push({ question: inst.question, reference: inst.reference, answer: inst.answer, values: inst.values })
   }
   return { template: t.template, variants, rejects }

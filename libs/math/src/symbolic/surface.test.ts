@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest"
+import { rngFor } from "#core"
+import * as R from "../rational.ts"
+import { genderOf, NAMES } from "./names.ts"
+import { peopleIn, swapPronouns, varySurface } from "./surface.ts"
+
+const rng = (i: number | string) => rngFor(7, "surface-test", String(i))
+const count = (text: string, word: string): number => text.split(new RegExp(`\\b${word}\\b`)).length - 1
+
+describe("names", () => {
+  const question = "Maya sells cups of lemonade for $3 each. Maya's stand is busy on Saturday. How much does she make?"
+  const reference = "Maya sells 42 cups.\nMaya's profit is 42 * 3 = $<<42*3=126>>126.\n#### 126"
+
+  it("replaces a name everywhere, possessives included, with one name of the same list (same gender, pronouns kept)", () => {
+    const s = varySurface(question, reference, rng(1), { genderSwap: 0 })
+    const to = s.changes.find((c) => c.kind === "name")!.to
+    expect(genderOf(to)).toBe("female")
+    expect(s.question).toBe(`${to} sells cups of lemonade for $3 each. ${to}'s stand is busy on Saturday. How much does she make?`)
+    expect(s.reference).toBe(`${to} sells 42 cups.\n${to}'s profit is 42 * 3 = $<<42*3=126>>126.\n#### 126`)
+  })
+
+  it("keeps two people two different names, each in their own list", () => {
+    for (let i = 0; i < 50; i++) {
+      const s = varySurface("Omar and Ben paint a fence. Omar paints 12 meters and Ben paints 8 meters.", "12 + 8 = <<12+8=20>>20\n#### 20", rng(i))
+      const names = s.changes.filter((c) => c.kind === "name").map((c) => c.to)
+      expect(names).toHaveLength(2)
+      expect(names[0]).not.toBe(names[1])
+      expect(names.map(genderOf)).toEqual(["male", "male"])
+      expect(count(s.question, names[0]!)).toBe(2)
+      expect(count(s.question, names[1]!)).toBe(2)
+    }
+  })
+
+  it("swaps gender only with one person and rewrites every pronoun", () => {
+    const q = "Liam reads 35 pages of his book each day. He gives his sister nothing. How many pages does he read?"
+    const alone = "Liam reads 35 pages of his book each day. How many pages does he read in 3 days? Help him count."
+    const r = "He reads 35 * 3 = <<35*3=105>>105 pages.\n#### 105"
+    let swapped = 0
+    for (let i = 0; i < 40; i++) {
+      // "his sister" is another person whose pronouns a swap could confuse: same gender only.
+      expect(genderOf(varySurface(q, r, rng(i), { genderSwap: 1 }).changes[0]!.to)).toBe("male")
+      const s = varySurface(alone, r, rng(i), { genderSwap: 1 })
+      const to = s.changes[0]!.to
+      if (genderOf(to) === "female") {
+        swapped++
+        expect(s.question).toBe(`${to} reads 35 pages of her book each day. How many pages does she read in 3 days? Help her count.`)
+        expect(s.reference).toBe("She reads 35 * 3 = <<35*3=105>>105 pages.\n#### 105")
+      }
+    }
+    expect(swapped).toBe(40)
+  })
+
+  it("leaves a titled name alone and then makes no gender swap", () => {
+    const s = varySurface("Mr. Patel and Ana buy a car. He pays $8,400.", "#### 8400", rng(3), { genderSwap: 1 })
+    expect(s.question).toMatch(/^Mr\. Patel and \p{L}+ buy a car\. He pays \$8,400\.$/u)
+    expect(genderOf(s.changes[0]!.to)).toBe("female")
+    expect(peopleIn("Mr. Patel and Ana")).toEqual({ people: [{ name: "Ana", gender: "female" }], titled: true })
+  })
+
+  it("every seed name is in a list, and the lists are long", () => {
+    for (const g of ["female", "male"] as const) expect(NAMES[g].length).toBeGreaterThanOrEqual(150)
+    for (const n of ["Maya", "Tomás", "Priya", "Kofi", "Jordan", "Ming", "Aisha", "Kenji", "Sara", "Priscilla"]) expect(genderOf(n)).toBeDefined()
+  })
+})
+
+describe("swapPronouns", () => {
+  it.each([
+    ["He gives his book to him. It is his.", "female", "She gives her book to her. It is hers."],
+    ["He asked himself.", "female", "She asked herself."],
+    ["She pays her rent. Her bill is $5. Give her a pen. Pay her back. Thank her.", "male", "He pays his rent. His bill is $5. Give him a pen. Pay him back. Thank him."],
+    ["She did it herself; the book is hers.", "male", "He did it himself; the book is his."]
+  ] as const)("%s → %s", (input, to, output) => {
+    expect(swapPronouns(input, to)).toBe(output)
+  })
+  it("refuses a 'her' that reads both ways", () => {
+    expect(swapPronouns("She gives her 3 friends a pen.", "male")).toBeUndefined()
+    expect(swapPronouns("They pay her $5.", "male")).toBeUndefined()
+  })
+})
+
+describe("objects", () => {
+  it("swaps a noun group in question and solution, plural for plural, and fixes the article", () => {
+    const q = "A bakery bakes 8 trays of muffins. Each muffin costs $2. A muffin tray holds 24."
+    const r = "It bakes 8 * 24 = <<8*24=192>>192 muffins.\n#### 192"
+    const seen = new Set<string>()
+    for (let i = 0; i < 30; i++) {
+      const s = varySurface(q, r, rng(i), { nounSwap: 1 })
+      const c = s.changes.find((x) => x.kind === "noun")!
+      expect(c.from).toBe("muffins")
+      seen.add(c.to)
+      const plural = c.to
+      const singular = plural.replace(/s$/, "")
+      expect(s.question).toBe(`A bakery bakes 8 trays of ${plural}. Each ${singular} costs $2. A ${singular} tray holds 24.`)
+      expect(s.reference).toBe(`It bakes 8 * 24 = <<8*24=192>>192 ${plural}.\n#### 192`)
+    }
+    expect(seen.size).toBeGreaterThan(3)
+  })
+
+  it("writes a/an by the new noun", () => {
+    const q = "Ana eats a pear and buys 6 pears."
+    const outs = new Set<string>()
+    for (let i = 0; i < 60; i++) outs.add(varySurface(q, "#### 6", rng(i), { nounSwap: 1 }).question.replace(/^\p{L}+ /u, ""))
+    expect(outs).toContain("eats an apple and buys 6 apples.")
+    expect(outs).toContain("eats an apricot and buys 6 apricots.")
+    expect(outs).toContain("eats a plum and buys 6 plums.")
+    expect(outs).toContain("eats a peach and buys 6 peaches.")
+  })
+
+  it("keeps two different objects of a group different, and leaves a group alone when a word contains one of its nouns", () => {
+    for (let i = 0; i < 30; i++) {
+      const s = varySurface("A box has 12 pencils and 6 pens.", "#### 18", rng(i), { nounSwap: 1 })
+      const [a, b] = s.changes.map((c) => c.to)
+      expect(a).not.toBe(b)
+      expect(varySurface("She makes applesauce from 12 apples.", "#### 12", rng(i), { nounSwap: 1 }).changes).toEqual([])
+    }
+  })
+})
+
+describe("units", () => {
+  const q = "Tomás drives at 62 miles per hour for 3 hours. How many miles does he drive?"
+  const r = "He drives 62 * 3 = <<62*3=186>>186 miles.\n#### 186"
+
+  it("swaps miles and kilometers when the solution converts nothing", () => {
+    const s = varySurface(q, r, rng(1), { unitSwap: 1, genderSwap: 0 })
+    expect(s.question).toMatch(/^\p{L}+ drives at 62 kilometers per hour for 3 hours\. How many kilometers does he drive\?$/u)
+    expect(s.reference).toBe("He drives 62 * 3 = <<62*3=186>>186 kilometers.\n#### 186")
+  })
+
+  it("keeps the unit when the solution uses a conversion constant or the text has another unit of the same kind", () => {
+    const thousand = varySurface(q, r, rng(1), { unitSwap: 1, constants: [R.fromBigInt(1000n)] })
+    expect(thousand.changes.filter((c) => c.kind === "unit")).toEqual([])
+    const feet = varySurface("He walks 2 miles and then 300 feet.", "#### 2", rng(1), { unitSwap: 1 })
+    expect(feet.changes.filter((c) => c.kind === "unit")).toEqual([])
+    // Clock and percent constants do not tie a unit to another.
+    const clock = varySurface(q, r, rng(1), { unitSwap: 1, constants: [R.fromBigInt(60n), R.fromBigInt(100n)] })
+    expect(clock.changes.filter((c) => c.kind === "unit")).toHaveLength(1)
+  })
+})
+
+describe("determinism", () => {
+  it("the same rng state gives the same words", () => {
+    const q = "Grace buys 3 notebooks and 2 pens. She walks 2 kilometers home."
+    const r = "3 + 2 = <<3+2=5>>5\n#### 5"
+    expect(varySurface(q, r, rng("same"))).toEqual(varySurface(q, r, rng("same")))
+  })
+})
