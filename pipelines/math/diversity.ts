@@ -35,11 +35,11 @@ export interface DiversityTask {
 
 const NUMBER = /\$?\d[\d,]*(?:\.\d+)?|\$?\.\d+/g
 
-/** The text with every number (with its `$` and separators) replaced by `N`, lowercased. */
-export const maskNumbers = (text: string): string => text.replace(NUMBER, "N").toLowerCase()
+/** The text lowercased, with every number (with its `$` and separators) replaced by `#`. */
+export const maskNumbers = (text: string): string => text.toLowerCase().replace(NUMBER, "#")
 
 /** Word and punctuation tokens of a masked text; a calculator annotation counts as one token. */
-export const tokens = (masked: string): Array<string> => masked.match(/<<[^<>]*>>|[a-z'áéíóúñ]+|n|[^\sa-z]/g) ?? []
+export const tokens = (masked: string): Array<string> => masked.match(/<<[^<>]*>>|[\p{L}']+|[^\s\p{L}]/gu) ?? []
 
 export const fourGrams = (text: string): Array<string> => {
   const t = tokens(maskNumbers(text))
@@ -141,7 +141,7 @@ export const diversityMarkdown = (f: DiversityFigures): string =>
   [
     "### Diversity",
     "",
-    "Numbers masked (every number written as N); 4-grams of word and punctuation tokens, over an evenly spread sample of the tasks.",
+    "Numbers masked (every number written as #); 4-grams of word and punctuation tokens, over an evenly spread sample of the tasks.",
     "",
     "| figure | value |",
     "|---|---:|",

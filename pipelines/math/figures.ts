@@ -1,10 +1,13 @@
 import type { RunSummary, StageFigures } from "#dag"
+import { diversityMarkdown } from "./diversity.ts"
+import type { DiversityFigures } from "./diversity.ts"
 
 /**
  * The fidelity figures of a math build, as markdown for the dataset card: verification pass rates,
- * counts per error type and strategy, and rejects by reason per stage (all from the run summary).
+ * counts per error type and strategy, and rejects by reason per stage (all from the run summary), and
+ * the tasks' diversity when it was measured (diversity.ts).
  */
-export const fidelityMarkdown = (summary: RunSummary): string => {
+export const fidelityMarkdown = (summary: RunSummary, diversity?: DiversityFigures): string => {
   const stages = new Map(summary.stages.map((s) => [s.name, s]))
   const out: Array<string> = ["## Fidelity", ""]
   out.push("### Verification", "", "| stage | origin | passed | failed | pass rate |", "|---|---|---:|---:|---:|")
@@ -26,6 +29,7 @@ export const fidelityMarkdown = (summary: RunSummary): string => {
   for (const s of summary.stages) for (const [reason, n] of Object.entries(s.rejects)) out.push(`| ${s.name} | ${reason} | ${n} |`)
   out.push("", "### Stages", "", "| stage | rows in | rows out | cache |", "|---|---:|---:|---|")
   for (const s of summary.stages) out.push(`| ${s.name} | ${s.rows_in} | ${s.rows_out} | ${s.cache} |`)
+  if (diversity !== undefined) out.push("", diversityMarkdown(diversity).trimEnd())
   return out.join("\n") + "\n"
 }
 

@@ -15,7 +15,8 @@ export const variantsStage = (input: string, size: number) => {
   const config = { size, oversample: 1.5, extra: 2, maxAttempts: 50 }
   return mapStage({
     name: "variants",
-    version: 1,
+    // 2: new names, objects and units per variant; log-uniform redraws; answers within 3x of the seed's.
+    version: 2,
     inputs: [input],
     schema: VerifiedTask,
     config,

@@ -5,6 +5,7 @@ import { buildWarnings, checkPublishable, checkSolved, shortfallOf } from "./che
 import { columns, SPLIT_BY } from "./columns.ts"
 import { decontaminateSettings, decontaminateStage, dedupMarkdown, dedupStage, decontaminationOf } from "./dedup-stages.ts"
 import { fidelityMarkdown } from "./figures.ts"
+import { diversityOf } from "./diversity.ts"
 import { lemmaStage, preferenceStage, riseStage, stepPreferenceStage, variantsStage } from "./generate-stages.ts"
 import { fileSha256, seedsStage, verifiedStage } from "./seed-stages.ts"
 import { estimateSolve } from "./dry-run.ts"
@@ -81,6 +82,8 @@ export const mathPipeline: PipelineDefinition = {
       if (unsolved !== undefined) return yield* unsolved
       const empty = checkPublishable(run, Object.fromEntries(configs.map((c) => [c.name, c.rows])), options.seeds ?? MATH_SEEDS)
       if (empty !== undefined) return yield* empty
+      const tasks = run.outputs.get("tasks")
+      const diversity = yield* diversityOf(tasks?.files ?? [], tasks?.rows ?? 0)
       const result = yield* publish({
         dataDir: options.dataDir,
         name: "math",
@@ -102,7 +105,7 @@ export const mathPipeline: PipelineDefinition = {
             "solutions re-executed with exact arithmetic and verified), RISE preference pairs with one subtle " +
             "injected error carried to a wrong answer, and LEMMA mistake-and-correction traces.",
           strategies: ["symbolic variation (GSM-Symbolic)", "programmatic error injection (RISE)", "programmatic mistake augmentation and correction (LEMMA)", "exact-arithmetic verification"],
-          figures: fidelityMarkdown(run.summary) + "\n" + dedupMarkdown(run.summary, { decontaminate: decontaminationOf(options.config) })
+          figures: fidelityMarkdown(run.summary, diversity) + "\n" + dedupMarkdown(run.summary, { decontaminate: decontaminationOf(options.config) })
         }
       })
       const rows = Object.fromEntries(Object.entries(result.manifest.configs).map(([name, c]) => [name, c.rows]))
