@@ -13,15 +13,22 @@
  *                      (0.75) must have one;
  *   per pair         – variables that differed still differ;
  *   per orderings    – question numbers with the same unit keep their order ("stop after 6 kilometers" of
- *                      a "10 kilometers" course), and numbers compared in a step without a calculation
- *                      ("Since $51 is at least $50") keep theirs.
+ *                      a "10 kilometers" course; prices per the same unit, "$1.20 per pound"), and numbers
+ *                      compared in a step without a calculation ("Since $51 is at least $50") keep theirs;
+ *   per story        – the rules a reader checks even when the arithmetic is right, each tagged with the
+ *                      StoryRule a draw that breaks it is rejected for: ties the words state (ties.ts;
+ *                      a number that follows another stays at least 2), calendar and clock bounds on
+ *                      question numbers and step results (bounds.ts), and the orderings the pair lexicon
+ *                      finds (orderings.ts: child < adult, small < large, a pack cheaper per item).
  */
 import { canonicalJson } from "#core"
 import * as R from "../rational.ts"
 import type { Rational } from "../rational.ts"
 import type { Span } from "../arithmetic.ts"
 import type { ProseNumber } from "./numbers.ts"
-import type { SymbolicAnnotation, SymbolicCondition, SymbolicRef, SymbolicVariable } from "./types.ts"
+import { resultBound } from "./bounds.ts"
+import { impliedOrderings } from "./orderings.ts"
+import type { StoryRule, SymbolicAnnotation, SymbolicCondition, SymbolicRef, SymbolicVariable } from "./types.ts"
 
 export interface ConditionInput {
   readonly atoms: ReadonlyArray<ProseNumber>
@@ -33,7 +40,21 @@ export interface ConditionInput {
   /** Steps with no annotation, where compared numbers must keep their order. */
   readonly proseSteps: ReadonlyArray<Span>
   readonly keepUnitOrder: boolean
+  /** The question and the solution, for the words around numbers and results. */
+  readonly question: string
+  readonly reference: string
+  /** Ties the template could not keep by making one variable follow another: a draw must keep them. */
+  readonly ties?: ReadonlyArray<{ readonly a: SymbolicRef; readonly b: SymbolicRef; readonly offset: Rational; readonly why: string }>
 }
+
+/** "$1.20 per pound", "$15 a month": the unit a price is per, for keeping same-unit prices in order. */
+const rateUnit = (question: string, atom: ProseNumber): string | undefined => {
+  if (!atom.money) return undefined
+  const m = /^\s*(?:per|a|an|each|every)\s+([a-z]+)/i.exec(question.slice(atom.span.end, atom.span.end + 30))
+  return m ? m[1]!.toLowerCase().replace(/s$/, "") : undefined
+}
+
+const FIFTEEN = R.fromBigInt(15n)
 
 
 const placesLimit = (v: Rational): number => Math.max(R.decimalPlaces(v) ?? 2, 2)
@@ -68,8 +89,23 @@ export const inferConditions = (input: ConditionInput): SymbolicCondition[] => {
       out.push({ kind: "range", ref, max: R.HUNDRED, strictMax: R.compare(v.value, R.HUNDRED) < 0, why: `${v.id} is a percent` })
     }
     if (own.some((a) => a.context === "denominator")) out.push({ kind: "range", ref, min: R.fromBigInt(2n), why: `${v.id} is a denominator` })
-    for (const a of own) if (a.cap !== undefined) out.push({ kind: "range", ref, max: a.cap, why: `${v.id} is capped by its wording` })
+    for (const a of own) if (a.cap !== undefined) out.push({ kind: "range", ref, max: a.cap, why: `${v.id} is capped by its wording (${a.capWhy ?? "a bound"})`, rule: "calendar_bound" })
+    // "his 3 friends" follows "the 4 of them": it must not become "his 1 friends" or "his 0 friends".
+    if (v.follows !== undefined && R.compare(v.value, R.fromBigInt(2n)) >= 0) out.push({ kind: "range", ref, min: R.fromBigInt(2n), why: `${v.id} follows ${v.follows.id} and was at least 2`, rule: "broken_story_tie" })
   }
+  for (const t of input.ties ?? []) out.push({ kind: "tie", a: t.a, b: t.b, offset: t.offset, why: t.why, rule: "broken_story_tie" })
+
+  // Results stay within the clock and the calendar their words name ("Each day he spends 10.5 hours").
+  annotations.forEach((a, index) => {
+    const slot = a.written ?? a.result
+    if (slot === undefined) return
+    const lineStart = input.reference.lastIndexOf("\n", a.exprSpan.start) + 1
+    const lineEnd = input.reference.indexOf("\n", slot.span.end)
+    const line = input.reference.slice(lineStart, lineEnd < 0 ? undefined : lineEnd)
+    const b = resultBound(input.reference.slice(slot.span.end, slot.span.end + 40), line)
+    if (b === undefined || R.compare(R.mul(a.value, slot.scale), b.max) > 0) return
+    out.push({ kind: "range", ref: { kind: "result", index, scale: slot.scale }, max: b.max, why: `step ${a.step} counts ${b.why}`, rule: "calendar_bound" })
+  })
 
   // Different numbers stay different: equal ones would be merged into one variable if the variant were
   // templated again, and a reader could no longer tell which quantity a step uses.
@@ -83,11 +119,11 @@ export const inferConditions = (input: ConditionInput): SymbolicCondition[] => {
     const id = input.varOfAtom(i)
     return id !== undefined ? { kind: "var", id, scale: R.ONE } : { kind: "const", value: atoms[i]!.value }
   }
-  const pushOrder = (a: SymbolicRef, b: SymbolicRef, av: Rational, bv: Rational, why: string): void => {
+  const pushOrder = (a: SymbolicRef, b: SymbolicRef, av: Rational, bv: Rational, why: string, rule?: StoryRule): void => {
     const cmp = R.compare(av, bv)
     if (cmp === 0 || (a.kind === "const" && b.kind === "const") || sameRef(a, b)) return
     const dup = out.some((c) => c.kind === "order" && ((sameRef(c.a, a) && sameRef(c.b, b)) || (sameRef(c.a, b) && sameRef(c.b, a))))
-    if (!dup) out.push({ kind: "order", a, b, cmp, why })
+    if (!dup) out.push({ kind: "order", a, b, cmp, why, ...(rule !== undefined ? { rule } : {}) })
   }
 
   // Written fractions stay proper and reduced.
@@ -101,12 +137,38 @@ export const inferConditions = (input: ConditionInput): SymbolicCondition[] => {
     if (R.gcd(atom.value.num, den.value.num) === 1n) out.push({ kind: "coprime", a: n, b: d, why: `${atom.text}/${den.text} is in lowest terms` })
   })
 
-  // Same-unit question numbers keep their order.
+  // Orderings the words imply (the pair lexicon) are story rules. Same-unit question numbers and prices per
+  // the same unit keep their order too, but as the generator's caution ("42 cups on Saturday, 35 on
+  // Sunday" implies nothing): a draw that flips one is redrawn, not counted as a broken story.
+  for (const o of impliedOrderings(input.question, atoms)) {
+    if (o.kind === "pair") pushOrder(atomRef(o.a), atomRef(o.b), atoms[o.a]!.value, atoms[o.b]!.value, o.why, "implausible_order")
+    else if (o.kind === "perUnit") {
+      const pack = atoms[o.pack]!.value
+      const count = atoms[o.count]!.value
+      const single = atoms[o.single]!.value
+      const cmp = R.compare(R.mul(single, count), pack)
+      const refs = [atomRef(o.pack), atomRef(o.count), atomRef(o.single)]
+      if (cmp !== 0 && refs.some((r) => r.kind !== "const")) {
+        out.push({ kind: "perUnitOrder", a: refs[0]!, aPer: refs[1]!, b: refs[2]!, bPer: { kind: "const", value: R.ONE }, cmp: cmp > 0 ? -1 : 1, why: o.why, rule: "implausible_order" })
+      }
+    } else {
+      const parent = atomRef(o.parent)
+      const child = atomRef(o.child)
+      const gap = R.sub(atoms[o.parent]!.value, atoms[o.child]!.value)
+      if (R.sign(gap) <= 0 || (parent.kind === "const" && child.kind === "const")) continue
+      out.push({ kind: "gap", a: parent, b: child, min: R.compare(gap, FIFTEEN) < 0 ? R.ONE : FIFTEEN, why: o.why, rule: "implausible_order" })
+    }
+  }
   if (input.keepUnitOrder) {
     atoms.forEach((a, i) => {
       atoms.forEach((b, j) => {
-        if (j <= i || a.unit === undefined || a.unit !== b.unit || a.unit === "%" || a.money || b.money) return
-        if (a.context !== "plain" || b.context !== "plain") return
+        if (j <= i || a.context !== "plain" || b.context !== "plain") return
+        if (a.money || b.money) {
+          const unit = rateUnit(input.question, a)
+          if (unit !== undefined && unit === rateUnit(input.question, b)) pushOrder(atomRef(i), atomRef(j), a.value, b.value, `prices per ${unit} keep their order`)
+          return
+        }
+        if (a.unit === undefined || a.unit !== b.unit || a.unit === "%") return
         pushOrder(atomRef(i), atomRef(j), a.value, b.value, `question numbers in ${a.unit} keep their order`)
       })
     })

@@ -6,7 +6,7 @@
 import * as R from "../rational.ts"
 import type { Rational } from "../rational.ts"
 import { evaluate, mapLiterals } from "../arithmetic.ts"
-import type { SymbolicAnnotation, SymbolicCondition, SymbolicRef, SymbolicVariable } from "./types.ts"
+import type { StoryRule, SymbolicAnnotation, SymbolicCondition, SymbolicRef, SymbolicVariable } from "./types.ts"
 
 export interface Evaluation {
   readonly ref: (ref: SymbolicRef) => Rational
@@ -33,10 +33,18 @@ export const evaluation = (
   const byId = new Map(variables.map((v) => [v.id, v]))
   const results = new Map<number, Rational>()
   const busy = new Set<number>()
+  const following = new Set<string>()
   const variable = (id: string): Rational => {
     const v = byId.get(id)
     if (v === undefined) throw new EvaluationFailure(`unknown variable ${id}`)
     if (v.derivedFrom !== undefined) return result(v.derivedFrom)
+    if (v.follows !== undefined) {
+      if (following.has(id)) throw new EvaluationFailure(`${id} follows itself`)
+      following.add(id)
+      const value = R.add(variable(v.follows.id), v.follows.offset)
+      following.delete(id)
+      return value
+    }
     const value = free.get(id)
     if (value === undefined) throw new EvaluationFailure(`no value for ${id}`)
     return value
@@ -81,47 +89,75 @@ export const evaluation = (
 const show = (r: SymbolicRef): string =>
   r.kind === "const" ? R.toString(r.value) : r.kind === "var" ? r.id : r.kind === "result" ? `result#${r.index + 1}` : "fraction"
 
-/** The first condition the evaluation breaks, as a message; undefined when all hold. */
-export const brokenCondition = (conditions: ReadonlyArray<SymbolicCondition>, ev: Evaluation): string | undefined => {
-  for (const c of conditions) {
-    switch (c.kind) {
-      case "integer":
-        if (!R.isInteger(ev.ref(c.ref))) return `${show(c.ref)} must be an integer (${c.why})`
-        break
-      case "sign":
-        if (R.sign(ev.ref(c.ref)) !== c.sign && !(c.sign === 0 && R.sign(ev.ref(c.ref)) > 0)) return `${show(c.ref)} must keep sign ${c.sign} (${c.why})`
-        break
-      case "places": {
-        const p = R.decimalPlaces(ev.ref(c.ref))
-        if (p === undefined || p > c.max) return `${show(c.ref)} must have at most ${c.max} decimals (${c.why})`
-        break
-      }
-      case "terminating":
-        if (R.decimalPlaces(ev.ref(c.ref)) === undefined) return `${show(c.ref)} must be a finite decimal (${c.why})`
-        break
-      case "range": {
-        const v = ev.ref(c.ref)
-        if (c.min !== undefined && R.compare(v, c.min) < 0) return `${show(c.ref)} must be at least ${R.toString(c.min)} (${c.why})`
-        if (c.max !== undefined) {
-          const cmp = R.compare(v, c.max)
-          if (cmp > 0 || (c.strictMax === true && cmp === 0)) return `${show(c.ref)} must be below ${R.toString(c.max)} (${c.why})`
-        }
-        break
-      }
-      case "order":
-        if (R.compare(ev.ref(c.a), ev.ref(c.b)) !== c.cmp) return `${show(c.a)} must stay ${c.cmp < 0 ? "<" : ">"} ${show(c.b)} (${c.why})`
-        break
-      case "differ":
-        if (R.equals(ev.ref(c.a), ev.ref(c.b))) return `${show(c.a)} and ${show(c.b)} must differ (${c.why})`
-        break
-      case "coprime": {
-        const a = ev.ref(c.a)
-        const b = ev.ref(c.b)
-        if (!R.isInteger(a) || !R.isInteger(b)) return `${show(c.a)}/${show(c.b)} must be a fraction of integers (${c.why})`
-        if (R.gcd(a.num, b.num) !== 1n) return `${show(c.a)}/${show(c.b)} must stay in lowest terms (${c.why})`
-        break
-      }
+/** Why one condition fails under the evaluation; undefined when it holds. */
+const failure = (c: SymbolicCondition, ev: Evaluation): string | undefined => {
+  switch (c.kind) {
+    case "integer":
+      return R.isInteger(ev.ref(c.ref)) ? undefined : `${show(c.ref)} must be an integer (${c.why})`
+    case "sign":
+      return R.sign(ev.ref(c.ref)) !== c.sign && !(c.sign === 0 && R.sign(ev.ref(c.ref)) > 0) ? `${show(c.ref)} must keep sign ${c.sign} (${c.why})` : undefined
+    case "places": {
+      const p = R.decimalPlaces(ev.ref(c.ref))
+      return p === undefined || p > c.max ? `${show(c.ref)} must have at most ${c.max} decimals (${c.why})` : undefined
     }
+    case "terminating":
+      return R.decimalPlaces(ev.ref(c.ref)) === undefined ? `${show(c.ref)} must be a finite decimal (${c.why})` : undefined
+    case "range": {
+      const v = ev.ref(c.ref)
+      if (c.min !== undefined && R.compare(v, c.min) < 0) return `${show(c.ref)} must be at least ${R.toString(c.min)} (${c.why})`
+      if (c.max !== undefined) {
+        const cmp = R.compare(v, c.max)
+        if (cmp > 0 || (c.strictMax === true && cmp === 0)) return `${show(c.ref)} must be below ${R.toString(c.max)} (${c.why})`
+      }
+      return undefined
+    }
+    case "order":
+      return R.compare(ev.ref(c.a), ev.ref(c.b)) !== c.cmp ? `${show(c.a)} must stay ${c.cmp < 0 ? "<" : ">"} ${show(c.b)} (${c.why})` : undefined
+    case "perUnitOrder": {
+      const a = R.div(ev.ref(c.a), ev.ref(c.aPer))
+      const b = R.div(ev.ref(c.b), ev.ref(c.bPer))
+      if (!a.ok || !b.ok) return `${show(c.a)}/${show(c.aPer)} and ${show(c.b)}/${show(c.bPer)} must be defined (${c.why})`
+      return R.compare(a.value, b.value) !== c.cmp ? `${show(c.a)}/${show(c.aPer)} must stay ${c.cmp < 0 ? "<" : ">"} ${show(c.b)}/${show(c.bPer)} (${c.why})` : undefined
+    }
+    case "gap":
+      return R.compare(R.sub(ev.ref(c.a), ev.ref(c.b)), c.min) < 0 ? `${show(c.a)} must stay at least ${R.toString(c.min)} above ${show(c.b)} (${c.why})` : undefined
+    case "tie":
+      return R.equals(ev.ref(c.a), R.add(ev.ref(c.b), c.offset)) ? undefined : `${show(c.a)} must stay ${show(c.b)} + ${R.toString(c.offset)} (${c.why})`
+    case "differ":
+      return R.equals(ev.ref(c.a), ev.ref(c.b)) ? `${show(c.a)} and ${show(c.b)} must differ (${c.why})` : undefined
+    case "coprime": {
+      const a = ev.ref(c.a)
+      const b = ev.ref(c.b)
+      if (!R.isInteger(a) || !R.isInteger(b)) return `${show(c.a)}/${show(c.b)} must be a fraction of integers (${c.why})`
+      return R.gcd(a.num, b.num) !== 1n ? `${show(c.a)}/${show(c.b)} must stay in lowest terms (${c.why})` : undefined
+    }
+  }
+}
+
+export interface BrokenCondition {
+  readonly message: string
+  /** The story rule broken, when the condition is one: the draw is then a rejected variant of that reason. */
+  readonly rule?: StoryRule
+}
+
+/**
+ * The first condition the evaluation breaks; undefined when all hold. Story rules are checked after every
+ * other condition, so a draw rejected for one would otherwise have been a variant: the count of story
+ * rejects is the count of broken stories the rules kept out, not of draws that failed anyway.
+ */
+export const firstBroken = (conditions: ReadonlyArray<SymbolicCondition>, ev: Evaluation): BrokenCondition | undefined => {
+  for (const c of conditions) {
+    if (c.rule !== undefined) continue
+    const message = failure(c, ev)
+    if (message !== undefined) return { message }
+  }
+  for (const c of conditions) {
+    if (c.rule === undefined) continue
+    const message = failure(c, ev)
+    if (message !== undefined) return { message, rule: c.rule }
   }
   return undefined
 }
+
+/** The first condition the evaluation breaks, as a message; undefined when all hold. */
+export const brokenCondition = (conditions: ReadonlyArray<SymbolicCondition>, ev: Evaluation): string | undefined => firstBroken(conditions, ev)?.message

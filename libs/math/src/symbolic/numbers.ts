@@ -7,6 +7,7 @@
 import * as R from "../rational.ts"
 import type { Rational } from "../rational.ts"
 import type { Span } from "../arithmetic.ts"
+import { questionBound } from "./bounds.ts"
 
 /** How a number is written, so a new value can be printed the same way. */
 export interface NumberStyle {
@@ -29,8 +30,9 @@ export interface ProseNumber {
   readonly money: boolean
   /** Why this number must not change (an ordinal, a calendar fact, a label), when it must not. */
   readonly fixed?: string
-  /** Largest value the words allow ("6 days a week" → 7). */
+  /** Largest value the words allow ("6 days a week" → 7), and why (bounds.ts). */
   readonly cap?: Rational
+  readonly capWhy?: string
   /** The word(s) after the number ("kilometer", "kilometer per hour"), for keeping same-unit orderings. */
   readonly unit?: string
   /** Index (in the scan result) of the other half of an `a/b` fraction. */
@@ -50,13 +52,6 @@ const FIXED_AFTER: ReadonlyArray<readonly [RegExp, string]> = [
 ]
 const FIXED_BEFORE: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(?:week|day|month|year|step|grade|level|chapter|room|gate|number|no\.)\s*$/i, "label"]
-]
-/** Upper bounds the words impose: a week has 7 days, a day 24 hours. */
-const CAPS: ReadonlyArray<readonly [RegExp, bigint]> = [
-  [/^\s*days? (?:a|per|each|every) week\b/i, 7n],
-  [/^\s*hours? (?:a|per|each|every) day\b/i, 24n],
-  [/^\s*months? (?:a|per|each|every) year\b/i, 12n],
-  [/^\s*minutes? (?:a|per|each|every) hour\b/i, 60n]
 ]
 /** Words after a number that are not units. */
 const NOT_UNITS = new Set(["of", "and", "or", "more", "less", "fewer", "times", "a", "an", "the", "per", "each", "for", "in", "to", "on", "at", "is", "are", "was", "were", "by", "with", "from", "than", "as", "percent", "so", "that", "but"])
@@ -101,8 +96,10 @@ export const scanProseNumbers = (text: string): ProseNumber[] => {
     if (fixed === undefined && !money) for (const [re, why] of FIXED_BEFORE) if (re.test(before)) fixed = why
     // "April, which has 30 days": the length of a named month.
     if (fixed === undefined && /\bha(?:s|ve)\s*$/.test(before) && /^\s*days\b/.test(after) && MONTHS.test(text)) fixed = "days in a named month"
-    let cap: Rational | undefined
-    for (const [re, max] of CAPS) if (cap === undefined && re.test(after)) cap = R.fromBigInt(max)
+    const sentenceStart = Math.max(text.lastIndexOf(". ", start), text.lastIndexOf("? ", start), text.lastIndexOf("! ", start), text.lastIndexOf("\n", start)) + 1
+    const limit = questionBound(text.slice(sentenceStart, start), after, text)
+    // A seed already past the bound says the words mean something else ("18 hours a day" of a machine).
+    const cap = limit !== undefined && R.compare(parsed.value, limit.max) <= 0 ? limit : undefined
     const percent = /^\s*(?:%|percent\b)/.test(after)
     const unit = percent ? "%" : unitAfter(after)
     out.push({
@@ -113,7 +110,7 @@ export const scanProseNumbers = (text: string): ProseNumber[] => {
       context: percent ? "percent" : "plain",
       money,
       ...(fixed !== undefined ? { fixed } : {}),
-      ...(cap !== undefined ? { cap } : {}),
+      ...(cap !== undefined ? { cap: cap.max, capWhy: cap.why } : {}),
       ...(unit !== undefined ? { unit } : {})
     })
   }

@@ -22,6 +22,8 @@ import type {
   TemplateResult
 } from "./types.ts"
 import { domainFor } from "./domain.ts"
+import { findTies } from "./ties.ts"
+import type { TieLink } from "./ties.ts"
 import type { DomainOptions } from "./domain.ts"
 
 export interface TemplateOptions extends DomainOptions {
@@ -71,6 +73,48 @@ interface Group {
   used: boolean
 }
 
+/**
+ * Keeps each tie the words state between two question numbers (target = source + offset) by making one
+ * number follow the other, editing `variables` in place: a number the solution does not use becomes a
+ * variable that only follows; of two variables the one not already tied to a step result follows. A tie
+ * neither side can follow is returned, to become a condition the draw must meet.
+ */
+const keepTies = (
+  links: ReadonlyArray<TieLink>,
+  atoms: ReadonlyArray<ProseNumber>,
+  variables: SymbolicVariable[],
+  varOfAtom: (atomIndex: number) => string | undefined
+): Array<{ a: SymbolicRef; b: SymbolicRef; offset: Rational; why: string }> => {
+  const unkept: Array<{ a: SymbolicRef; b: SymbolicRef; offset: Rational; why: string }> = []
+  const at = (id: string): number => variables.findIndex((v) => v.id === id)
+  const follower = (atomIndex: number, leader: string, offset: Rational): SymbolicVariable => {
+    const a = atoms[atomIndex]!
+    return {
+      id: `v${variables.length + 1}`,
+      value: a.value,
+      occurrences: [{ span: a.span, context: a.context, style: a.style }],
+      domain: { step: R.ONE, min: a.value, max: a.value },
+      money: a.money,
+      follows: { id: leader, offset }
+    }
+  }
+  for (const l of links) {
+    const s = varOfAtom(l.source)
+    const t = varOfAtom(l.target)
+    if (s === undefined && t === undefined) continue
+    if (s !== undefined && t === undefined) variables.push(follower(l.target, s, l.offset))
+    else if (s === undefined && t !== undefined) variables.push(follower(l.source, t, R.neg(l.offset)))
+    else if (s !== undefined && t !== undefined) {
+      const [sv, tv] = [variables[at(s)]!, variables[at(t)]!]
+      const free = (v: SymbolicVariable): boolean => v.derivedFrom === undefined && v.follows === undefined
+      if (free(tv) && free(sv)) variables[at(t)] = { ...tv, follows: { id: s, offset: l.offset } }
+      else if (free(sv) && tv.follows?.id !== s) variables[at(s)] = { ...sv, follows: { id: t, offset: R.neg(l.offset) } }
+      else unkept.push({ a: { kind: "var", id: t, scale: R.ONE }, b: { kind: "var", id: s, scale: R.ONE }, offset: l.offset, why: l.why })
+    }
+  }
+  return unkept
+}
+
 /** Template of a seed, or why it cannot be one. Pure and deterministic. */
 export const templateOf = (task: SeedTask, options: TemplateOptions = {}): TemplateResult => {
   const { question, reference } = task
@@ -92,6 +136,21 @@ export const templateOf = (task: SeedTask, options: TemplateOptions = {}): Templ
     if (atom.fixed !== undefined || R.equals(atom.value, R.ONE) || R.isZero(atom.value)) g.frozen = true
     groups.set(key, g)
   })
+  // Numbers the words tie together: frozen ones stay, and a tie to a frozen number freezes its partner.
+  const prose = scanProseNumbers(reference)
+  const ties = findTies(question, atoms, reference, prose)
+  const groupAt = (atomIndex: number): Group => groups.get(R.toString(atoms[atomIndex]!.value))!
+  for (const i of ties.freeze.keys()) groupAt(i).frozen = true
+  for (let changed = true; changed; ) {
+    changed = false
+    for (const l of ties.links) {
+      const [s, t] = [groupAt(l.source), groupAt(l.target)]
+      if (s.frozen !== t.frozen) {
+        s.frozen = t.frozen = true
+        changed = true
+      }
+    }
+  }
   const hasPercent = atoms.some((a) => a.context === "percent")
   const groupOf = (v: Rational): Group | undefined => groups.get(R.toString(v))
   const operandOf = (atomIndex: number): SymbolicOperand => {
@@ -144,7 +203,6 @@ export const templateOf = (task: SeedTask, options: TemplateOptions = {}): Templ
   }
   const annotations: SymbolicAnnotation[] = []
   const constants: Rational[] = []
-  const prose = scanProseNumbers(reference)
   for (const [index, { step, a }] of flat.entries()) {
     if (a.intermediate.length > 0) return fail("chained_annotation", `step ${step}: chained annotation <<${a.body}>> is not supported`)
     const p = parseExpression(a.expr)
@@ -246,6 +304,7 @@ export const templateOf = (task: SeedTask, options: TemplateOptions = {}): Templ
       ...(src !== undefined ? { derivedFrom: src } : {})
     }
   })
+  const unkeptTies = keepTies(ties.links, atoms, variables, (i) => ids.get(groupAt(i).key))
   if (variables.every((v) => v.derivedFrom !== undefined)) {
     return fail("no_numbers_to_vary", "no number that the solution's annotations use is stated in the question (or every such number is pinned by its wording)")
   }
@@ -320,7 +379,10 @@ export const templateOf = (task: SeedTask, options: TemplateOptions = {}): Templ
     prose,
     proseRefs,
     proseSteps: parsed.steps.filter((s) => s.annotations.length === 0).map((s) => s.span),
-    keepUnitOrder: options.keepUnitOrder ?? true
+    keepUnitOrder: options.keepUnitOrder ?? true,
+    question,
+    reference,
+    ties: unkeptTies
   })
 
   return {

@@ -35,6 +35,11 @@ export interface SymbolicVariable {
    * so every reading of the text stays true.
    */
   readonly derivedFrom?: number
+  /**
+   * Set when the text ties this number to another variable ("Ethan and his 3 friends" … "the 4 of them"):
+   * its value is that variable's plus `offset`, whatever the draw gave it, so the story stays true.
+   */
+  readonly follows?: { readonly id: string; readonly offset: Rational }
 }
 
 /** What a fixed half of a fraction or a variable stands for. */
@@ -86,10 +91,20 @@ export interface SymbolicMention {
 }
 
 /**
- * Conditions a new draw must meet. Each says which rule of the generator it comes from (see conditions.ts);
- * `a`/`b` are refs evaluated under the draw.
+ * The story rules a variant can break while its arithmetic stays right; a draw that breaks one is rejected
+ * with the rule as its reason (so a run counts `variant:<rule>`), never published.
+ *   broken_story_tie   – a number tied to words ("his 3 friends" are 4 people) lost its tie;
+ *   calendar_bound     – more than 24 hours in a day, 12 months in a year, 7 days in a week, …;
+ *   implausible_order  – an ordering the seed implies flipped (child ≥ adult price, small ≥ large, a pack
+ *                        dearer per item than singles, a parent not older than a child).
  */
-export type SymbolicCondition =
+export type StoryRule = "broken_story_tie" | "calendar_bound" | "implausible_order"
+
+/**
+ * Conditions a new draw must meet. Each says which rule of the generator it comes from (see conditions.ts);
+ * `a`/`b` are refs evaluated under the draw; `rule` is set on the story rules.
+ */
+export type SymbolicCondition = (
   | { readonly kind: "integer"; readonly ref: SymbolicRef; readonly why: string }
   | { readonly kind: "sign"; readonly ref: SymbolicRef; readonly sign: -1 | 0 | 1; readonly why: string }
   | { readonly kind: "places"; readonly ref: SymbolicRef; readonly max: number; readonly why: string }
@@ -98,6 +113,13 @@ export type SymbolicCondition =
   | { readonly kind: "coprime"; readonly a: SymbolicRef; readonly b: SymbolicRef; readonly why: string }
   | { readonly kind: "terminating"; readonly ref: SymbolicRef; readonly why: string }
   | { readonly kind: "differ"; readonly a: SymbolicRef; readonly b: SymbolicRef; readonly why: string }
+  /** a / aPer compared with b / bPer: a pack's price per item against the single price. */
+  | { readonly kind: "perUnitOrder"; readonly a: SymbolicRef; readonly aPer: SymbolicRef; readonly b: SymbolicRef; readonly bPer: SymbolicRef; readonly cmp: -1 | 1; readonly why: string }
+  /** a − b ≥ min: a parent at least 15 years older than a child. */
+  | { readonly kind: "gap"; readonly a: SymbolicRef; readonly b: SymbolicRef; readonly min: Rational; readonly why: string }
+  /** a = b + offset, for a tie the template could not make a variable follow. */
+  | { readonly kind: "tie"; readonly a: SymbolicRef; readonly b: SymbolicRef; readonly offset: Rational; readonly why: string }
+) & { readonly rule?: StoryRule }
 
 export interface SymbolicTemplate {
   readonly question: string

@@ -1,0 +1,110 @@
+/**
+ * Calendar and clock bounds: a day has 24 hours, a week 7 days, a year 12 months. A redraw that keeps
+ * every step exact can still have someone work 28 hours a day or use a yearly membership for 14 months;
+ * these bounds come from the words next to a number (in the question) or next to a step's result (in the
+ * solution) and become conditions the draw must meet.
+ */
+import * as R from "../rational.ts"
+import type { Rational } from "../rational.ts"
+
+export interface Bound {
+  readonly max: Rational
+  readonly why: string
+}
+
+type Unit = "second" | "minute" | "hour" | "day" | "week" | "month" | "year"
+
+/** How many of the first unit fit in the second: the bound on "N <unit> a <period>". */
+const PER: Readonly<Record<string, number>> = {
+  "second/minute": 60,
+  "minute/hour": 60,
+  "hour/day": 24,
+  "hour/week": 168,
+  "day/week": 7,
+  "day/month": 31,
+  "day/year": 366,
+  "week/year": 52,
+  "month/year": 12
+}
+
+/** Most hours a person plausibly works in a day or a week (a machine may run 24 a day). */
+const WORK: Readonly<Record<string, number>> = { "hour/day": 16, "hour/week": 80 }
+
+const UNIT = "(seconds?|minutes?|hours?|days?|weeks?|months?|years?)"
+const PERIOD = "(second|minute|hour|day|week|month|year)"
+const singular = (w: string): Unit => w.toLowerCase().replace(/s$/, "") as Unit
+
+/** "6 days a week", "16 hours per day", "3 months each year", "45 minutes every hour". */
+const RATE_AFTER = new RegExp(`^\\s*${UNIT}\\s+(?:a|an|per|each|every|in\\s+(?:a|an|one|each))\\s+${PERIOD}\\b`, "i")
+/** "an 8-hour day", "a 5-day week", "a 10-hour shift". */
+const HYPHEN_AFTER = /^-(second|minute|hour|day|week|month)\s+(?:work\s*)?(day|week|shift|workday|working day|year)\b/i
+/** A person's work: the stricter bound applies. */
+const WORK_BEFORE = /\b(?:works?|worked|working|shifts?|studies|studied|practices|practised|practiced|volunteers?)\b[^.]*$/i
+
+const bound = (n: number, why: string): Bound => ({ max: R.fromBigInt(BigInt(n)), why })
+
+/**
+ * The bound the words around a question number put on it, if any. `before` is the text of its sentence
+ * up to the number, `after` the text after it, `question` the whole question (for "yearly … 14 months").
+ */
+export const questionBound = (before: string, after: string, question: string): Bound | undefined => {
+  const rate = RATE_AFTER.exec(after)
+  if (rate) {
+    const key = `${singular(rate[1]!)}/${rate[2]!.toLowerCase()}`
+    const max = PER[key]
+    if (max !== undefined) {
+      const work = WORK[key]
+      if (work !== undefined && WORK_BEFORE.test(before)) return bound(work, `${key.replace("/", "s a ")} of work`)
+      return bound(max, `${key.replace("/", "s a ")}`)
+    }
+  }
+  const hyphen = HYPHEN_AFTER.exec(after)
+  if (hyphen) {
+    const unit = singular(hyphen[1]!)
+    const period = hyphen[2]!.toLowerCase()
+    if (unit === "hour" && /shift|work/.test(period)) return bound(16, "hours in a work shift")
+    const max = PER[`${unit}/${period === "workday" || period === "working day" ? "day" : period}`]
+    if (max !== undefined) return bound(max, `${unit}s in a ${period}`)
+  }
+  // A plan or pass for a period covers at most that period: "a yearly membership … for 12 months".
+  const span = /^\s*(months?|weeks?|days?)\b/i.exec(after)
+  if (span) {
+    const unit = singular(span[1]!)
+    if (unit === "month" && /\b(?:yearly|annual|year-long|one-year|1-year)\b/i.test(question)) return bound(12, "months of a yearly plan")
+    if (unit === "week" && /\b(?:yearly|annual|year-long|one-year|1-year)\b/i.test(question)) return bound(52, "weeks of a yearly plan")
+    if (unit === "day" && /\b(?:weekly|week-long|one-week|1-week)\b/i.test(question)) return bound(7, "days of a weekly plan")
+    if (unit === "day" && /\b(?:monthly|month-long|one-month|1-month)\b/i.test(question) && !/\b(?:yearly|annual)\b/i.test(question)) return bound(31, "days of a monthly plan")
+  }
+  return undefined
+}
+
+/** The per-period words of a solution step: "Each day he spends …", "… hours a week". */
+const PERIOD_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\b(?:each|every|a|per|one|in a|in one)\s+day\b|\bdaily\b/i, "day"],
+  [/\b(?:each|every|a|per|one|in a|in one)\s+week\b|\bweekly\b/i, "week"],
+  [/\b(?:each|every|a|per|one|in a|in one)\s+month\b|\bmonthly\b/i, "month"],
+  [/\b(?:each|every|a|per|one|in a|in one)\s+year\b|\byearly\b|\bannually\b/i, "year"],
+  [/\b(?:each|every|an|per|one|in an|in one)\s+hour\b|\bhourly\b/i, "hour"]
+]
+
+/**
+ * The bound on a step's result from the words of its line: `after` is the text right after the written
+ * result ("hours on deliveries."), `line` the whole step. "Each day he spends 10.5 hours" keeps the result
+ * within 24. A rate right after the result ("40 hours a week") decides; otherwise the line must name one
+ * period only, other than the result's own unit.
+ */
+export const resultBound = (after: string, line: string): Bound | undefined => {
+  const rate = RATE_AFTER.exec(after)
+  if (rate) {
+    const key = `${singular(rate[1]!)}/${rate[2]!.toLowerCase()}`
+    const max = PER[key]
+    return max !== undefined ? bound(max, key.replace("/", "s a ")) : undefined
+  }
+  const unit = /^\s*(seconds?|minutes?|hours?|days?|weeks?|months?)\b/i.exec(after)
+  if (!unit) return undefined
+  const u = singular(unit[1]!)
+  const periods = PERIOD_WORDS.filter(([re, period]) => period !== u && re.test(line)).map(([, period]) => period)
+  if (periods.length !== 1) return undefined
+  const max = PER[`${u}/${periods[0]!}`]
+  return max !== undefined ? bound(max, `${u}s in a ${periods[0]!}`) : undefined
+}
