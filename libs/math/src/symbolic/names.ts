@@ -88,3 +88,16 @@ for (const g of ["female", "male", "neutral"] as const) for (const n of NAMES[g]
 
 /** The list a first name is in, if any. */
 export const genderOf = (name: string): NameGender | undefined => GENDER_OF.get(name)
+
+/** Family names for people named by title ("Mr. Patel"): swapped for another, the title kept. */
+export const SURNAMES: ReadonlyArray<string> = [
+  "Patel", "Smith", "Johnson", "Brown", "Garcia", "Martinez", "Lopez", "Nguyen", "Tran", "Kim",
+  "Park", "Lee", "Chen", "Wang", "Zhang", "Tanaka", "Suzuki", "Sato", "Okafor", "Mensah",
+  "Adeyemi", "Banda", "Kamau", "Mwangi", "Haddad", "Khan", "Ahmed", "Hassan", "Yilmaz", "Kaya",
+  "Rossi", "Bianchi", "Novak", "Kowalski", "Ivanov", "Petrov", "Schmidt", "Weber", "Dubois", "Moreau",
+  "Silva", "Santos", "Costa", "Pereira", "Fernandez", "Romero", "Gomez", "Sharma", "Gupta", "Singh",
+  "Reddy", "Iyer", "Murphy", "Kelly", "Walsh", "Jensen", "Larsen", "Andersson", "Cohen", "Levi"
+]
+
+const SURNAME_SET = new Set(SURNAMES)
+export const isSurname = (word: string): boolean => SURNAME_SET.has(word)

@@ -12,7 +12,7 @@ describe("names", () => {
   const reference = "Maya sells 42 cups.\nMaya's profit is 42 * 3 = $<<42*3=126>>126.\n#### 126"
 
   it("replaces a name everywhere, possessives included, with one name of the same list (same gender, pronouns kept)", () => {
-    const s = varySurface(question, reference, rng(1), { genderSwap: 0 })
+    const s = varySurface(question, reference, rng(1), { genderSwap: 0, dayShift: 0 })
     const to = s.changes.find((c) => c.kind === "name")!.to
     expect(genderOf(to)).toBe("female")
     expect(s.question).toBe(`${to} sells cups of lemonade for $3 each. ${to}'s stand is busy on Saturday. How much does she make?`)
@@ -50,9 +50,9 @@ describe("names", () => {
     expect(swapped).toBe(40)
   })
 
-  it("leaves a titled name alone and then makes no gender swap", () => {
+  it("keeps the title of a titled person, and then makes no gender swap", () => {
     const s = varySurface("Mr. Patel and Ana buy a car. He pays $8,400.", "#### 8400", rng(3), { genderSwap: 1 })
-    expect(s.question).toMatch(/^Mr\. Patel and \p{L}+ buy a car\. He pays \$8,400\.$/u)
+    expect(s.question).toMatch(/^Mr\. \p{L}+ and \p{L}+ buy a car\. He pays \$8,400\.$/u)
     expect(genderOf(s.changes[0]!.to)).toBe("female")
     expect(peopleIn("Mr. Patel and Ana")).toEqual({ people: [{ name: "Ana", gender: "female" }], titled: true })
   })
@@ -142,5 +142,27 @@ describe("determinism", () => {
     const q = "Grace buys 3 notebooks and 2 pens. She walks 2 kilometers home."
     const r = "3 + 2 = <<3+2=5>>5\n#### 5"
     expect(varySurface(q, r, rng("same"))).toEqual(varySurface(q, r, rng("same")))
+  })
+})
+
+describe("days and titled people", () => {
+  it("moves every day of the week by the same number of days, plurals too", () => {
+    const q = "On Saturday she sold 42 cups and on Sunday 35. She rests on Mondays."
+    const outs = new Set<string>()
+    for (let i = 0; i < 40; i++) outs.add(varySurface(q, "#### 77", rng(i), { dayShift: 1 }).question)
+    expect(outs).toContain("On Tuesday she sold 42 cups and on Wednesday 35. She rests on Thursdays.")
+    expect(outs).toContain("On Sunday she sold 42 cups and on Monday 35. She rests on Tuesdays.")
+    expect(outs).not.toContain(q)
+  })
+
+  it("keeps the days of a text about weekends or weekdays", () => {
+    const s = varySurface("He reads on each of the 5 weekdays and on Saturday.", "#### 5", rng(1), { dayShift: 1 })
+    expect(s.question).toContain("on Saturday.")
+  })
+
+  it("swaps the family name of a titled person and keeps the title", () => {
+    const s = varySurface("Mr. Patel buys a car. He pays Mr. Patel's bank.", "He pays.\n#### 1", rng(2))
+    const to = s.changes.find((c) => c.kind === "surname")!.to
+    expect(s.question).toBe(`Mr. ${to} buys a car. He pays Mr. ${to}'s bank.`)
   })
 })

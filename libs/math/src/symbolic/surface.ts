@@ -10,7 +10,7 @@ import type { Rng } from "#core"
 import * as R from "../rational.ts"
 import type { Rational } from "../rational.ts"
 import { wordTakesAn } from "./grammar.ts"
-import { genderOf, NAMES } from "./names.ts"
+import { genderOf, isSurname, NAMES, SURNAMES } from "./names.ts"
 import type { NameGender } from "./names.ts"
 import { NOUN_GROUPS, UNIT_FREE_CONSTANTS, UNIT_GROUPS } from "./nouns.ts"
 import type { Noun } from "./nouns.ts"
@@ -23,12 +23,14 @@ export interface SurfaceOptions {
   /** Chance that a group of objects or units present in the text is swapped; default 0.75 and 0.5. */
   readonly nounSwap?: number
   readonly unitSwap?: number
+  /** Chance that the days of the week named in the text all move by the same number of days; default 0.75. */
+  readonly dayShift?: number
   /** Names to draw only when every other is taken (those earlier variants of the family used), so siblings differ. */
   readonly avoidNames?: ReadonlySet<string>
 }
 
 export interface SurfaceChange {
-  readonly kind: "name" | "noun" | "unit"
+  readonly kind: "name" | "surname" | "day" | "noun" | "unit"
   readonly from: string
   readonly to: string
 }
@@ -45,6 +47,11 @@ const NAME_TOKEN = /(?<![\p{L}'])(\p{Lu}\p{Ll}+)(?![\p{L}])('s|'(?!\p{L}))?/gu
 /** Words for other people whose pronouns a gender swap could not tell apart from the named person's. */
 const OTHER_PERSON =
   /\b(?:mother|mom|mum|father|dad|brother|sister|aunt|uncle|grandma|grandpa|grandmother|grandfather|granny|son|daughter|wife|husband|boyfriend|girlfriend|friend|teacher|coach|neighbou?r|boss|manager|cousin|nephew|niece|parent|man|woman|boy|girl|gentleman|lady|king|queen|baker|farmer|owner|customer|client|employee|worker|student|classmate|teammate|partner|chef|cook|doctor|nurse|driver|seller|buyer|clerk|cashier|tutor|landlord|landlady|mechanic|plumber|artist|author|gardener|librarian|principal|coworker|colleague|roommate|guest|host|hostess|player|waiter|waitress|actor|actress|salesman|saleswoman|businessman|businesswoman|policeman|policewoman|fireman|chairman|tailor|courier|runner|cyclist|assistant|sponsor|member|child|kid|baby|person|someone|somebody|mr|mrs|ms|dr|miss)\b/i
+
+const TITLED_SURNAME = /\b(?:Mr|Mrs|Ms|Mx|Dr|Miss|Prof|Professor|Coach|Captain)\.?\s+(\p{Lu}\p{Ll}+)(?![\p{L}])/gu
+const DAYS: ReadonlyArray<string> = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+const DAY = /\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(s?)\b/g
+const WEEK_SHAPE = /\b(?:weekends?|weekdays?|workdays?|working days?|work week|school days?|school week|business days?|week ?nights?|Sabbath|church|market day)\b/i
 
 const MALE_PRONOUN = /\b(?:he|him|his|himself)\b/i
 const FEMALE_PRONOUN = /\b(?:she|her|hers|herself)\b/i
@@ -202,6 +209,36 @@ export const varySurface = (question: string, reference: string, rng: Rng, optio
       r = pronouns(r) ?? r
     }
     for (const [from, to] of map) changes.push({ kind: "name", from, to })
+  }
+
+  // ---------------------------------------------------------------- family names after a title
+  const titledSurnames = [...new Set([...both().matchAll(TITLED_SURNAME)].map((m) => m[1]!).filter(isSurname))]
+  if (titledSurnames.length > 0) {
+    const capitals = new Set([...both().matchAll(NAME_TOKEN)].map((m) => m[1]!))
+    const map = new Map<string, string>()
+    for (const from of titledSurnames) {
+      const to = rng.pick(SURNAMES.filter((n) => !capitals.has(n) && ![...map.values()].includes(n)))
+      map.set(from, to)
+    }
+    const swap = (text: string) => text.replace(NAME_TOKEN, (all: string, name: string, possessive: string | undefined) => {
+      const to = map.get(name)
+      return to === undefined ? all : `${to}${possessive === undefined ? "" : "'s"}`
+    })
+    q = swap(q)
+    r = swap(r)
+    for (const [from, to] of map) changes.push({ kind: "surname", from, to })
+  }
+
+  // ---------------------------------------------------------------- days of the week
+  // Every day moves by the same number of days, so their order and the gaps between them stay; a text
+  // about weekends or working days ties its days to the week's shape and keeps them.
+  const dayMatches = [...both().matchAll(DAY)]
+  if (dayMatches.length > 0 && !WEEK_SHAPE.test(both()) && rng.chance(options.dayShift ?? 0.75)) {
+    const k = rng.int(1, 6)
+    const shift = (text: string) => text.replace(DAY, (_all: string, day: string, plural: string) => `${DAYS[(DAYS.indexOf(day) + k) % 7]!}${plural}`)
+    q = shift(q)
+    r = shift(r)
+    changes.push({ kind: "day", from: dayMatches[0]![1]!, to: DAYS[(DAYS.indexOf(dayMatches[0]![1]!) + k) % 7]! })
   }
 
   // ---------------------------------------------------------------- objects
