@@ -4,7 +4,7 @@ import { join } from "node:path"
 import { Effect, Layer, Stream } from "effect"
 import { describe, expect, it } from "vitest"
 import { DuckDb } from "#io"
-import { Progress, runPipeline, streamStage, type RunSummary } from "#dag"
+import { Progress, runPipeline, streamStage, type RunSummary, type Stage } from "#dag"
 import { decontaminateSettings, decontaminateStage, dedupMarkdown, dedupStage } from "./dedup-stages.ts"
 import { VerifiedTask } from "./rows.ts"
 import { tasksStage } from "./task-stages.ts"
@@ -44,8 +44,8 @@ const BENCHMARK = [
 
 const source = streamStage({ name: "variants", version: 1, inputs: [], schema: VerifiedTask, config: {}, run: () => Stream.fromIterable(ROWS) })
 
-const run = (dir: string, stages: ReadonlyArray<Parameters<typeof runPipeline>[0]["stages"][number]>) =>
-  runPipeline({ pipeline: "dedup-test", stages: [source, ...stages], seed: 0, dataDir: dir }).pipe(
+const run = (dir: string, stages: ReadonlyArray<Stage>) =>
+  runPipeline<Stage>({ pipeline: "dedup-test", stages: [source, ...stages], seed: 0, dataDir: dir }).pipe(
     Effect.provide(Layer.mergeAll(DuckDb.layer(), Progress.silent))
   )
 
