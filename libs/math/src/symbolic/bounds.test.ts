@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest"
+import * as R from "../rational.ts"
+import { questionBound, resultBound } from "./bounds.ts"
+
+/** [sentence with the number marked as #, whole question (defaults to the sentence), expected max or undefined]. */
+const questionCases: Array<[string, string | undefined, number | undefined]> = [
+  ["It runs # hours a day", undefined, 24],
+  ["Theo works # hours a day at the shop", undefined, 16],
+  ["Theo works # hours a week", undefined, 80],
+  ["The shop is open # days a week", undefined, 7],
+  ["She swims # months each year", undefined, 12],
+  ["The rent is due # days per month", undefined, 31],
+  ["He trains # weeks a year", undefined, 52],
+  ["The tap drips # minutes every hour", undefined, 60],
+  ["She works an #-hour shift", undefined, 16],
+  ["They work a #-day week", undefined, 7],
+  ["Jordan wants to go for # months", "A gym offers a yearly membership for $540. Jordan wants to go for # months.", 12],
+  ["How much does the club collect in # months", "Children pay $15 a month. How much does the club collect in # months?", undefined],
+  ["He buys # hours of tutoring", undefined, undefined],
+  ["Fuel costs # liters per hour", undefined, undefined]
+]
+
+describe("questionBound", () => {
+  it.each(questionCases)("%s", (sentence, question, max) => {
+    const [before, after] = sentence.split("#") as [string, string]
+    const b = questionBound(before, after, (question ?? sentence).replace("#", "8"))
+    expect(b === undefined ? undefined : R.toNumber(b.max)).toBe(max)
+  })
+})
+
+/** [step line with the result marked as #, expected max or undefined]. */
+const resultCases: Array<[string, number | undefined]> = [
+  ["Each day he spends 14 * 0.75 = <<14*0.75=10.5>># hours on deliveries.", 24],
+  ["Each week he spends 10.5 * 5 = <<10.5*5=52.5>># hours.", 168],
+  ["He works 8 * 5 = <<8*5=40>># hours a week.", 168],
+  ["She reads 3 * 7 = <<3*7=21>># days in all.", undefined],
+  ["The bus runs 14 * 6 = <<14*6=84>># trips a week.", undefined],
+  // Two periods on one line and no rate after the number: no bound rather than a wrong one.
+  ["Each day for a week she adds 2 * 7 = <<2*7=14>># hours.", undefined]
+]
+
+describe("resultBound", () => {
+  it.each(resultCases)("%s", (line, max) => {
+    const b = resultBound(line.slice(line.indexOf("#") + 1), line)
+    expect(b === undefined ? undefined : R.toNumber(b.max)).toBe(max)
+  })
+})
