@@ -1,7 +1,8 @@
 import { Effect } from "effect"
-import { publish } from "#store"
+import { publish, type Manifest } from "#store"
 import type { PipelineDefinition } from "../pipeline.ts"
 import { buildWarnings, checkPublishable, checkSolved, shortfallOf } from "./checks.ts"
+import { MATH_CARD } from "./card.ts"
 import { columns, SPLIT_BY } from "./columns.ts"
 import { decontaminateSettings, decontaminateStage, dedupMarkdown, dedupStage, decontaminationOf } from "./dedup-stages.ts"
 import { fidelityMarkdown } from "./figures.ts"
@@ -91,6 +92,9 @@ export const mathPipeline: PipelineDefinition = {
         configs,
         // Variants of one seed are near-duplicates: splitting by family keeps the test split unseen.
         splitBy: SPLIT_BY,
+        // At least TEST_MIN_FAMILIES families and 5% of the tasks (rl has one row per task), so test is an evaluation.
+        testSplit: { basis: "rl", minGroups: TEST_MIN_FAMILIES },
+        divisibleShards: true,
         seed: options.seed,
         config: options.config,
         seedFiles: [options.seeds ?? MATH_SEEDS],
@@ -98,6 +102,7 @@ export const mathPipeline: PipelineDefinition = {
         runSummary: run.summary,
         codeVersion: options.codeVersion,
         card: {
+          ...MATH_CARD,
           title: "Autodidact math",
           summary:
             "Grade-school math word problems with verified step-by-step solutions, made offline by Autodidact " +
@@ -116,16 +121,29 @@ export const mathPipeline: PipelineDefinition = {
         dir: result.dir,
         message: [result.message, ...result.notes].join("\n"),
         rows,
-        warnings: buildWarnings(run.summary, options.size, result.manifest),
+        warnings: [...buildWarnings(run.summary, options.size, result.manifest), ...testSplitWarnings(result.manifest)],
         ...(shortfall === undefined ? {} : { shortfall })
       }
     })
 }
 
+/** The fewest seed families the test split holds when the seeds allow (issue #11: 3 families is no evaluation). */
+export const TEST_MIN_FAMILIES = 10
+
+/** A test split short of TEST_MIN_FAMILIES families or 5% of the tasks: the seeds have too few families. */
+export const testSplitWarnings = (manifest: Manifest): ReadonlyArray<string> => {
+  const t = manifest.layout.test_split
+  if (t === undefined || (t.groups >= t.min_groups && t.rows >= Math.ceil(manifest.layout.test_fraction * t.total_rows))) return []
+  return [
+    `the test split holds ${t.groups} seed famil${t.groups === 1 ? "y" : "ies"} (${t.rows} of ${t.total_rows} tasks), short of ${t.min_groups} families and ` +
+      `${manifest.layout.test_fraction * 100}% of the tasks: with ${t.total_groups} families test takes at most ${t.max_group_share * 100}% of them; bring more seed problems`
+  ]
+}
+
 const descriptions: Record<string, string> = {
-  sft: "Question and verified step-by-step solution as a two-turn conversation (`messages`), for supervised fine-tuning.",
-  preference: "RISE full-solution pairs: `chosen` is a verified solution, `rejected` the same solution with one subtle injected error carried consistently to a wrong answer; for DPO.",
-  step_preference: "RISE step pairs (Step-DPO style): the shared correct prefix, then the correct step (`chosen`) and the step with the injected error (`rejected`).",
-  correction: "LEMMA traces: a solution that goes wrong at `error_step`, a transition, then either a fix and continuation or a fresh restart, ending on the correct answer.",
-  rl: "Prompts with the reference answer, for RL with verifiable rewards (e.g. GRPO)."
+  sft: "Question and verified step-by-step solution as a two-turn conversation (`messages`, TRL conversational language modeling), for supervised fine-tuning; the default config.",
+  preference: "RISE full-solution pairs in TRL's conversational preference form: `chosen` a verified solution, `rejected` the same solution with one subtle injected error carried consistently to a wrong answer; for DPO.",
+  step_preference: "RISE step pairs (Step-DPO) in TRL's conversational preference form: `chosen` and `rejected` hold the shared correct prefix, then the correct step or the step with the injected error; `initial_reason_steps`, `chosen_step`, `rejected_step` for Step-DPO trainers.",
+  correction: "LEMMA traces: a solution that goes wrong at `error_step`, a transition, then either a fix and continuation or a fresh restart, ending on the correct answer (`messages`, for SFT).",
+  rl: "Prompts (TRL conversational prompt-only) with the reference `answer`, for RL with verifiable rewards (e.g. GRPO)."
 }

@@ -15,7 +15,7 @@ describe("cardHeader", () => {
     } as unknown as Manifest
     const header = parse(cardHeader(manifest, "t")) as { configs: Array<{ config_name: string; data_files: Array<{ split: string; path: Array<string> }> }> }
     expect(header.configs).toEqual([
-      { config_name: "sft", data_files: [{ split: "train", path: ["sft/train-00000-of-00001.parquet"] }] },
+      { config_name: "sft", default: true, data_files: [{ split: "train", path: ["sft/train-00000-of-00001.parquet"] }] },
       {
         config_name: "rl",
         data_files: [
@@ -24,5 +24,25 @@ describe("cardHeader", () => {
         ]
       }
     ])
+  })
+
+  it("marks the chosen config default (so load_dataset(dir) needs no config name) and carries license, language, task categories and size", () => {
+    const manifest = {
+      configs: {
+        sft: { rows: 12, splits: { train: split(12, "sft/train-00000-of-00001.parquet") } },
+        rl: { rows: 2_500, splits: { train: split(2_500, "rl/train-00000-of-00001.parquet") } }
+      }
+    } as unknown as Manifest
+    const header = parse(
+      cardHeader(manifest, "t", { defaultConfig: "rl", license: { id: "cc-by-4.0", text: "" }, language: ["en"], taskCategories: ["text-generation", "question-answering"] })
+    ) as Record<string, unknown> & { configs: Array<Record<string, unknown>> }
+    expect(header["license"]).toBe("cc-by-4.0")
+    expect(header["language"]).toEqual(["en"])
+    expect(header["task_categories"]).toEqual(["text-generation", "question-answering"])
+    expect(header["size_categories"]).toEqual(["1K<n<10K"])
+    expect(header.configs.map((c) => [c["config_name"], c["default"]])).toEqual([["sft", undefined], ["rl", true]])
+    // A default that is not a config falls back to the first, so `datasets` always finds one.
+    const fallback = parse(cardHeader(manifest, "t", { defaultConfig: "nope" })) as { configs: Array<Record<string, unknown>> }
+    expect(fallback.configs.map((c) => c["default"])).toEqual([true, undefined])
   })
 })

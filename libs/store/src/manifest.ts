@@ -33,6 +33,8 @@ export interface ConfigEntry {
   readonly columns: ReadonlyArray<ManifestColumn>
   /** "train" and "test", always both (a split can hold 0 rows). */
   readonly splits: Readonly<Record<string, SplitEntry>>
+  /** Groups of the split column (e.g. seed families) per split and rows per group; absent in versions published before it was recorded. */
+  readonly groups?: { readonly column: string; readonly train: number; readonly test: number; readonly rows_min: number; readonly rows_median: number; readonly rows_max: number }
 }
 
 export interface StageEntry {
@@ -70,6 +72,20 @@ export interface Manifest {
     readonly shard_rows: number
     readonly row_group_rows: number
     readonly compression: "zstd"
+    /** How shard counts were chosen, in words (absent: as many full shards as the rows fill). */
+    readonly shard_rule?: string
+    /** The group-count test split (absent: the hash-threshold rule of split_rule). */
+    readonly test_split?: {
+      readonly basis: string
+      readonly min_groups: number
+      readonly max_group_share: number
+      /** md5 hex of the last group in test: a row is in test when md5(split column) <= cutoff; null when test is empty. */
+      readonly cutoff: string | null
+      readonly groups: number
+      readonly rows: number
+      readonly total_groups: number
+      readonly total_rows: number
+    }
   }
   readonly configs: Readonly<Record<string, ConfigEntry>>
   readonly run: {

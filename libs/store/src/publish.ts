@@ -22,7 +22,8 @@ import {
 } from "./layout.ts"
 import { checkSizes, leftoverKind } from "./versions.ts"
 import { allFiles, contentHash, readManifest, stageEntries, type ConfigEntry, type Manifest, type ManifestContent, type ShardFile } from "./manifest.ts"
-import { SPLITS, writeConfigShards, type ConfigSpec, type WrittenConfig } from "./shards.ts"
+import { EIGHT_SHARDS_FROM_ROWS, keyedSource, SPLITS, writeConfigShards, type ConfigSpec, type WrittenConfig } from "./shards.ts"
+import { testSplitOf } from "./test-split.ts"
 
 export interface PublishRequest {
   /** Datasets live in <dataDir>/datasets/<name>/, the catalog at <dataDir>/catalog.duckdb. */
@@ -40,6 +41,14 @@ export interface PublishRequest {
    * so that no family is in both train and test.
    */
   readonly splitBy?: string
+  /**
+   * The group-count test split (test-split.ts) instead of the hash threshold: groups taken in md5 order until
+   * test holds at least `minGroups` groups and `testFraction` of the rows of config `basis`, at most
+   * `maxGroupShare` of all groups (default 0.2). One cutoff splits every config alike.
+   */
+  readonly testSplit?: { readonly basis: string; readonly minGroups: number; readonly maxGroupShare?: number }
+  /** Shard counts that divide common world sizes (shards.ts shardCount); default false. */
+  readonly divisibleShards?: boolean
   /** Rows per shard (default DEFAULT_SHARD_ROWS). */
   readonly shardRows?: number
   /** Rows per Parquet row group (default DEFAULT_ROW_GROUP_ROWS; rounded up to a multiple of 2048). */
@@ -89,6 +98,8 @@ export const DEFAULT_SHARD_ROWS = 20_480
  */
 export const DEFAULT_ROW_GROUP_ROWS = 10_240
 export const DEFAULT_TEST_FRACTION = 0.05
+/** The group-count test split takes at most a fifth of the groups, so a dataset of few families keeps most for training. */
+export const DEFAULT_MAX_TEST_GROUP_SHARE = 0.2
 const VECTOR = 2048
 
 const inputError = (dataset: string, message: string, extra: { config?: string; file?: string } = {}) =>
@@ -103,6 +114,12 @@ const checkRequest = (req: PublishRequest) =>
     if (!(fraction >= 0 && fraction < 1)) return yield* inputError(ds, `testFraction must be in [0, 1) (got ${fraction})`)
     for (const [field, v] of [["shardRows", req.shardRows], ["rowGroupRows", req.rowGroupRows]] as const) {
       if (v !== undefined && !(Number.isInteger(v) && v >= 1)) return yield* inputError(ds, `${field} must be a whole number ≥ 1 (got ${v})`)
+    }
+    if (req.testSplit !== undefined) {
+      const { basis, minGroups, maxGroupShare } = req.testSplit
+      if (!req.configs.some((c) => c.name === basis)) return yield* inputError(ds, `testSplit.basis "${basis}" is not one of the configs (${req.configs.map((c) => c.name).join(", ")})`)
+      if (!(Number.isInteger(minGroups) && minGroups >= 0)) return yield* inputError(ds, `testSplit.minGroups must be a whole number ≥ 0 (got ${minGroups})`)
+      if (maxGroupShare !== undefined && !(maxGroupShare >= 0 && maxGroupShare < 1)) return yield* inputError(ds, `testSplit.maxGroupShare must be in [0, 1) (got ${maxGroupShare})`)
     }
     const seen = new Set<string>()
     for (const c of req.configs) {
@@ -184,7 +201,7 @@ const latestProblems = (dir: string, manifest: Manifest) =>
  * against the rows it should hold, and the column names and types of the shards against the config.
  * The read-back and sha256 of each shard were done right after it was written (writeConfigShards).
  */
-const verifyConfig = (dataset: string, version: string, staging: string, spec: ConfigSpec, written: WrittenConfig) =>
+const verifyConfig = (dataset: string, version: string, staging: string, spec: ConfigSpec, written: WrittenConfig, splitBy: string) =>
   Effect.gen(function* () {
     const db = yield* DuckDb
     const files = Object.values(written.splits).flatMap((s) => s.files)
@@ -225,9 +242,23 @@ const verifyConfig = (dataset: string, version: string, staging: string, spec: C
       description: spec.description,
       rows: written.rows,
       columns: spec.columns.map((c, i) => ({ name: c.name, type: columns[i]!.type, description: c.description })),
-      splits
+      splits,
+      groups: { column: splitBy, ...written.groups }
     }
     return entry
+  })
+
+const splitByOf = (req: PublishRequest) => req.splitBy ?? "task_id"
+
+/** The group-count test split's choice, read from the basis config's part files (undefined without `testSplit`). */
+const chooseTestSplit = (req: PublishRequest) =>
+  Effect.gen(function* () {
+    if (req.testSplit === undefined) return undefined
+    const rule = { basis: req.testSplit.basis, fraction: req.testFraction ?? DEFAULT_TEST_FRACTION, minGroups: req.testSplit.minGroups, maxGroupShare: req.testSplit.maxGroupShare ?? DEFAULT_MAX_TEST_GROUP_SHARE }
+    const basis = req.configs.find((c) => c.name === rule.basis)!
+    const db = yield* DuckDb
+    const choice = yield* db.use(`test split of ${req.name}`, async (c) => testSplitOf(c, await keyedSource(c, basis, splitByOf(req)), rule))
+    return { rule, choice }
   })
 
 const sampleRow = (path: string) =>
@@ -258,19 +289,30 @@ export const publish = (req: PublishRequest): Effect.Effect<PublishResult, Store
       notes.push(...cleaned.notes)
       const version = cleaned.version
 
+      const testSplit = yield* chooseTestSplit(req)
+      if (testSplit?.choice.short) {
+        const c = testSplit.choice
+        notes.push(
+          `the test split holds ${c.groups} ${splitByOf(req)} group${c.groups === 1 ? "" : "s"} (${c.rows} of ${c.totalRows} ${testSplit.rule.basis} rows), ` +
+            `fewer than the ${testSplit.rule.minGroups} groups and ${(testSplit.rule.fraction * 100).toFixed(0)}% asked: ` +
+            `there are only ${c.totalGroups} groups and test takes at most ${(testSplit.rule.maxGroupShare * 100).toFixed(0)}% of them; bring more seeds for a usable evaluation split`
+        )
+      }
       const layout = {
         seed: req.seed,
         testFraction: req.testFraction ?? DEFAULT_TEST_FRACTION,
         splitBy: req.splitBy ?? "task_id",
         shardRows: req.shardRows ?? DEFAULT_SHARD_ROWS,
-        rowGroupRows: Math.ceil((req.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS) / VECTOR) * VECTOR
+        rowGroupRows: Math.ceil((req.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS) / VECTOR) * VECTOR,
+        divisibleShards: req.divisibleShards ?? false,
+        ...(testSplit === undefined ? {} : { testCutoff: { cutoff: testSplit.choice.cutoff } })
       }
       const staging = join(dsDir, `.staging-${version}-${process.pid}`)
       yield* ensureDir(staging)
       const configs: Record<string, ConfigEntry> = {}
       for (const spec of req.configs) {
         const written = yield* writeConfigShards(req.name, staging, spec, layout)
-        configs[spec.name] = yield* verifyConfig(req.name, version, staging, spec, written)
+        configs[spec.name] = yield* verifyConfig(req.name, version, staging, spec, written, layout.splitBy)
       }
       const seedFiles = []
       for (const path of req.seedFiles) seedFiles.push({ path, ...(yield* io(path, () => fileDigest(path))) })
@@ -288,11 +330,35 @@ export const publish = (req: PublishRequest): Effect.Effect<PublishResult, Store
         ...(benchmarkFiles.length === 0 ? {} : { benchmark_files: benchmarkFiles }),
         layout: {
           test_fraction: layout.testFraction,
-          split_rule: `test when int(md5(${layout.splitBy})[0:8], 16) < test_fraction * 2^32, else train`,
+          split_rule:
+            testSplit === undefined
+              ? `test when int(md5(${layout.splitBy})[0:8], 16) < test_fraction * 2^32, else train`
+              : testSplit.choice.cutoff === undefined
+                ? `every row in train (no ${layout.splitBy} group could be spared for test)`
+                : `test when md5(${layout.splitBy}) <= "${testSplit.choice.cutoff}" (hex strings compared), else train: ` +
+                  `${layout.splitBy} groups taken in md5 order until test holds at least ${testSplit.rule.minGroups} groups and test_fraction of the ${testSplit.rule.basis} rows, ` +
+                  `at most ${testSplit.rule.maxGroupShare * 100}% of the groups`,
           shuffle_rule: `rows ordered by int(md5("<seed>:<id>")[0:16], 16), then id, within each split, and cut into shards in that order`,
           shard_rows: layout.shardRows,
           row_group_rows: layout.rowGroupRows,
-          compression: "zstd"
+          compression: "zstd",
+          ...(layout.divisibleShards
+            ? { shard_rule: `at least rows / shard_rows shards, rounded up to a multiple of 8 for a split of ${EIGHT_SHARDS_FROM_ROWS}+ rows and of 4 for one of 4+ rows; rows spread evenly` }
+            : {}),
+          ...(testSplit === undefined
+            ? {}
+            : {
+                test_split: {
+                  basis: testSplit.rule.basis,
+                  min_groups: testSplit.rule.minGroups,
+                  max_group_share: testSplit.rule.maxGroupShare,
+                  cutoff: testSplit.choice.cutoff ?? null,
+                  groups: testSplit.choice.groups,
+                  rows: testSplit.choice.rows,
+                  total_groups: testSplit.choice.totalGroups,
+                  total_rows: testSplit.choice.totalRows
+                }
+              })
         },
         configs
       }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { DuckDBInstance } from "@duckdb/node-api"
 import { describe, expect, it } from "vitest"
-import { haveKeyColumns } from "./shards.ts"
+import { haveKeyColumns, shardCount, shardRanges } from "./shards.ts"
 
 describe("haveKeyColumns", () => {
   it("finds key columns only at the top level, as VARCHAR, in every file, rows or none", async () => {
@@ -29,5 +29,35 @@ describe("haveKeyColumns", () => {
     expect(await has([keyed], ["id", "family_id"])).toBe(false)
     c.closeSync()
     db.closeSync()
+  })
+})
+
+describe("shardCount and shardRanges", () => {
+  it.each([
+    // rows, shardRows, divisible, shards
+    [0, 20_480, false, 1],
+    [5_000, 20_480, false, 1],
+    [50_000, 20_480, false, 3],
+    [0, 20_480, true, 1],
+    [3, 20_480, true, 1],
+    [4, 20_480, true, 4],
+    [141, 20_480, true, 4],
+    [7_999, 20_480, true, 4],
+    [8_000, 20_480, true, 8],
+    [50_000, 20_480, true, 8],
+    [1_000_000, 20_480, true, 56],
+    [5_000, 1_000, true, 8],
+    [3_000, 500, true, 8]
+  ])("%i rows, %i a shard, divisible %s: %i shards", (rows, shardRows, divisible, shards) => {
+    expect(shardCount(rows, shardRows, divisible)).toBe(shards)
+  })
+
+  it("spreads rows evenly over divisible shards (at most one row apart) and fills fixed ones in order", () => {
+    expect(shardRanges(141, 20_480, true)).toEqual([[0, 35], [35, 70], [70, 105], [105, 141]])
+    expect(shardRanges(50, 20, false)).toEqual([[0, 20], [20, 40], [40, 50]])
+    const sizes = shardRanges(1_000_003, 20_480, true).map(([lo, hi]) => hi - lo)
+    expect(sizes.length).toBe(56)
+    expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1)
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(1_000_003)
   })
 })

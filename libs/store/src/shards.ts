@@ -5,6 +5,7 @@ import { Effect } from "effect"
 import { DuckDb, ensureDir, errorMessage, fileDigest, fsyncPath, sqlIdent, sqlString, sqlStringList, type DuckDbError, type MaterialiseError } from "#io"
 import { PublishInputError, StoreIoError } from "./errors.ts"
 import { jsonStructure, shuffleKey, testSplitPredicate } from "./sql.ts"
+import { cutoffPredicate } from "./test-split.ts"
 
 export interface ColumnSpec {
   readonly name: string
@@ -31,6 +32,51 @@ export interface ShardLayout {
   readonly shardRows: number
   /** Already a multiple of DuckDB's vector size (2048): its writer cannot cut row groups finer. */
   readonly rowGroupRows: number
+  /**
+   * The test split by cutoff (see test-split.ts): test when md5(splitBy) <= cutoff, none when the cutoff is
+   * undefined. Absent: the hash-threshold rule, a group in test when its md5's first 8 hex digits fall below
+   * testFraction × 2^32.
+   */
+  readonly testCutoff?: { readonly cutoff: string | undefined }
+  /** Shard counts that divide common data-parallel world sizes (shardCount); else as many full shards as the rows fill. */
+  readonly divisibleShards?: boolean
+}
+
+/** Rows a split needs before its shard count is rounded to a multiple of 8 (with divisibleShards). */
+export const EIGHT_SHARDS_FROM_ROWS = 8000
+
+/**
+ * How many shards a split of `rows` rows is cut into. By default as many as `shardRows` rows a shard fill.
+ * With `divisible`, that count rounded up to a multiple of 8 when the split has at least 8,000 rows, of 4
+ * when it has at least 4 rows: `datasets.distributed.split_dataset_by_node` gives each rank whole shards
+ * only when the shard count divides by the world size, and otherwise every rank reads every shard and
+ * keeps every n-th row. Rows are then spread evenly (shard sizes differ by at most one row), so ranks get
+ * equal work.
+ */
+export const shardCount = (rows: number, shardRows: number, divisible = false): number => {
+  const least = Math.max(1, Math.ceil(rows / shardRows))
+  if (!divisible) return least
+  const multiple = rows >= EIGHT_SHARDS_FROM_ROWS ? 8 : rows >= 4 ? 4 : 1
+  return Math.ceil(least / multiple) * multiple
+}
+
+/** Row ranges [lo, hi) of a split's shards, relative to its first row. */
+export const shardRanges = (rows: number, shardRows: number, divisible = false): ReadonlyArray<readonly [number, number]> => {
+  const count = shardCount(rows, shardRows, divisible)
+  return Array.from({ length: count }, (_, i): readonly [number, number] =>
+    divisible
+      ? [Math.floor((i * rows) / count), Math.floor(((i + 1) * rows) / count)]
+      : [i * shardRows, Math.min(rows, (i + 1) * shardRows)]
+  )
+}
+
+/** Groups (values of the split column) per split, and rows per group over both splits. */
+export interface GroupFigures {
+  readonly train: number
+  readonly test: number
+  readonly rows_min: number
+  readonly rows_median: number
+  readonly rows_max: number
 }
 
 /** What was written for one config, before verification adds sizes and checksums. */
@@ -43,6 +89,7 @@ export interface WrittenConfig {
    * the shard is also flushed to disk there.
    */
   readonly readBack: ReadonlyMap<string, { readonly rows: number; readonly bytes: number; readonly sha256: string }>
+  readonly groups: GroupFigures
 }
 
 export const SPLITS = ["train", "test"] as const
@@ -87,11 +134,27 @@ export const writeConfigShards = (
           const problem = await checkRows(c, table, spec, layout.splitBy)
           if (problem !== undefined) return { problem }
           const counts = (await c.runAndReadAll(`SELECT CASE WHEN __train THEN 'train' ELSE 'test' END AS split, count(*) AS n FROM ${table} GROUP BY ALL`)).getRowObjectsJS()
+          // From the part files' keys rather than the staged table, which keeps no split key (the sort moves less).
+          const groups = (
+            await c.runAndReadAll(
+              `SELECT count(*) FILTER (WHERE NOT test) AS train, count(*) FILTER (WHERE test) AS test,
+                      coalesce(min(n), 0) AS lo, coalesce(median(n), 0) AS mid, coalesce(max(n), 0) AS hi
+               FROM (SELECT coalesce(${testPredicateOf(layout)}, false) AS test, count(*) AS n
+                     FROM ${await keyedSource(c, spec, layout.splitBy)} GROUP BY __split_key)`
+            )
+          ).getRowObjectsJS()[0]!
           const settings = (
             await c.runAndReadAll("SELECT current_setting('preserve_insertion_order') AS ordered, current_setting('threads') AS threads")
           ).getRowObjectsJS()[0]!
           return {
             counts: new Map(counts.map((r) => [String(r["split"]), Number(r["n"])])),
+            groups: {
+              train: Number(groups["train"]),
+              test: Number(groups["test"]),
+              rows_min: Number(groups["lo"]),
+              rows_median: Number(groups["mid"]),
+              rows_max: Number(groups["hi"])
+            },
             ordered: String(settings["ordered"]) === "true",
             threads: Number(settings["threads"])
           }
@@ -104,12 +167,12 @@ export const writeConfigShards = (
       let offset = 0
       for (const split of [...SPLITS].sort()) {
         const n = prepared.counts.get(split) ?? 0
-        const count = Math.max(1, Math.ceil(n / layout.shardRows))
+        const ranges = shardRanges(n, layout.shardRows, layout.divisibleShards)
         const files: Array<{ path: string; rows: number }> = []
-        for (let i = 0; i < count; i++) {
-          const name = shardName(split, i, count)
-          const lo = offset + i * layout.shardRows
-          const hi = Math.min(offset + n, lo + layout.shardRows)
+        for (const [i, [from, to]] of ranges.entries()) {
+          const name = shardName(split, i, ranges.length)
+          const lo = offset + from
+          const hi = offset + to
           jobs.push({ path: join(dir, name), file: `${spec.name}/${name}`, lo, hi })
           files.push({ path: `${spec.name}/${name}`, rows: hi - lo })
         }
@@ -145,7 +208,12 @@ export const writeConfigShards = (
           }),
         { concurrency: Math.max(1, Math.min(4, prepared.threads)), discard: true }
       )
-      return { rows: [...prepared.counts.values()].reduce((a, b) => a + b, 0), splits: Object.fromEntries(SPLITS.map((s) => [s, splits[s]!])), readBack }
+      return {
+        rows: [...prepared.counts.values()].reduce((a, b) => a + b, 0),
+        splits: Object.fromEntries(SPLITS.map((s) => [s, splits[s]!])),
+        readBack,
+        groups: prepared.groups
+      }
     })
     return yield* work.pipe(Effect.ensuring(db.run(`DETACH DATABASE IF EXISTS ${scratch}`).pipe(Effect.ignore)))
   })
@@ -160,25 +228,36 @@ export const writeConfigShards = (
  * they are parsed out of the JSON. Both give the same values, so the shards do not depend on which was used.
  */
 const stage = async (c: DuckDBConnection, table: string, spec: ConfigSpec, layout: ShardLayout): Promise<void> => {
-  const keys = ["id", "task_id", layout.splitBy]
-  const source =
-    spec.files.length === 0
-      ? `(SELECT NULL::VARCHAR AS row, NULL::VARCHAR AS "id", NULL::VARCHAR AS "task_id", NULL::VARCHAR AS __split_key WHERE false)`
-      : (await haveKeyColumns(c, spec.files, keys))
-        ? `(SELECT row, "id", "task_id", ${sqlIdent(layout.splitBy)} AS __split_key FROM read_parquet(${sqlStringList(spec.files)}))`
-        : // One JSON parse per row for all three keys (a list of paths), not one per key.
-          `(SELECT row, k[1] AS "id", k[2] AS "task_id", k[3] AS __split_key
-            FROM (SELECT row, json_extract_string(row, [${keys.map((name) => sqlString(`$.${JSON.stringify(name)}`)).join(", ")}]) AS k
-                  FROM read_parquet(${sqlStringList(spec.files)})))`
+  const source = await keyedSource(c, spec, layout.splitBy)
   // Narrow sort keys (a boolean, a number, then the id for ties) and only one string besides the row.
   await c.run(
     `CREATE TABLE ${table} AS
      SELECT row, "id", "task_id" IS NULL AS __no_task, __split_key IS NULL AS __no_split,
-            NOT coalesce(${testSplitPredicate("__split_key", layout.testFraction)}, false) AS __train,
+            NOT coalesce(${testPredicateOf(layout)}, false) AS __train,
             ${shuffleKey(layout.seed, '"id"')} AS __key
      FROM ${source}
      ORDER BY __train, __key, "id"`
   )
+}
+
+/** True for a test row, over a subquery's `__split_key`. */
+const testPredicateOf = (layout: ShardLayout): string =>
+  layout.testCutoff === undefined ? testSplitPredicate("__split_key", layout.testFraction) : cutoffPredicate("__split_key", layout.testCutoff.cutoff)
+
+/**
+ * A config's part files as a subquery of (row, id, task_id, __split_key). The keys come from the part
+ * files' key columns when every file has them, else from each row's JSON (one parse for all three).
+ */
+export const keyedSource = async (c: DuckDBConnection, spec: Pick<ConfigSpec, "files">, splitBy: string): Promise<string> => {
+  const keys = ["id", "task_id", splitBy]
+  return spec.files.length === 0
+      ? `(SELECT NULL::VARCHAR AS row, NULL::VARCHAR AS "id", NULL::VARCHAR AS "task_id", NULL::VARCHAR AS __split_key WHERE false)`
+      : (await haveKeyColumns(c, spec.files, keys))
+        ? `(SELECT row, "id", "task_id", ${sqlIdent(splitBy)} AS __split_key FROM read_parquet(${sqlStringList(spec.files)}))`
+        : // One JSON parse per row for all three keys (a list of paths), not one per key.
+          `(SELECT row, k[1] AS "id", k[2] AS "task_id", k[3] AS __split_key
+            FROM (SELECT row, json_extract_string(row, [${keys.map((name) => sqlString(`$.${JSON.stringify(name)}`)).join(", ")}]) AS k
+                  FROM read_parquet(${sqlStringList(spec.files)})))`
 }
 
 /**
