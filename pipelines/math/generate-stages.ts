@@ -180,11 +180,17 @@ export const stepPreferenceStage = (input: string) =>
  * kept only when the trace ends on the correct answer.
  */
 export const lemmaStage = (input: string) => {
-  const config = { types: PROGRAMMATIC_LEMMA_TYPES, restartProbability: 0.5 }
+  // Few problems admit counting, irrelevant-information or unit-conversion errors: weighted up, they reach
+  // about the share the problems allow instead of a seventh of it.
+  const config = {
+    types: PROGRAMMATIC_LEMMA_TYPES,
+    restartProbability: 0.5,
+    weights: { counting: 6, adding_irrelevant_information: 6, unit_conversion: 6 }
+  }
   return mapStage({
     name: "lemma",
-    // 2: plain messages, annotated_solution column.
-    version: 2,
+    // 2: plain messages, annotated_solution column. 3: varied explanations, no absurd steps, reordered restarts, `#### N`.
+    version: 3,
     keyColumns: PUBLISH_KEYS,
     inputs: [input],
     schema: CorrectionRow,
@@ -201,6 +207,9 @@ export const lemmaStage = (input: string) => {
           }
           ctx.count(`error_type/${trace.error_type}`)
           ctx.count(`strategy/${trace.strategy}`)
+          if (trace.restart_source) ctx.count(`restart_source/${trace.restart_source}`)
+          if (trace.restart_fallback) ctx.count(`restart_fallback/${trace.restart_fallback}`)
+          for (const [reason, n] of Object.entries(trace.injection.rejected)) if (reason.startsWith("absurd:")) ctx.count(`absurd/${reason.slice(7)}`, n)
           const annotated = trace.messages.map((m) => ({ role: m.role, content: m.content }))
           const messages = annotated.map((m) => ({ role: m.role, content: stripAnnotations(m.content) }))
           return [

@@ -1,57 +1,40 @@
 /**
  * LEMMA correction traces (Pan et al. 2025; repository pzs19/LEMMA): a wrong attempt truncated right after its
- * first erroneous step, a transition phrase, then either
- *   - Fix & Continue: name the error and what is wrong in the step, give the corrected step, and finish with the
- *     reference's remaining steps; or
- *   - Fresh & Restart: say the attempt is abandoned and give another correct solution (one the caller supplies,
- *     e.g. a verified variant solution, else the reference).
- * Every trace ends "The answer is: X" with X the reference answer, and only traces whose extracted final answer
- * equals it are returned. The phrases below are our own.
+ * first erroneous step, a transition phrase, a sentence naming the error with the step's numbers, then either
+ *   - Fix & Continue: the corrected step and the reference's remaining steps; or
+ *   - Fresh & Restart: the attempt is abandoned and the problem solved again without copying the attempt's
+ *     correct lines in the same order: a verified alternative solution the caller supplies, else the
+ *     reference with its independent steps reordered (lemma-reorder.ts), else, when the error is in the first
+ *     step and so nothing correct would be repeated, the reference. When none of these exists the trace falls
+ *     back to Fix & Continue and says so (`restart_fallback`).
+ * Every trace ends with GSM8K's `#### N`, like every other config, N the reference answer, and only traces
+ * whose extracted final answer equals it are returned. The phrases are our own (lemma-phrases.ts).
  */
 import type { Rng } from "#core"
 import { answersEqual, extractFinalAnswer } from "../answer.ts"
 import { parseSolution } from "../parse.ts"
 import { verifySolution } from "../verify.ts"
-import { injectLemmaError, LEMMA_ERROR_LEADS } from "./lemma.ts"
+import { injectLemmaError } from "./lemma.ts"
 import type { LemmaErrorType, LemmaInjection } from "./lemma.ts"
+import { explainError } from "./lemma-explain.ts"
+import { CONTINUE_PHRASES, REORDER_PHRASES, RESTART_PHRASES, TRANSITION_PHRASES } from "./lemma-phrases.ts"
+import { reorderedSolution } from "./lemma-reorder.ts"
 import type { NoInjection } from "./types.ts"
 
-/** Said right after the erroneous step, before anything else. */
-export const TRANSITION_PHRASES: readonly string[] = [
-  "Hold on, let me re-check that step.",
-  "Wait, something is off in that last step.",
-  "Let me double-check this before going on.",
-  "Hmm, that result doesn't look right.",
-  "Actually, I should verify that calculation.",
-  "Before continuing, let me look at that step again.",
-  "That number seems suspicious; let me review the step.",
-  "Pause: I'm not sure that step is correct.",
-  "Let me go back over what I just did.",
-  "Something doesn't add up here; let me check.",
-  "On second thought, that step needs another look.",
-  "I should make sure that last line is right.",
-  "Let me retrace that step carefully.",
-  "Careful, I may have slipped up just now."
-]
-
-/** Fresh & Restart: the sentence that abandons the attempt. */
-export const RESTART_PHRASES: readonly string[] = [
-  "This attempt has gone wrong, so I'll start over and solve it another way.",
-  "Rather than patch this, let me begin again from the question.",
-  "Let me set this attempt aside and work through the problem afresh.",
-  "I'll restart from scratch with a cleaner approach.",
-  "It is simpler to solve the problem again from the beginning."
-]
-
-/** Fix & Continue: the sentence that introduces the corrected work. */
-export const CONTINUE_PHRASES: readonly string[] = ["Correcting it:", "Here is the step done right:", "Fixing that:", "The corrected work is:"]
+export { CONTINUE_PHRASES, REORDER_PHRASES, RESTART_PHRASES, TRANSITION_PHRASES }
 
 export type LemmaStrategy = "fix_and_continue" | "fresh_and_restart"
+
+/** Where a Fresh & Restart's solution came from, or why the trace fell back to Fix & Continue. */
+export type RestartSource = "alternative" | "reordered" | "reference_first_step"
+export type RestartFallback = "no_reordering"
 
 export interface LemmaTraceOptions {
   /** Force one error type (default: any programmatic type that applies, chosen with the Rng). */
   readonly type?: LemmaErrorType
   readonly types?: readonly LemmaErrorType[]
+  /** Relative weights of the error types (see injectLemmaError; default uniform). */
+  readonly weights?: Readonly<Partial<Record<LemmaErrorType, number>>>
   /** Force a strategy (default: Fresh & Restart with probability `restartProbability`). */
   readonly strategy?: LemmaStrategy
   /** Default 0.5. */
@@ -66,16 +49,40 @@ export interface LemmaTrace {
   readonly ok: true
   readonly messages: ReadonlyArray<{ readonly role: "user" | "assistant"; readonly content: string }>
   readonly strategy: LemmaStrategy
+  /** For Fresh & Restart: what the restarted solution is. */
+  readonly restart_source?: RestartSource
+  /** Set when Fresh & Restart was drawn but no restart without repeated lines existed. */
+  readonly restart_fallback?: RestartFallback
   readonly error_type: LemmaErrorType
   /** Number of wrong-attempt steps before the transition phrase; the last of them is the erroneous one. */
   readonly error_step: number
   readonly transition: string
+  /** The sentence naming the error. */
+  readonly explanation: string
   readonly answer: string
   readonly injection: LemmaInjection
 }
 
 /** The solution's steps as lines, without the `####` line. */
 const stepLines = (solution: string): string[] => parseSolution(solution).steps.map((s) => s.text)
+
+/** A restart that does not repeat the attempt's correct lines in order, or why there is none. */
+const restartFor = (
+  injection: LemmaInjection,
+  answer: string,
+  rng: Rng,
+  alternatives: readonly string[]
+): { source: RestartSource; text: string } | undefined => {
+  const attempt = stepLines(injection.wrong).slice(0, injection.error_step - 1)
+  // The restart must not open by repeating the attempt's first correct line.
+  const fresh = (text: string): boolean => attempt.length === 0 || stepLines(text)[0] !== attempt[0]
+  const usable = alternatives.filter((alt) => verifySolution(alt, { expected: answer }).correct && fresh(alt))
+  if (usable.length > 0) return { source: "alternative", text: rng.pick(usable) }
+  const reordered = reorderedSolution(injection.reference, answer, rng, fresh)
+  if (reordered !== undefined) return { source: "reordered", text: reordered }
+  if (attempt.length === 0) return { source: "reference_first_step", text: injection.reference }
+  return undefined
+}
 
 /** Builds a correction trace from an injection; the building block of `lemmaTrace`. */
 export const buildLemmaTrace = (
@@ -92,26 +99,26 @@ export const buildLemmaTrace = (
   if (!errorAt) return { ok: false, code: "no_error_step", reason: `the wrong solution has no step ${injection.error_step}` }
   const prefix = injection.wrong.slice(0, errorAt.span.end)
   const transition = rng.pick(TRANSITION_PHRASES)
-  const strategy = options.strategy ?? (rng.chance(options.restartProbability ?? 0.5) ? "fresh_and_restart" : "fix_and_continue")
+  const explanation = explainError(injection.error_type, injection.facts, rng, injection.explain)
+  const drawn = options.strategy ?? (rng.chance(options.restartProbability ?? 0.5) ? "fresh_and_restart" : "fix_and_continue")
+  const restart = drawn === "fresh_and_restart" ? restartFor(injection, answer, rng, options.alternatives ?? []) : undefined
+  const strategy: LemmaStrategy = restart ? "fresh_and_restart" : "fix_and_continue"
 
   let body: string
-  if (strategy === "fix_and_continue") {
+  if (restart) {
+    body = `${transition} ${explanation} ${rng.pick(restart.source === "reordered" ? REORDER_PHRASES : RESTART_PHRASES)}\n${stepLines(restart.text).join("\n")}`
+  } else {
     const ref = stepLines(injection.reference)
     const corrected = [
       ...(injection.skipped_step !== undefined ? [ref[injection.skipped_step - 1] ?? ""] : []),
       ...ref.slice(injection.reference_step - 1)
     ]
-    const named = `${LEMMA_ERROR_LEADS[injection.error_type]} ${injection.explain}`
-    body = `${transition} ${named} ${rng.pick(CONTINUE_PHRASES)}\n${corrected.join("\n")}`
-  } else {
-    const usable = (options.alternatives ?? []).filter((alt) => verifySolution(alt, { expected: answer }).correct)
-    const other = usable.length > 0 ? rng.pick(usable) : injection.reference
-    body = `${transition} ${rng.pick(RESTART_PHRASES)}\n${stepLines(other).join("\n")}`
+    body = `${transition} ${explanation} ${rng.pick(CONTINUE_PHRASES)}\n${corrected.join("\n")}`
   }
-  let trace = `${prefix}\n${body}\nThe answer is: ${answer}`
+  let trace = `${prefix}\n${body}\n#### ${answer}`
   if (options.stripAnnotations) trace = trace.replace(/<<[^<>\n]*>>/g, "")
   const final = extractFinalAnswer(trace)
-  if (!final || final.source !== "answer_is" || !answersEqual(final.answer, reference.answer)) {
+  if (!final || final.source !== "hash" || !answersEqual(final.answer, reference.answer)) {
     return { ok: false, code: "trace_off_answer", reason: "the trace does not end on the reference answer" }
   }
   return {
@@ -121,9 +128,12 @@ export const buildLemmaTrace = (
       { role: "assistant", content: trace }
     ],
     strategy,
+    ...(restart ? { restart_source: restart.source } : {}),
+    ...(drawn === "fresh_and_restart" && !restart ? { restart_fallback: "no_reordering" as const } : {}),
     error_type: injection.error_type,
     error_step: injection.error_step,
     transition,
+    explanation,
     answer,
     injection
   }
@@ -136,7 +146,8 @@ export const buildLemmaTrace = (
 export const lemmaTrace = (question: string, solution: string, rng: Rng, options: LemmaTraceOptions = {}): LemmaTrace | NoInjection => {
   const injection = injectLemmaError(question, solution, rng.fork("inject"), {
     ...(options.type !== undefined ? { type: options.type } : {}),
-    ...(options.types !== undefined ? { types: options.types } : {})
+    ...(options.types !== undefined ? { types: options.types } : {}),
+    ...(options.weights !== undefined ? { weights: options.weights } : {})
   })
   if (!injection.ok) return injection
   return buildLemmaTrace(question, injection, rng.fork("trace"), options)

@@ -5,18 +5,28 @@
  * exactly on the calculator annotations and carried forward (propagate.ts). The three types that need
  * language understanding (question_misinterpretation, confusing_formula, confusing_concept) are part of the
  * taxonomy but are not realised programmatically.
+ *
+ * Choice: the error type first, uniformly among the types this solution admits (the types are shuffled with
+ * the record's Rng and the first with an acceptable candidate wins), then the step, uniformly among the steps
+ * that admit the type, then the concrete edit. A candidate is acceptable when it applies, keeps every
+ * later step consistent, ends on a wrong answer and its wrong step is not absurd (lemma-absurd.ts); rejected
+ * candidates are counted by reason.
  */
 import type { Rng } from "#core"
 import * as R from "../rational.ts"
+import { literals, operators } from "../arithmetic.ts"
 import { verifySolution } from "../verify.ts"
 import { parseSolution } from "../parse.ts"
-import { modelOfVerified } from "./model.ts"
-import type { SolutionModel } from "./model.ts"
+import type { ParsedStep } from "../parse.ts"
+import { buildModel, modelOfVerified, sitesOf } from "./model.ts"
+import type { AnnotationSite, SolutionModel } from "./model.ts"
 import { applyPlan } from "./propagate.ts"
 import type { Plan } from "./propagate.ts"
-import { changeOperator, wrongSubstitution } from "./candidates.ts"
+import { changeOperator, earlierResults, inList, show, shown, wrongSubstitution } from "./candidates.ts"
 import { calculationSlip, countingSlip, irrelevantInformation, missingStep, unitConversion } from "./lemma-candidates.ts"
-import { firstDifferingStep, searchPlans } from "./rise.ts"
+import type { LemmaFacts, LemmaPlan } from "./lemma-candidates.ts"
+import { absurdity } from "./lemma-absurd.ts"
+import { firstDifferingStep } from "./rise.ts"
 import type { InjectOptions, NoInjection } from "./types.ts"
 
 /** LEMMA's error taxonomy (11 types). */
@@ -35,13 +45,18 @@ export const LEMMA_ERROR_TYPES = [
 ] as const
 export type LemmaErrorType = (typeof LEMMA_ERROR_TYPES)[number]
 
-const GENERATORS: Partial<Record<LemmaErrorType, (model: SolutionModel, step: number) => Plan[]>> = {
+const asLemma =
+  (how: string, generate: (m: SolutionModel, s: number) => Plan[]) =>
+  (m: SolutionModel, s: number): LemmaPlan[] =>
+    generate(m, s).map((p) => ({ ...p, how, facts: {} }))
+
+const GENERATORS: Partial<Record<LemmaErrorType, (model: SolutionModel, step: number) => LemmaPlan[]>> = {
   calculation: calculationSlip,
   counting: countingSlip,
-  referencing_context_value: (m, s) => wrongSubstitution(m, s, "question"),
-  referencing_previous_step_value: (m, s) => wrongSubstitution(m, s, "previous"),
+  referencing_context_value: asLemma("substitute", (m, s) => wrongSubstitution(m, s, "question")),
+  referencing_previous_step_value: asLemma("substitute", (m, s) => wrongSubstitution(m, s, "previous")),
   unit_conversion: unitConversion,
-  operator: changeOperator,
+  operator: asLemma("operator", changeOperator),
   missing_step: missingStep,
   adding_irrelevant_information: irrelevantInformation
 }
@@ -49,7 +64,7 @@ const GENERATORS: Partial<Record<LemmaErrorType, (model: SolutionModel, step: nu
 /** The types this module can inject. */
 export const PROGRAMMATIC_LEMMA_TYPES: readonly LemmaErrorType[] = LEMMA_ERROR_TYPES.filter((t) => GENERATORS[t] !== undefined)
 
-/** How a correction names the error type before saying what went wrong ("I used the wrong operation: ..."). */
+/** How a correction may name each error type before saying what went wrong (one of these opens many explanations). */
 export const LEMMA_ERROR_LEADS: Record<LemmaErrorType, string> = {
   calculation: "That is an arithmetic mistake:",
   counting: "That is a counting mistake:",
@@ -78,10 +93,96 @@ export interface LemmaInjection {
   /** The wrong solution, continued consistently to a wrong final answer. */
   readonly wrong: string
   readonly detail: string
-  /** First-person sentence naming what went wrong in the error step. */
+  /** Which variant of the type the edit is ("flip", "group", "factor", "direction" ...). */
+  readonly how: string
+  /** First-person sentence naming what went wrong in the error step (one fixed wording; traces vary it). */
   readonly explain: string
+  /** The numbers an explanation names (see lemma-explain.ts). */
+  readonly facts: Readonly<Record<string, string>>
   readonly original_answer: string
   readonly wrong_answer: string
+  /** Candidates tried and rejected before this one, by reason ("absurd:tenfold", "no wrong answer" ...). */
+  readonly rejected: Readonly<Record<string, number>>
+}
+
+/** The number as the reader sees it after an annotation (its written form when there is one). */
+const readable = (site: AnnotationSite): string => site.annotation.written?.text ?? site.resultText
+
+/** An expression in the spaced style of the prose ("3*100" → "3 * 100"), for steps that have no prose form. */
+const spaced = (expr: string): string => expr.replace(/\s*([+\-*/])\s*/g, " $1 ").trim()
+
+const origin = (model: SolutionModel, step: number, v: R.Rational): string | undefined => {
+  const e = earlierResults(model, step).find((x) => R.equals(x.value, v))
+  if (e) return `the result of step ${e.step}`
+  return inList(model.questionValues, v) ? "a number in the question" : undefined
+}
+
+/** What an explanation names: the step as it should be and as written, and what the edit changed. */
+const factsOf = (model: SolutionModel, plan: LemmaPlan, wrongText: string, refStep: number, wrongStep: number): Record<string, string> => {
+  const facts: Record<string, string> = { ...plan.facts }
+  const refSites = sitesOf(model, refStep)
+  const wrongModel = buildModel(model.question, wrongText)
+  const wrongSites = wrongModel.ok ? sitesOf(wrongModel.model, wrongStep) : []
+  const parsedWrong = parseSolution(wrongText).steps[wrongStep - 1]
+  // The edited annotation: the one of the plan, else the first whose expression or result changed.
+  const edited = [...plan.ops.keys(), ...(plan.forced?.keys() ?? [])][0]
+  let k = edited === undefined ? -1 : refSites.findIndex((s) => s.index === edited)
+  if (k < 0) {
+    k = refSites.findIndex((s, i) => {
+      const w = parsedWrong?.annotations[i]
+      return w !== undefined && (w.expr !== s.annotation.expr || w.result !== s.annotation.result)
+    })
+  }
+  const ref = refSites[Math.max(k, 0)]
+  if (!ref) return facts
+  facts.right = shown(ref)
+  facts.rightResult = readable(ref)
+  const w = wrongSites[Math.max(k, 0)]
+  const wa = parsedWrong?.annotations[Math.max(k, 0)]
+  if (w) {
+    facts.wrong = shown(w)
+    facts.wrongResult = readable(w)
+  } else if (wa) {
+    // The calculation slip: the expression is unchanged and does not verify, so there is no model of it.
+    facts.wrong = plan.forced ? shown(ref) : spaced(wa.expr)
+    facts.wrongResult = wa.written?.text ?? wa.result ?? ""
+  }
+  const op = plan.ops.get(ref.index)?.[0]
+  if (op?.kind === "literal") {
+    const lit = literals(ref.expr.ast)[op.index]
+    if (lit) {
+      facts.from = lit.text ?? R.toString(lit.value)
+      facts.to = show(op.value, facts.from)
+      const fo = origin(model, refStep, lit.value)
+      const to = origin(model, refStep, op.value)
+      if (fo) facts.fromOrigin = fo
+      if (to) facts.toOrigin = to
+    }
+  } else if (op?.kind === "operator") {
+    const node = operators(ref.expr.ast)[op.index]?.node
+    if (node) {
+      facts.opFrom = node.op
+      facts.opTo = op.op
+    }
+  }
+  return facts
+}
+
+export interface LemmaInjectOptions extends InjectOptions<LemmaErrorType> {
+  readonly type?: LemmaErrorType
+  /**
+   * Relative weight of each type when the types are ordered (default 1 each: uniform among the types the
+   * solution admits). Weighting up a type that few problems admit lets it reach its share where it can.
+   */
+  readonly weights?: Readonly<Partial<Record<LemmaErrorType, number>>>
+}
+
+/** The types in a random order where a type comes first with probability proportional to its weight. */
+const weightedOrder = (types: readonly LemmaErrorType[], rng: Rng, weights?: LemmaInjectOptions["weights"]): LemmaErrorType[] => {
+  if (!weights) return rng.shuffle(types)
+  // Efraimidis-Spirakis: sort by u^(1/w), one draw per type in the given order, so the order is reproducible.
+  const keyed = types.map((t) => ({ t, key: Math.pow(rng.next(), 1 / Math.max(weights[t] ?? 1, 1e-9)) }))
+  return keyed.sort((a, b) => b.key - a.key).map((k) => k.t)
 }
 
 /**
@@ -93,7 +194,7 @@ export const injectLemmaError = (
   question: string,
   solution: string,
   rng: Rng,
-  options: InjectOptions<LemmaErrorType> & { readonly type?: LemmaErrorType } = {}
+  options: LemmaInjectOptions = {}
 ): LemmaInjection | NoInjection => {
   const kinds = options.type !== undefined ? [options.type] : (options.types ?? PROGRAMMATIC_LEMMA_TYPES)
   const supported = kinds.filter((k) => GENERATORS[k] !== undefined)
@@ -103,44 +204,72 @@ export const injectLemmaError = (
   const built = modelOfVerified(question, solution)
   if (!built.ok) return built
   const model = built.model
-  const found = searchPlans(
-    model,
-    rng,
-    supported,
-    (kind, m, step) => GENERATORS[kind]!(m, step),
-    (kind, plan) => {
-      const r = applyPlan(model, plan)
-      if (!r.ok) return r.reason
-      const v = verifySolution(r.applied.text)
-      const wrongSteps = parseSolution(r.applied.text).steps
-      let errorStep = plan.step
-      if (plan.removeStep) {
-        // The skipped step leaves no text of its own: the error shows at the first step that uses the stale value.
-        const next = r.applied.changedSteps.find((s) => s > plan.removeStep!.step)
-        if (next === undefined) return "no later step shows the missing step"
-        errorStep = next - 1
-        if (errorStep > wrongSteps.length) return "no later step shows the missing step"
-      } else if (firstDifferingStep(model.text, r.applied.text) !== plan.step) return "the edit did not change its step"
-      if (kind === "calculation") {
-        if (v.first_error_step !== plan.step || v.code !== "annotation_mismatch") return "the slip is not where it was made"
-      } else if (!v.correct) return `the wrong solution's arithmetic does not hold: ${v.reason ?? ""}`
-      return { text: r.applied.text, finalValue: r.applied.finalValue, errorStep }
-    },
-    options.maxTries ?? 24
-  )
-  if (!found.ok) return found
-  const { plan, value } = found
-  return {
-    ok: true,
-    error_type: found.kind,
-    error_step: value.errorStep,
-    reference_step: plan.removeStep ? value.errorStep + 1 : value.errorStep,
-    ...(plan.removeStep ? { skipped_step: plan.removeStep.step } : {}),
-    reference: model.text,
-    wrong: value.text,
-    detail: plan.detail,
-    explain: plan.explain,
-    original_answer: model.final.answer.canonical,
-    wrong_answer: R.toString(value.finalValue)
+  const refSteps = model.parsed.steps
+  const steps = [...new Set(model.sites.map((s) => s.step))]
+  const maxTries = options.maxTries ?? 24
+  const rejected: Record<string, number> = {}
+  const reject = (reason: string): void => {
+    rejected[reason] = (rejected[reason] ?? 0) + 1
   }
+
+  const accept = (kind: LemmaErrorType, plan: LemmaPlan): { text: string; finalValue: R.Rational; errorStep: number } | string => {
+    const r = applyPlan(model, plan)
+    if (!r.ok) return r.reason.replace(/^step \d+: /, "")
+    const wrongSteps = parseSolution(r.applied.text).steps
+    let errorStep = plan.step
+    if (plan.removeStep) {
+      // The skipped step leaves no text of its own: the error shows at the first step that uses the stale value.
+      const next = r.applied.changedSteps.find((s) => s > plan.removeStep!.step)
+      if (next === undefined || next - 1 > wrongSteps.length) return "no later step shows the missing step"
+      errorStep = next - 1
+    } else if (firstDifferingStep(model.text, r.applied.text) !== plan.step) return "the edit did not change its step"
+    const v = verifySolution(r.applied.text)
+    if (kind === "calculation") {
+      if (v.first_error_step !== plan.step || v.code !== "annotation_mismatch") return "the slip is not where it was made"
+    } else if (!v.correct) return "the wrong solution's arithmetic does not hold"
+    const right: ParsedStep | undefined = refSteps[(plan.removeStep ? errorStep + 1 : errorStep) - 1]
+    const wrong = wrongSteps[errorStep - 1]
+    const absurd = right && wrong ? absurdity(right, wrong) : undefined
+    if (absurd) return `absurd:${absurd}`
+    return { text: r.applied.text, finalValue: r.applied.finalValue, errorStep }
+  }
+
+  for (const kind of weightedOrder(supported, rng, options.weights)) {
+    for (const step of rng.shuffle(steps)) {
+      const plans = GENERATORS[kind]!(model, step)
+      if (plans.length === 0) continue
+      for (const i of rng.shuffle(plans.map((_, i) => i)).slice(0, maxTries)) {
+        const plan = plans[i]!
+        const value = accept(kind, plan)
+        if (typeof value === "string") {
+          reject(value)
+          continue
+        }
+        const referenceStep = plan.removeStep ? value.errorStep + 1 : value.errorStep
+        return {
+          ok: true,
+          error_type: kind,
+          error_step: value.errorStep,
+          reference_step: referenceStep,
+          ...(plan.removeStep ? { skipped_step: plan.removeStep.step } : {}),
+          reference: model.text,
+          wrong: value.text,
+          detail: plan.detail,
+          how: plan.how,
+          explain: plan.explain,
+          facts: factsOf(model, plan, value.text, referenceStep, value.errorStep),
+          original_answer: model.final.answer.canonical,
+          wrong_answer: R.toString(value.finalValue),
+          rejected
+        }
+      }
+    }
+  }
+  const top = Object.entries(rejected)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([r, n]) => `${r} (${n}×)`)
+  return { ok: false, code: "no_applicable_edit", reason: `no applicable ${supported.join("/")} edit${top.length ? `: ${top.join("; ")}` : ""}` }
 }
+
+export type { LemmaFacts, LemmaPlan }
