@@ -1,6 +1,9 @@
+import { readFileSync } from "node:fs"
+import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { rngFor } from "#core"
 import * as R from "../rational.ts"
+import { verifySolution } from "../verify.ts"
 import { genderOf, NAMES } from "./names.ts"
 import { peopleIn, swapPronouns, varySurface } from "./surface.ts"
 
@@ -164,5 +167,26 @@ describe("days and titled people", () => {
     const s = varySurface("Mr. Patel buys a car. He pays Mr. Patel's bank.", "He pays.\n#### 1", rng(2))
     const to = s.changes.find((c) => c.kind === "surname")!.to
     expect(s.question).toBe(`Mr. ${to} buys a car. He pays Mr. ${to}'s bank.`)
+  })
+})
+
+describe("varySurface over the seed file (fast-check)", () => {
+  const seeds = readFileSync("data/seeds/math.jsonl", "utf8").trim().split("\n").map((l) => JSON.parse(l) as { question: string; answer: string })
+  const numbers = (text: string): Array<string> => text.match(/\d[\d,.]*/g) ?? []
+
+  it("never touches a number, and every solution still verifies to the same answer", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: seeds.length - 1 }), fc.integer({ min: 0, max: 1_000_000 }), (i, n) => {
+        const seed = seeds[i]!
+        const s = varySurface(seed.question, seed.answer, rng(n), { genderSwap: 1, nounSwap: 1, unitSwap: 1, dayShift: 1 })
+        expect(numbers(s.question)).toEqual(numbers(seed.question))
+        expect(numbers(s.reference)).toEqual(numbers(seed.answer))
+        const before = verifySolution(seed.answer)
+        const after = verifySolution(s.reference)
+        expect(after.correct).toBe(true)
+        expect(after.parsed.finalAnswer?.raw).toBe(before.parsed.finalAnswer?.raw)
+      }),
+      { numRuns: 300 }
+    )
   })
 })
