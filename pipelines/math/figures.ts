@@ -25,6 +25,10 @@ export const fidelityMarkdown = (summary: RunSummary, diversity?: DiversityFigur
   }
   out.push("", "### Correction strategies", "", "| strategy | rows |", "|---|---:|")
   for (const [k, v] of counters(stages.get("lemma"), "strategy/")) out.push(`| ${k} | ${v} |`)
+  // Fresh & Restart reorders independent steps; with no other order it falls back to Fix & Continue.
+  for (const [k, v] of counters(stages.get("lemma"), "restart_source/")) out.push(`| fresh_and_restart from ${k} | ${v} |`)
+  for (const [k, v] of counters(stages.get("lemma"), "restart_fallback/")) out.push(`| restart drawn, fix_and_continue written (${k}) | ${v} |`)
+  for (const [k, v] of counters(stages.get("lemma"), "absurd/")) out.push(`| LEMMA candidates refused as absurd: ${k} | ${v} |`)
   out.push("", "### Rejects by reason", "", "| stage | reason | rows |", "|---|---|---:|")
   for (const s of summary.stages) for (const [reason, n] of Object.entries(s.rejects)) out.push(`| ${s.name} | ${reason} | ${n} |`)
   out.push("", "### Stages", "", "| stage | rows in | rows out | cache |", "|---|---:|---:|---|")
