@@ -28,6 +28,7 @@ import type { Span } from "../arithmetic.ts"
 import type { ProseNumber } from "./numbers.ts"
 import { resultBound } from "./bounds.ts"
 import { impliedOrderings } from "./orderings.ts"
+import { BANKNOTES, isBanknote } from "./ties.ts"
 import type { StoryRule, SymbolicAnnotation, SymbolicCondition, SymbolicRef, SymbolicVariable } from "./types.ts"
 
 export interface ConditionInput {
@@ -89,6 +90,8 @@ export const inferConditions = (input: ConditionInput): SymbolicCondition[] => {
       out.push({ kind: "range", ref, max: R.HUNDRED, strictMax: R.compare(v.value, R.HUNDRED) < 0, why: `${v.id} is a percent` })
     }
     if (own.some((a) => a.context === "denominator")) out.push({ kind: "range", ref, min: R.fromBigInt(2n), why: `${v.id} is a denominator` })
+    // A banknote keeps a banknote's value; like a denominator's minimum, a draw outside is simply redrawn.
+    if (own.some((a) => isBanknote(input.question, a))) out.push({ kind: "oneOf", ref, values: BANKNOTES.map(R.fromBigInt), why: `${v.id} is a banknote` })
     for (const a of own) if (a.cap !== undefined) out.push({ kind: "range", ref, max: a.cap, why: `${v.id} is capped by its wording (${a.capWhy ?? "a bound"})`, rule: "calendar_bound" })
     // "his 3 friends" follows "the 4 of them": it must not become "his 1 friends" or "his 0 friends".
     if (v.follows !== undefined && R.compare(v.value, R.fromBigInt(2n)) >= 0) out.push({ kind: "range", ref, min: R.fromBigInt(2n), why: `${v.id} follows ${v.follows.id} and was at least 2`, rule: "broken_story_tie" })

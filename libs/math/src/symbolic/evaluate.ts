@@ -121,6 +121,10 @@ const failure = (c: SymbolicCondition, ev: Evaluation): string | undefined => {
     }
     case "gap":
       return R.compare(R.sub(ev.ref(c.a), ev.ref(c.b)), c.min) < 0 ? `${show(c.a)} must stay at least ${R.toString(c.min)} above ${show(c.b)} (${c.why})` : undefined
+    case "oneOf": {
+      const v = ev.ref(c.ref)
+      return c.values.some((x) => R.equals(x, v)) ? undefined : `${show(c.ref)} must be one of ${c.values.map(R.toString).join(", ")} (${c.why})`
+    }
     case "tie":
       return R.equals(ev.ref(c.a), R.add(ev.ref(c.b), c.offset)) ? undefined : `${show(c.a)} must stay ${show(c.b)} + ${R.toString(c.offset)} (${c.why})`
     case "differ":

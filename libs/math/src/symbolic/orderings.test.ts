@@ -22,6 +22,8 @@ describe("impliedOrderings: the pair lexicon", () => {
     ["Croissants cost $2.40 each or come in boxes of 6 for $12 a box.", ["12/6~2.40"]],
     ["A swimming pool charges $5 per visit, or $45 for a 10-visit pass.", ["45/10~5"]],
     ["Maria is 38 years old and her daughter is 12 years old.", ["38>12"]],
+    ["A parking garage charges $3 for the 1st hour and $2.50 for each hour after that.", ["3~2.50"]],
+    ["A courier charges $12 for the first 2 kilograms and $3.75 for each extra kilogram.", ["12~3.75"]],
     // Counts sold, counts of people and prices of unrelated things imply nothing.
     ["On Friday it sold 120 small, 85 medium and 64 large popcorns.", []],
     ["A family of 2 adults and 3 children visits a zoo.", []],

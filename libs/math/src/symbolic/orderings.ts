@@ -49,6 +49,8 @@ export const SCALES: readonly Scale[] = [
   { name: "length", ranks: [[/^(?:short|shorter)$/, 0], [/^(?:long|longer)$/, 1]], moneyOnly: false },
   { name: "duration", ranks: [[/^(?:half-day|half-hour|half-time|part-time)$/, 0], [/^(?:full-day|full-hour|full-time)$/, 1]], moneyOnly: false },
   { name: "trip", ranks: [[/^(?:one-way)$/, 0], [/^(?:round-trip|return)$/, 1]], moneyOnly: true },
+  // "$3 for the 1st hour and $2.50 for each hour after that": a first period's fee against each later one.
+  { name: "tier", ranks: [[/^(?:additional|extra|after|subsequent)$/, 0], [/^(?:first|1st|initial)$/, 1]], moneyOnly: true },
   {
     name: "price",
     ranks: [
@@ -82,15 +84,17 @@ const sentenceBounds = (text: string, at: number): { start: number; end: number 
 const qualifierWords = (text: string, atoms: ReadonlyArray<ProseNumber>, i: number, after: boolean): string[] => {
   const atom = atoms[i]!
   const { start, end } = sentenceBounds(text, atom.span.start)
-  const prevEnd = Math.max(start, ...atoms.filter((_a, j) => j < i).map((a) => a.span.end).filter((e) => e <= atom.span.start))
-  const words = (s: string): string[] => s.toLowerCase().match(/[a-z][a-z'-]*/g) ?? []
+  // An ordinal or other fixed number ("the 1st hour") is a word here, not the start of another quantity.
+  const bounding = atoms.filter((a) => a.fixed === undefined)
+  const prevEnd = Math.max(start, ...bounding.filter((a) => a.span.end <= atom.span.start).map((a) => a.span.end))
+  const words = (s: string): string[] => s.toLowerCase().match(/[a-z][a-z'-]*|\d+(?:st|nd|rd|th)\b/g) ?? []
   if (!after) {
     const before = text.slice(prevEnd, atom.span.start)
     const cuts = [...before.matchAll(BOUNDARY)]
     const last = cuts.at(-1)
     return words(last ? before.slice(last.index + last[0].length) : before)
   }
-  const nextStart = Math.min(end, ...atoms.filter((_a, j) => j > i).map((a) => a.span.start))
+  const nextStart = Math.min(end, ...bounding.filter((a) => a.span.start >= atom.span.end).map((a) => a.span.start))
   const rest = text.slice(atom.span.end, nextStart)
   const cut = rest.search(BOUNDARY)
   return words(cut >= 0 ? rest.slice(0, cut) : rest)

@@ -71,6 +71,15 @@ describe("numbers tied to words", () => {
     expect(summarise(t)).toEqual({ variables: { v1: "12" }, constants: ["3", "4"], steps: ["3*v1", "4*r1"], final: "r2" })
   })
 
+  it("keeps a banknote a banknote: 'She pays with a $20 bill' may become a $50 bill, not a $35 one", () => {
+    const t = templated({
+      question: "Grace buys 3 notebooks at $2.75 each. She pays with a $20 bill. How much change does she get?",
+      reference: "The notebooks cost 3 * 2.75 = $<<3*2.75=8.25>>8.25.\nHer change is 20 - 8.25 = $<<20-8.25=11.75>>11.75.\n#### 11.75"
+    })
+    expect(draw(t, { "20 bill": "35" }).rule).toMatch(/^arithmetic: .* must be one of 1, 2, 5, 10, 20, 50, 100 \(.* is a banknote\)$/)
+    expect(draw(t, { "20 bill": "50" }).rule).toBe("kept")
+  })
+
   it("freezes 100 in '6 liters per 100 kilometers' when the solution counts 'hundreds of kilometers'", () => {
     const t = templated({
       question: "Elena's car uses 6 liters of fuel per 100 kilometers. Fuel costs $1.60 per liter. How much does the fuel for a 450-kilometer trip cost?",

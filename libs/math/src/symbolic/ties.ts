@@ -40,6 +40,13 @@ const COLLECTIVES: ReadonlyArray<readonly [RegExp, bigint, string]> = [
   [/\bscores\s+of\s+([a-z]+)/gi, 20n, "scores"]
 ]
 
+/** The values banknotes come in: "She pays with a $20 bill" may become a $50 bill, not a $35 one. */
+export const BANKNOTES: readonly bigint[] = [1n, 2n, 5n, 10n, 20n, 50n, 100n]
+
+/** Is this question number the value of a banknote ("a $20 bill", "two $10 notes")? */
+export const isBanknote = (question: string, atom: ProseNumber): boolean =>
+  atom.money && /^\s*(?:bill|note|banknote)s?\b/i.test(question.slice(atom.span.end, atom.span.end + 12))
+
 /** "7 days (a week)", "a week of 7 days", "12 months, a year": a number restated as a calendar word. */
 const RESTATED: ReadonlyArray<readonly [bigint, string, RegExp, RegExp]> = [
   [7n, "day", /^\s*days?\s*[(,—-]?\s*(?:or|that is|i\.e\.)?\s*(?:a|one|1) (?:full )?week\b/i, /\b(?:a|one) (?:full )?week\s*(?:\(|,|of|—|-)\s*$/i],
