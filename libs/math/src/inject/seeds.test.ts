@@ -56,7 +56,7 @@ describe.skipIf(rows.length < 80)("injection over data/seeds/math.jsonl", () => 
         if (t.ok) {
           any++
           const content = t.messages[1]!.content
-          expect(content.endsWith(`The answer is: ${expected}`)).toBe(true)
+          expect(content.endsWith(`#### ${expected}`)).toBe(true)
           expect(answersEqual(extractFinalAnswer(t.injection.wrong)!.answer, expected)).toBe(false)
         }
         for (const type of PROGRAMMATIC_LEMMA_TYPES) {
