@@ -107,7 +107,7 @@ describe("build math --decontaminate-against", () => {
     expect(manifest.benchmark_files).toEqual([{ path: bench, sha256: hash, bytes: (await readFile(bench)).length }])
     expect(manifest.config.decontaminate).toEqual({ against: [{ file: bench, sha256: hash }], field: "question", ngram: 13 })
     const card = await readFile(join(result.dataset.dir, "README.md"), "utf8")
-    expect(card).toContain(`- **Decontaminated against 1 benchmark file, removed ${gone.length} tasks**`)
+    expect(card).toContain(`- **Decontaminated against 1 benchmark file, removed ${gone.length} task${gone.length === 1 ? "" : "s"}**`)
     expect(card).toContain(`| \`${bench}\` | \`${hash}\` |`)
 
     // The verbatim question (longer: its last sentences too) removes these and more of the same family.
