@@ -48,7 +48,13 @@ const FIXED_AFTER: ReadonlyArray<readonly [RegExp, string]> = [
   [/^\s*weekdays?\b/i, "days in a working week"],
   [/^\s*weekend days?\b/i, "days in a weekend"],
   [/^-day month\b/i, "days in a month"],
-  [/^\s*(?:days? in a week|hours? in a day|minutes? in an hour|months? in a year|days? in a year)\b/i, "calendar fact"]
+  [/^\s*(?:days? in a week|hours? in a day|minutes? in an hour|months? in a year|days? in a year)\b/i, "calendar fact"],
+  // "12 inches in a foot", "1,000 grams in a kilogram": a conversion the question states is a fact of the units.
+  // Pairs of one kind only, so a rate ("80 meters in a minute") still varies.
+  [/^\s*(?:(?:milli|centi)?met(?:er|re)s?|inch(?:es)?|feet|foot|yards?) in (?:a|an|one|1) (?:(?:centi|kilo)?met(?:er|re)|foot|yard|mile)\b/i, "unit conversion"],
+  [/^\s*(?:(?:milli)?grams?|ounces?) in (?:a|an|one|1) (?:(?:kilo)?gram|pound)\b/i, "unit conversion"],
+  [/^\s*(?:milli)?lit(?:er|re)s? in (?:a|an|one|1) lit(?:er|re)\b/i, "unit conversion"],
+  [/^\s*(?:seconds? in (?:a|an|one|1) minute|cents? in (?:a|an|one|1) dollar)\b/i, "unit conversion"]
 ]
 const FIXED_BEFORE: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(?:week|day|month|year|step|grade|level|chapter|room|gate|number|no\.)\s*$/i, "label"]
