@@ -23,6 +23,18 @@ export const fidelityMarkdown = (summary: RunSummary, diversity?: DiversityFigur
   for (const [stage, config] of [["rise", "preference"], ["lemma", "correction"]] as const) {
     for (const [k, v] of counters(stages.get(stage), "error_type/")) out.push(`| ${config} | ${k} | ${v} |`)
   }
+  const rise = stages.get("rise")
+  if (rise !== undefined) {
+    // The tell detector (libs/math/src/inject/tells.ts) is the published measure of the preference configs (issue #11: at most 5%).
+    const pairs = rise.rows_out
+    const tellRate = `${percent(rise.counters["tells/any"] ?? 0, pairs)} of ${pairs} pairs`
+    const lastStep = percent(rise.counters["error_step/last"] ?? 0, pairs)
+    out.push("", "### RISE pairs", "", `Surface-tell rate (tells.ts): ${tellRate}; errors in the last step: ${lastStep}.`, "")
+    out.push("| figure | value | rows |", "|---|---|---:|")
+    for (const [k, v] of counters(rise, "tells/")) if (k !== "any") out.push(`| pairs with tell | ${k} | ${v} |`)
+    for (const [k, v] of counters(rise, "error_step/")) out.push(`| error step | ${k} | ${v} |`)
+    for (const [k, v] of counters(rise, "tell_rejects/")) out.push(`| candidates refused for tell | ${k} | ${v} |`)
+  }
   out.push("", "### Correction strategies", "", "| strategy | rows |", "|---|---:|")
   for (const [k, v] of counters(stages.get("lemma"), "strategy/")) out.push(`| ${k} | ${v} |`)
   // Fresh & Restart reorders independent steps; with no other order it falls back to Fix & Continue.

@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import { contentId } from "#core"
 import { mapStage } from "#dag"
-import { PROGRAMMATIC_LEMMA_TYPES, RISE_ERROR_TYPES, injectError, lemmaTrace, risePairs, stripAnnotations, variantsOf } from "#math"
+import { PROGRAMMATIC_LEMMA_TYPES, RISE_ERROR_TYPES, RISE_KIND_WEIGHTS, RISE_LAST_STEP_WEIGHT, injectError, lemmaTrace, parseSolution, risePairs, stripAnnotations, tellCodes, variantsOf } from "#math"
 import { PUBLISH_KEYS } from "./columns.ts"
 import { CorrectionRow, PreferenceRow, RiseRecord, StepPreferenceRow, VerifiedTask, lineageFields, lineageOf } from "./rows.ts"
 
@@ -59,10 +59,11 @@ export const variantsStage = (input: string, size: number) => {
  * through the later steps to a wrong final answer. One full pair and one step pair per task.
  */
 export const riseStage = (input: string) => {
-  const config = { types: RISE_ERROR_TYPES }
+  const config = { types: RISE_ERROR_TYPES, kindWeights: RISE_KIND_WEIGHTS, lastStepWeight: RISE_LAST_STEP_WEIGHT }
   return mapStage({
     name: "rise",
-    version: 1,
+    // 2: misread_question, any-pair swaps, weighted kinds and steps, no candidate with a surface tell (tells.ts).
+    version: 2,
     inputs: [input],
     schema: RiseRecord,
     config,
@@ -71,13 +72,19 @@ export const riseStage = (input: string) => {
     process: (batch: ReadonlyArray<VerifiedTask>, ctx) =>
       Effect.sync(() =>
         batch.flatMap((task): Array<RiseRecord> => {
-          const injection = injectError(task.question, task.reference ?? "", ctx.rng(task.id), { types: config.types })
+          const injection = injectError(task.question, task.reference ?? "", ctx.rng(task.id), config)
+          for (const [code, n] of Object.entries(injection.ok ? injection.tell_rejects : {})) ctx.count(`tell_rejects/${code}`, n)
           if (!injection.ok) {
             ctx.reject(`no_injection:${injection.code}`, { id: task.id, detail: injection.reason })
             return []
           }
           const { full, step } = risePairs(task.question, injection)
           ctx.count(`error_type/${full.error_type}`)
+          ctx.count(`error_step/${stepPosition(full.error_step, full.chosen)}`)
+          // The published measure (tells.ts) on the pair as published; the generator refuses such pairs, so any count here is a regression.
+          const tells = tellCodes(task.question, full.chosen, full.rejected)
+          for (const code of tells) ctx.count(`tells/${code}`)
+          if (tells.length > 0) ctx.count("tells/any")
           return [
             {
               ...lineageOf(task, contentId("rise", { task: task.id, rejected: full.rejected })),
@@ -99,6 +106,12 @@ export const riseStage = (input: string) => {
         })
       )
   })
+}
+
+/** Where an error sits among the solution's steps: the first, the last, or one between (a one-step solution's is "only"). */
+const stepPosition = (errorStep: number, chosen: string): "first" | "middle" | "last" | "only" => {
+  const n = parseSolution(chosen).steps.length
+  return n <= 1 ? "only" : errorStep === 1 ? "first" : errorStep >= n ? "last" : "middle"
 }
 
 /** TRL's conversational turns of one role. */

@@ -5,10 +5,10 @@
  */
 import * as R from "../rational.ts"
 import type { Rational } from "../rational.ts"
-import { getAt, literals, operators, parentOf } from "../arithmetic.ts"
+import { evaluateExpression, getAt, literals, operators, parentOf } from "../arithmetic.ts"
 import type { Expr, Path, PathStep } from "../arithmetic.ts"
-import { digitSlips, formatLike, numberTokens } from "./format.ts"
-import { deleteSpan, literalIndicesOf } from "./expr-edit.ts"
+import { digitSlips, formatLike, numberTokens, readNumber } from "./format.ts"
+import { deleteSpan, literalIndicesOf, rewriteExpr } from "./expr-edit.ts"
 import type { ArithOp, ExprOp } from "./expr-edit.ts"
 import { sitesOf } from "./model.ts"
 import type { AnnotationSite, SolutionModel } from "./model.ts"
@@ -107,8 +107,11 @@ export const wrongSubstitution = (model: SolutionModel, step: number, source: "a
       if (source === "question" && !inList(model.questionValues, lit.value)) return []
       const origin = earlier.find((e) => R.equals(e.value, lit.value))
       if (source === "previous" && !origin) return []
+      // The other operand of a − or ÷: substituting it would make `x - x` or `x / x`, an edit that shows.
+      const parent = parentOf(site.expr.ast, lit.path)
+      const other = parent && (parent.node.op === "-" || parent.node.op === "/") ? (parent.side === "left" ? parent.node.right : parent.node.left) : undefined
       return pool
-        .filter((p) => !R.equals(p.value, lit.value))
+        .filter((p) => !R.equals(p.value, lit.value) && !(other?.kind === "num" && R.equals(other.value, p.value)))
         .map((p) => {
           const to = show(p.value, from)
           const right = source === "previous" && origin ? `${from}, the result of step ${origin.step}` : from
@@ -152,23 +155,108 @@ const neighbour = (ast: Expr, start: Path, toward: PathStep, cls: string): Path 
   }
 }
 
-/** The two numbers around a − or ÷ trade places (RISE "swap two calculation terms"). */
+/**
+ * Two numbers of an expression trade places (RISE "swap two calculation terms"): the two around a − or ÷
+ * ("10 / 100" → "100 / 10"), or any two whose exchange changes the value ("120 - 30 + 15" → "120 - 15 + 30",
+ * "(14 + 9) * 2" → "(14 + 2) * 9"). A swap that only reorders a sum or a product changes nothing and is
+ * not offered.
+ */
 export const swapTerms = (model: SolutionModel, step: number): Plan[] =>
-  sitesOf(model, step).flatMap((site) =>
-    operators(site.expr.ast).flatMap(({ node, path }) => {
-      if (node.op !== "-" && node.op !== "/") return []
+  sitesOf(model, step).flatMap((site) => {
+    const lits = literals(site.expr.ast)
+    const around = new Map<string, string>()
+    for (const { node, path } of operators(site.expr.ast)) {
+      if (node.op !== "-" && node.op !== "/") continue
       const cls = CLASS[node.op] ?? ""
       const l = neighbour(site.expr.ast, [...path, "left"], "right", cls)
       const r = neighbour(site.expr.ast, [...path, "right"], "left", cls)
-      if (!l || !r) return []
+      if (!l || !r) continue
       const a = literalIndexAt(site.expr.ast, l)
       const b = literalIndexAt(site.expr.ast, r)
-      const la = literals(site.expr.ast)[a]
-      const lb = literals(site.expr.ast)[b]
-      if (a < 0 || b < 0 || !la || !lb || R.equals(la.value, lb.value)) return []
-      const ta = la.text ?? ""
-      const tb = lb.text ?? ""
-      const what = node.op === "-" ? "subtracted the wrong way round" : "divided the wrong way round"
-      return [plan(step, site.index, [{ kind: "swap", a, b }], `${ta} ${node.op} ${tb} → ${tb} ${node.op} ${ta}`, `I ${what}: ${tb} ${node.op === "-" ? "−" : "÷"} ${ta} instead of ${ta} ${node.op === "-" ? "−" : "÷"} ${tb}.`)]
-    })
-  )
+      if (a >= 0 && b >= 0) around.set(`${Math.min(a, b)}:${Math.max(a, b)}`, node.op)
+    }
+    const out: Plan[] = []
+    for (let a = 0; a < lits.length; a++) {
+      for (let b = a + 1; b < lits.length; b++) {
+        const la = lits[a]!
+        const lb = lits[b]!
+        if (R.equals(la.value, lb.value)) continue
+        const swapped = rewriteExpr(site.expr, [{ kind: "swap", a, b }], new Map())
+        const v = swapped === undefined ? undefined : evaluateExpression(swapped)
+        // Unchanged (a reordered sum or product), or a count turned negative: propagation would refuse it anyway.
+        if (!v?.ok || R.equals(v.value, site.value) || (R.sign(v.value) < 0 && R.sign(site.value) >= 0)) continue
+        const ta = la.text ?? R.toString(la.value)
+        const tb = lb.text ?? R.toString(lb.value)
+        const op = around.get(`${a}:${b}`)
+        if (op !== undefined) {
+          const what = op === "-" ? "subtracted the wrong way round" : "divided the wrong way round"
+          const sym = op === "-" ? "−" : "÷"
+          out.push(plan(step, site.index, [{ kind: "swap", a, b }], `${ta} ${op} ${tb} → ${tb} ${op} ${ta}`, `I ${what}: ${tb} ${sym} ${ta} instead of ${ta} ${sym} ${tb}.`))
+        } else {
+          out.push(plan(step, site.index, [{ kind: "swap", a, b }], `${ta} ↔ ${tb} in ${shown(site)}`, `I put ${tb} where ${ta} belongs and ${ta} where ${tb} belongs in ${shown(site)}.`))
+        }
+      }
+    }
+    return out
+  })
+
+/**
+ * Numbers a reader may take a question's number for: another number of the question, the number with two
+ * neighbouring digits swapped ("45" for "54"), or its last digit one off ("3/4" read as "3/5").
+ */
+const misreadings = (text: string, value: Rational, others: readonly Rational[]): Rational[] => {
+  const out: Rational[] = []
+  const add = (v: Rational | undefined): void => {
+    if (v && R.sign(v) > 0 && !R.equals(v, value) && !out.some((o) => R.equals(o, v))) out.push(v)
+  }
+  for (const o of others) add(o)
+  const core = text.replace(/,/g, "")
+  if (/^\d+$/.test(core)) {
+    for (let i = 0; i + 1 < core.length; i++) {
+      if (core[i] !== core[i + 1] && !(i === 0 && core[i + 1] === "0")) add(readNumber(core.slice(0, i) + core[i + 1] + core[i] + core.slice(i + 2)))
+    }
+    const last = Number(core.at(-1))
+    for (const d of [last - 1, last + 1]) if (d >= 0 && d <= 9 && !(core.length === 1 && d === 0)) add(readNumber(core.slice(0, -1) + String(d)))
+  }
+  return out
+}
+
+/**
+ * The solution misreads a number of the question (RISE's word-level "misreading of the question"): from
+ * the step that first uses it, every use of that number (in expressions and in the prose) is the misread
+ * one, and the results carry it on. The question itself is unchanged. Offered only at the step of first
+ * use, for a number the question states once and no step computes.
+ */
+export const misreadQuestion = (model: SolutionModel, step: number): Plan[] => {
+  const stepSpan = model.parsed.steps[step - 1]?.span
+  if (!stepSpan) return []
+  const asked = numberTokens(model.question)
+  const guarded = model.sites.flatMap((s) => [s.annotation.span, ...(s.prose ? [s.prose.span] : []), ...(s.annotation.written ? [s.annotation.written.span] : [])])
+  const out: Plan[] = []
+  for (const q of model.questionDigitValues) {
+    const mentions = asked.filter((t) => R.equals(t.value, q))
+    if (mentions.length !== 1 || model.sites.some((s) => R.equals(s.stated, q))) continue
+    const first = model.parsed.steps.find((st) => numberTokens(model.text, st.span.start, st.span.end).some((t) => R.equals(t.value, q)))
+    if (first?.index !== step) continue
+    const uses = model.sites.filter((s) => s.step >= step).map((s) => ({ site: s, idx: literalIndicesOf(s.expr.ast, q) })).filter((u) => u.idx.length > 0)
+    if (!uses.some((u) => u.site.step === step)) continue
+    const loose = numberTokens(model.text, stepSpan.start, model.text.length).filter(
+      (t) => R.equals(t.value, q) && !guarded.some((g) => g.start <= t.span.start && t.span.end <= g.end) && t.span.start < model.final.span.start
+    )
+    const qt = mentions[0]!.text
+    for (const m of misreadings(qt, q, model.questionDigitValues.filter((v) => !R.equals(v, q)))) {
+      const ops = new Map<number, ExprOp[]>(uses.map((u) => [u.site.index, u.idx.map((index): ExprOp => ({ kind: "literal", index, value: m }))]))
+      const extraEdits: TextEdit[] = []
+      let writable = true
+      for (const t of loose) {
+        const text = formatLike(m, t.text)
+        if (text === undefined) writable = false
+        else extraEdits.push({ span: t.span, text })
+      }
+      if (!writable) continue
+      const mt = show(m, qt)
+      out.push({ step, ops, extraEdits, detail: `reads ${qt} as ${mt}`, explain: `I read ${mt} in the question where it says ${qt}.` })
+    }
+  }
+  return out
+}

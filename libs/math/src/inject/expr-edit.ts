@@ -9,6 +9,7 @@ import type { Rational } from "../rational.ts"
 import { literals, operators, parentOf, replaceSpans } from "../arithmetic.ts"
 import type { Expr, Span } from "../arithmetic.ts"
 import { formatLike } from "./format.ts"
+import type { WriteStyle } from "./format.ts"
 import type { ExprSite } from "./model.ts"
 
 export type ArithOp = "+" | "-" | "*" | "/"
@@ -53,7 +54,7 @@ export const deleteSpan = (ast: Expr, index: number): Span | undefined => {
  * site; returns the new text, or undefined when an edit cannot be written (a value with no decimal form,
  * overlapping edits).
  */
-export const rewriteExpr = (site: ExprSite, ops: readonly ExprOp[], subs: ReadonlyMap<number, Rational>): string | undefined => {
+export const rewriteExpr = (site: ExprSite, ops: readonly ExprOp[], subs: ReadonlyMap<number, Rational>, style: WriteStyle = {}): string | undefined => {
   const lits = literals(site.ast)
   const ops_ = operators(site.ast)
   const edits: Array<{ span: Span; text: string }> = []
@@ -64,7 +65,7 @@ export const rewriteExpr = (site: ExprSite, ops: readonly ExprOp[], subs: Readon
       case "literal": {
         const lit = lits[op.index]
         if (!lit?.span) return undefined
-        const t = formatLike(op.value, lit.text ?? "")
+        const t = formatLike(op.value, lit.text ?? "", style)
         if (t === undefined) return undefined
         edits.push({ span: lit.span, text: t })
         touched.add(op.index)
@@ -95,7 +96,7 @@ export const rewriteExpr = (site: ExprSite, ops: readonly ExprOp[], subs: Readon
       }
       case "append": {
         const sp = spaced(site.text) ? " " : ""
-        const t = formatLike(op.value, "")
+        const t = formatLike(op.value, "", style)
         if (t === undefined) return undefined
         tail += `${sp}${opText("", op.op)}${sp}${t}`
         break
@@ -108,7 +109,7 @@ export const rewriteExpr = (site: ExprSite, ops: readonly ExprOp[], subs: Readon
     if (!lit?.span) return undefined
     // A deleted literal's span is inside the delete edit; skip it rather than overlap.
     if (edits.some((e) => e.span.start <= lit.span!.start && lit.span!.end <= e.span.end && e.text === "")) continue
-    const t = formatLike(value, lit.text ?? "")
+    const t = formatLike(value, lit.text ?? "", style)
     if (t === undefined) return undefined
     edits.push({ span: lit.span, text: t })
   }

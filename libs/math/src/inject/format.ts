@@ -8,10 +8,67 @@ import type { Rational } from "../rational.ts"
 import type { Span } from "../arithmetic.ts"
 
 /**
+ * How the solution an edit comes from writes its numbers, beyond what the replaced text shows: "980"
+ * becoming 1120 must read "1,120" in a solution that writes "$1,340", and $8 becoming 8.5 must read
+ * "$8.50" in one that writes "$7.50" (issue #11: ungrouped thousands alone gave rejected texts away).
+ */
+export interface WriteStyle {
+  /** Group thousands with commas even when the replaced text had no comma. */
+  readonly group?: boolean
+  /** Decimal places of money that is not whole (2: "$8.50"). */
+  readonly cents?: number
+}
+
+/** The number styles of a solution: for values (results, prose numbers), for operands, for money. */
+export interface NumberStyle {
+  readonly values: WriteStyle
+  readonly operands: WriteStyle
+}
+
+const OPERATOR_CHARS = "+-*/×÷\u2212·="
+
+/**
+ * Reads a solution's number style from its text (annotations removed) and its question. A value of
+ * 1,000+ is grouped unless the solution (or, when it has none, the question) writes them plain only;
+ * operands follow the solution's operands, plain unless it groups them only. Money has two decimals when
+ * every non-whole amount written after `$` has two.
+ */
+export const numberStyleOf = (plainSolution: string, question: string): NumberStyle => {
+  const classify = (text: string): Array<{ t: NumberToken; operand: boolean; money: boolean }> =>
+    numberTokens(text).map((t) => {
+      let i = t.span.start - 1
+      while (i >= 0 && /[\s$\\]/.test(text[i] ?? "")) i--
+      let j = t.span.end
+      while (j < text.length && /[\s%]/.test(text[j] ?? "")) j++
+      const before = text[i] ?? ""
+      const after = text[j] ?? ""
+      const operand = (before !== "" && before !== "=" && OPERATOR_CHARS.includes(before)) || (after !== "" && OPERATOR_CHARS.includes(after))
+      return { t, operand, money: /\$\s*$/.test(text.slice(Math.max(0, t.span.start - 2), t.span.start)) }
+    })
+  const grouping = (toks: ReadonlyArray<{ t: NumberToken }>): "grouped" | "plain" | "mixed" | "none" => {
+    const big = toks.filter(({ t }) => (t.text.split(".")[0] ?? "").replace(/,/g, "").length >= 4)
+    const g = big.some(({ t }) => t.text.includes(","))
+    const p = big.some(({ t }) => !t.text.includes(","))
+    return g && p ? "mixed" : g ? "grouped" : p ? "plain" : "none"
+  }
+  const toks = classify(plainSolution)
+  const asked = new Set(numberTokens(question).map((t) => t.text))
+  const own = toks.filter(({ t }) => !asked.has(t.text))
+  let values = grouping(own.filter((x) => !x.operand))
+  if (values === "none") values = grouping(classify(question))
+  const operands = grouping(own.filter((x) => x.operand))
+  const cents = new Set(toks.filter((x) => x.money && !x.operand && x.t.text.includes(".")).map((x) => (x.t.text.split(".")[1] ?? "").length))
+  return {
+    values: { group: values !== "plain", ...(cents.size === 1 && cents.has(2) ? { cents: 2 } : {}) },
+    operands: { group: operands === "grouped" }
+  }
+}
+
+/**
  * `value` written like `like` ("1,500", "$18.00", "25%", ".5"); undefined when `value` has no finite
  * decimal form (1/3): the caller must round first or reject the edit.
  */
-export const formatLike = (value: Rational, like: string): string | undefined => {
+export const formatLike = (value: Rational, like: string, style: WriteStyle = {}): string | undefined => {
   const places = R.decimalPlaces(value)
   if (places === undefined) return undefined
   const m = /^(\s*\\?\$)?\s*(-)?(.*?)(%)?\s*$/.exec(like)
@@ -20,13 +77,14 @@ export const formatLike = (value: Rational, like: string): string | undefined =>
   const pct = m?.[4] ?? ""
   const likeDecimals = /\.(\d*)$/.exec(core)?.[1]?.length ?? 0
   // Money is written with cents: keep two places when the old text had them and the value needs at most two.
-  const out = likeDecimals === 2 && places <= 2 && (places > 0 || /\.00$/.test(core)) ? 2 : places
+  const cents = (likeDecimals === 2 && (places > 0 || /\.00$/.test(core))) || (style.cents === 2 && places > 0)
+  const out = cents && places <= 2 ? 2 : places
   const abs = R.sign(value) < 0 ? R.neg(value) : value
   const scaled = (abs.num * 10n ** BigInt(out)) / abs.den
   const digits = scaled.toString().padStart(out + 1, "0")
   let intPart = out === 0 ? digits : digits.slice(0, digits.length - out)
   const fracPart = out === 0 ? "" : digits.slice(digits.length - out)
-  if (core.includes(",")) intPart = R.groupThousands(intPart)
+  if (core.includes(",") || style.group === true) intPart = R.groupThousands(intPart)
   if (core.startsWith(".") && intPart === "0" && fracPart !== "") intPart = ""
   const body = fracPart === "" ? intPart : `${intPart}.${fracPart}`
   return `${prefix}${R.sign(value) < 0 ? "-" : ""}${body}${pct}`

@@ -1,6 +1,8 @@
 /** Error injection for math solutions: programmatic RISE preference pairs and LEMMA correction traces. */
-export { RISE_ERROR_TYPES, injectError, diffSpan, firstDifferingStep } from "./rise.ts"
-export type { RiseErrorType, RiseInjection } from "./rise.ts"
+export { RISE_ERROR_TYPES, RISE_KIND_WEIGHTS, RISE_LAST_STEP_WEIGHT, injectError, diffSpan, firstDifferingStep } from "./rise.ts"
+export type { RiseErrorType, RiseInjection, RiseOptions } from "./rise.ts"
+export { TELL_CODES, detectTells, tellCodes } from "./tells.ts"
+export type { Tell, TellCode } from "./tells.ts"
 export type { InjectOptions, NoInjection, NoInjectionCode, TextEditRecord } from "./types.ts"
 export { risePairs, stripBoxed } from "./rise-rows.ts"
 export type { RiseFullPair, RiseStepPair } from "./rise-rows.ts"

@@ -13,7 +13,9 @@ import * as R from "../rational.ts"
 import type { Rational } from "../rational.ts"
 import { evaluateExpression, literals, replaceSpans } from "../arithmetic.ts"
 import type { Span } from "../arithmetic.ts"
-import { formatLike, numberTokens, writtenPlaces } from "./format.ts"
+import { stripAnnotations } from "../plain.ts"
+import { formatLike, numberStyleOf, numberTokens, writtenPlaces } from "./format.ts"
+import type { NumberStyle, WriteStyle } from "./format.ts"
 import { rewriteExpr } from "./expr-edit.ts"
 import type { ExprOp } from "./expr-edit.ts"
 import type { AnnotationSite, SolutionModel } from "./model.ts"
@@ -82,8 +84,37 @@ const statedFor = (value: Rational, site: AnnotationSite): Rational | string => 
 
 const stepSpan = (model: SolutionModel, step: number): Span | undefined => model.parsed.steps[step - 1]?.span
 
+/** Whether the number at `at` is money: a `$` right before it (or before the annotation it follows). */
+const moneyAt = (text: string, at: number): boolean => /\$\s*(?:<<[^<>\n]*>>\s*)?$/.test(text.slice(Math.max(0, at - 80), at))
+
+export interface ApplyOptions {
+  /**
+   * Write new numbers in the solution's own style (thousands grouping, money cents) where the replaced
+   * text does not show it (RISE: a rejected text must not differ from the chosen in how numbers look).
+   */
+  readonly followStyle?: boolean
+}
+
+/** Read once per model: a generator applies many plans to the same solution. */
+const styles = new WeakMap<SolutionModel, NumberStyle>()
+const styleOf = (model: SolutionModel): NumberStyle => {
+  let style = styles.get(model)
+  if (style === undefined) {
+    style = numberStyleOf(stripAnnotations(model.text), model.question)
+    styles.set(model, style)
+  }
+  return style
+}
+
+/** The solution's style for a value written at `at`: cents only for money. */
+const valueStyle = (model: SolutionModel, at: number, options: ApplyOptions): WriteStyle => {
+  if (!options.followStyle) return {}
+  const { group, cents } = styleOf(model).values
+  return { ...(group !== undefined ? { group } : {}), ...(cents !== undefined && moneyAt(model.text, at) ? { cents } : {}) }
+}
+
 /** Applies a plan; fails with a reason when the error cannot be written or does not change the answer. */
-export const applyPlan = (model: SolutionModel, plan: Plan): ApplyResult => {
+export const applyPlan = (model: SolutionModel, plan: Plan, options: ApplyOptions = {}): ApplyResult => {
   const fail = (reason: string): ApplyResult => ({ ok: false, reason })
   const text = model.text
   const firstStep = plan.removeStep ? Math.min(plan.removeStep.step, plan.step) : plan.step
@@ -118,7 +149,7 @@ export const applyPlan = (model: SolutionModel, plan: Plan): ApplyResult => {
     if (!ev.ok) return fail(`step ${site.step}: ${exprText}: ${ev.error}`)
     let proseText: string | undefined
     if (site.prose) {
-      proseText = rewriteExpr(site.prose, ops, subs)
+      proseText = rewriteExpr(site.prose, ops, subs, options.followStyle ? styleOf(model).operands : {})
       const pv = proseText === undefined ? undefined : evaluateExpression(proseText)
       if (!pv?.ok || !R.equals(pv.value, ev.value)) return fail(`step ${site.step}: the prose expression does not follow the edit`)
     }
@@ -137,7 +168,7 @@ export const applyPlan = (model: SolutionModel, plan: Plan): ApplyResult => {
     edits.push({ span: site.resultSpan, text: resultText })
     const w = site.annotation.written
     if (w) {
-      const wt = formatLike(R.mul(stated, site.writtenScale), w.text)
+      const wt = formatLike(R.mul(stated, site.writtenScale), w.text, valueStyle(model, w.span.start, options))
       if (wt === undefined) return fail(`step ${site.step}: written result cannot be written`)
       edits.push({ span: w.span, text: wt })
     }
@@ -157,7 +188,7 @@ export const applyPlan = (model: SolutionModel, plan: Plan): ApplyResult => {
       if (question.some((q) => R.equals(q, tok.value))) continue
       const c = latest(changes, tok.value, tok.span.start)
       if (!c) continue
-      const t = formatLike(c.next, tok.text)
+      const t = formatLike(c.next, tok.text, valueStyle(model, tok.span.start, options))
       if (t === undefined) return fail(`step ${step.index}: ${R.toString(c.next)} cannot be written in the prose`)
       edits.push({ span: tok.span, text: t })
       changed.add(step.index)

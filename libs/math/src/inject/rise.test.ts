@@ -6,10 +6,48 @@ import { parseSolution } from "../parse.ts"
 import { extractFinalAnswer, answersEqual } from "../answer.ts"
 import { FIXTURES } from "./fixtures.ts"
 import { applyCandidate, fixture, lines } from "./test-helpers.ts"
-import { changeOperator, changeRelatedValues, changeValue, deleteTerm, swapTerms, wrongSubstitution } from "./candidates.ts"
-import { diffSpan, firstDifferingStep, injectError, RISE_ERROR_TYPES } from "./rise.ts"
+import { changeOperator, changeRelatedValues, changeValue, deleteTerm, misreadQuestion, swapTerms, wrongSubstitution } from "./candidates.ts"
+import { buildModel } from "./model.ts"
+import type { SolutionModel } from "./model.ts"
+import { applyPlan } from "./propagate.ts"
+import type { Plan } from "./propagate.ts"
+import { diffSpan, firstDifferingStep, injectError, RISE_ERROR_TYPES, weightedOrder } from "./rise.ts"
 import type { RiseErrorType } from "./rise.ts"
 import { risePairs, stripBoxed } from "./rise-rows.ts"
+import { detectTells } from "./tells.ts"
+
+/** Problems of this file's own, for edits the shared fixtures do not show. */
+const CLUB = {
+  name: "club",
+  question: "A club has 24 members who each pay $15 a month. Each member also gets 2 free drinks a month, which cost the club $3 each. How much does the club keep each month?",
+  solution:
+    "Dues bring in 24 * 15 = $<<24*15=360>>360.\nThe members get 24 * 2 = <<24*2=48>>48 drinks.\nThe drinks cost 48 * 3 = $<<48*3=144>>144.\nThe club keeps 360 - 144 = $<<360-144=216>>216.\n#### 216",
+  answer: "216"
+}
+const MARBLES = {
+  name: "marbles",
+  question: "Tom had 45 marbles. He lost 12 of them at school and then won 20 in a game. How many marbles does he have now?",
+  solution: "He has 45 - 12 + 20 = <<45-12+20=53>>53 marbles now.\n#### 53",
+  answer: "53"
+}
+
+const modelFor = (f: { question: string; solution: string }): SolutionModel => {
+  const m = buildModel(f.question, f.solution)
+  if (!m.ok) throw new Error(m.reason)
+  return m.model
+}
+
+const candidate = (model: SolutionModel, generate: (m: SolutionModel, step: number) => Plan[], step: number, detail: string): Plan => {
+  const found = generate(model, step).find((p) => p.detail === detail)
+  if (!found) throw new Error(`no candidate "${detail}" among ${generate(model, step).map((p) => p.detail).join(", ")}`)
+  return found
+}
+
+const applied = (model: SolutionModel, plan: Plan, followStyle = false): string => {
+  const r = applyPlan(model, plan, { followStyle })
+  if (!r.ok) throw new Error(r.reason)
+  return r.applied.text
+}
 
 /** The steps of a solution as lines, and its final answer. */
 const shape = (text: string) => ({ steps: lines(text).slice(0, -1), final: lines(text).at(-1) })
@@ -96,6 +134,52 @@ describe("RISE edit kinds, exact outputs", () => {
     expect(() => applyCandidate("tank", swapTerms, 1, "3 / 8 → 8 / 3")).toThrow(/negative/)
   })
 
+  it("swap_terms: any two numbers whose exchange changes the value; a reordered sum or a negative count is not offered", () => {
+    const model = modelFor(MARBLES)
+    // 45 ↔ 20 gives 20 - 12 + 45 = 53 (no change); 45 ↔ 12 gives 12 - 45 + 20 < 0.
+    expect(swapTerms(model, 1).map((p) => p.detail)).toEqual(["12 ↔ 20 in 45 - 12 + 20"])
+    expect(lines(applied(model, swapTerms(model, 1)[0]!))).toEqual(["He has 45 - 20 + 12 = <<45-20+12=37>>37 marbles now.", "#### 37"])
+  })
+
+  it("misread_question: every use of the misread number from its first on changes; the question stays", () => {
+    const model = modelFor(CLUB)
+    const plans = misreadQuestion(model, 1)
+    // 24: another number of the question, its digits swapped, its last digit one off.
+    expect(plans.filter((p) => p.detail.startsWith("reads 24")).map((p) => p.detail)).toEqual(["reads 24 as 15", "reads 24 as 2", "reads 24 as 3", "reads 24 as 42", "reads 24 as 23", "reads 24 as 25"])
+    expect(shape(applied(model, candidate(model, misreadQuestion, 1, "reads 24 as 42")))).toEqual({
+      steps: [
+        "Dues bring in 42 * 15 = $<<42*15=630>>630.",
+        "The members get 42 * 2 = <<42*2=84>>84 drinks.",
+        "The drinks cost 84 * 3 = $<<84*3=252>>252.",
+        "The club keeps 630 - 252 = $<<630-252=378>>378."
+      ],
+      final: "#### 378"
+    })
+    // 2 is first used in step 2, so it is misread there, not in step 1.
+    expect(plans.some((p) => p.detail.startsWith("reads 2 "))).toBe(false)
+    expect(misreadQuestion(model, 2).map((p) => p.detail)).toContain("reads 2 as 3")
+  })
+
+  it("a new number is written in the solution's style: thousands grouped, money with its cents", () => {
+    const club = modelFor(CLUB)
+    const plan = candidate(club, changeValue, 1, "15 → 75")
+    expect(lines(applied(club, plan, true))[0]).toBe("Dues bring in 24 * 75 = $<<24*75=1800>>1,800.")
+    expect(lines(applied(club, plan, false))[0]).toBe("Dues bring in 24 * 75 = $<<24*75=1800>>1800.")
+    const jacket = modelFor(fixture("jacket"))
+    expect(lines(applied(jacket, candidate(jacket, deleteTerm, 1, "drop 25"), true)).slice(0, 2)).toEqual([
+      "The discount is 120 / 100 = $<<120/100=1.2>>1.20.",
+      "The sale price is 120 - 1.2 = $<<120-1.2=118.8>>118.80."
+    ])
+  })
+
+  it("wrong_substitution never makes an operand meet itself (x - x, x / x)", () => {
+    const model = modelFor(CLUB)
+    // Step 4 is 360 - 144: 360 must not replace 144, nor 144 replace 360.
+    expect(wrongSubstitution(model, 4).map((p) => p.detail)).not.toContain("144 → 360 (the result of step 1)")
+    expect(wrongSubstitution(model, 4).map((p) => p.detail)).not.toContain("360 → 144 (the result of step 3)")
+    expect(wrongSubstitution(model, 4).map((p) => p.detail)).toContain("144 → 48 (the result of step 2)")
+  })
+
   it("records the edited span of the step text and its replacement", () => {
     const inj = injectError(fixture("lemonade").question, fixture("lemonade").solution, rngFor(7, "rise", "lemonade"), { types: ["change_operator"] })
     expect(inj.ok).toBe(true)
@@ -171,9 +255,31 @@ describe("RISE properties", () => {
     )
   })
 
+  it("no pair carries a surface tell; candidates that would are refused and counted", () => {
+    let refused = 0
+    let flaggedWithout = 0
+    for (const f of [...FIXTURES, CLUB, MARBLES]) for (let seed = 0; seed < 6; seed++) {
+      const inj = injectError(f.question, f.solution, rngFor(seed, "rise", f.name))
+      if (!inj.ok) continue
+      expect(detectTells(f.question, inj.chosen, inj.rejected)).toEqual([])
+      refused += Object.values(inj.tell_rejects).reduce((a, b) => a + (b ?? 0), 0)
+      const raw = injectError(f.question, f.solution, rngFor(seed, "rise", f.name), { avoidTells: false })
+      if (raw.ok && detectTells(f.question, raw.chosen, raw.rejected).length > 0) flaggedWithout++
+    }
+    expect(refused).toBeGreaterThan(0)
+    expect(flaggedWithout).toBeGreaterThan(0)
+  })
+
+  it("weightedOrder puts a heavier item first as often as its share of the weight", () => {
+    let first = 0
+    for (let i = 0; i < 3000; i++) if (weightedOrder(rngFor(i, "order", "x"), ["a", "b", "c"], (x) => (x === "a" ? 2 : 1))[0] === "a") first++
+    expect(first / 3000).toBeGreaterThan(0.47)
+    expect(first / 3000).toBeLessThan(0.53)
+  })
+
   it("every edit kind occurs over the table and a few seeds", () => {
     const seen = new Set<RiseErrorType>()
-    for (const f of FIXTURES) for (let seed = 0; seed < 6; seed++) {
+    for (const f of [...FIXTURES, CLUB, MARBLES]) for (let seed = 0; seed < 6; seed++) {
       const inj = injectError(f.question, f.solution, rngFor(seed, "rise", f.name))
       if (inj.ok) seen.add(inj.error_type)
     }

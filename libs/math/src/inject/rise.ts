@@ -5,9 +5,14 @@
  * wrong value is carried through the later steps (propagate.ts), so the rejected solution is arithmetically
  * consistent everywhere and wrong only through the injected step.
  *
- * Choice: the edit kinds are shuffled with the record's Rng and the first kind with an applicable step wins
- * (uniform over applicable kinds); within it the steps are shuffled the same way (uniform over applicable
- * steps), then the concrete edits; at most `maxTries` concrete edits are tried per (kind, step).
+ * Choice: the edit kinds are ordered by a weighted draw with the record's Rng and the first kind with an
+ * applicable step wins; the weights (RISE_KIND_WEIGHTS) offset how often each kind applies at all, so no
+ * kind is much rarer than another over a dataset. Within the kind the steps are drawn the same way, the
+ * last annotated step at a quarter of the weight of the others (errors were 28% in the last step, where
+ * chosen and rejected differ only in the last line), then the concrete edits; at most `maxTries` concrete
+ * edits are tried per (kind, step). A candidate whose pair would carry a surface tell (tells.ts: a 10x
+ * answer, a number formatted unlike the chosen, `x / x`, half a person, a zero, a comparison made false)
+ * is refused and counted, and new numbers are written in the chosen's style.
  */
 import type { Rng } from "#core"
 import * as R from "../rational.ts"
@@ -17,7 +22,9 @@ import { modelOfVerified } from "./model.ts"
 import type { SolutionModel } from "./model.ts"
 import { applyPlan } from "./propagate.ts"
 import type { Plan } from "./propagate.ts"
-import { changeOperator, changeRelatedValues, changeValue, deleteTerm, swapTerms, wrongSubstitution } from "./candidates.ts"
+import { changeOperator, changeRelatedValues, changeValue, deleteTerm, misreadQuestion, swapTerms, wrongSubstitution } from "./candidates.ts"
+import { tellsAgainst } from "./tells.ts"
+import type { TellCode } from "./tells.ts"
 import type { InjectOptions, NoInjection, TextEditRecord } from "./types.ts"
 
 export const RISE_ERROR_TYPES = [
@@ -26,9 +33,38 @@ export const RISE_ERROR_TYPES = [
   "wrong_substitution",
   "delete_term",
   "change_operator",
-  "swap_terms"
+  "swap_terms",
+  "misread_question"
 ] as const
 export type RiseErrorType = (typeof RISE_ERROR_TYPES)[number]
+
+/**
+ * Relative chance of trying each kind first. A value, a substitution and an operator apply to nearly every
+ * step, the others to a few (a repeated number, a chain of three terms, a swap that changes the value, a
+ * question number's first use): measured over the seeds' variants, these weights bring each kind to
+ * within 2x of the others (libs/math/src/inject/rise-balance.test.ts checks it).
+ */
+export const RISE_KIND_WEIGHTS: Readonly<Record<RiseErrorType, number>> = {
+  change_value: 1,
+  change_related_values: 10,
+  wrong_substitution: 1,
+  delete_term: 5,
+  change_operator: 1.2,
+  swap_terms: 200,
+  misread_question: 0.9
+}
+
+/** Weight of the last annotated step when choosing where the error goes (the others weigh 1). */
+export const RISE_LAST_STEP_WEIGHT = 0.25
+
+export interface RiseOptions extends InjectOptions<RiseErrorType> {
+  /** Refuse candidates whose pair carries a surface tell (tells.ts); default true. */
+  readonly avoidTells?: boolean
+  /** Relative chance of trying each kind first; default RISE_KIND_WEIGHTS. */
+  readonly kindWeights?: Partial<Readonly<Record<RiseErrorType, number>>>
+  /** Weight of the last annotated step against 1 for the others; default RISE_LAST_STEP_WEIGHT. */
+  readonly lastStepWeight?: number
+}
 
 const GENERATORS: Record<RiseErrorType, (model: SolutionModel, step: number) => Plan[]> = {
   change_value: changeValue,
@@ -36,7 +72,8 @@ const GENERATORS: Record<RiseErrorType, (model: SolutionModel, step: number) => 
   wrong_substitution: (m, s) => wrongSubstitution(m, s, "any"),
   delete_term: deleteTerm,
   change_operator: changeOperator,
-  swap_terms: swapTerms
+  swap_terms: swapTerms,
+  misread_question: misreadQuestion
 }
 
 export interface RiseInjection {
@@ -56,6 +93,8 @@ export interface RiseInjection {
   readonly explain: string
   readonly original_answer: string
   readonly rejected_answer: string
+  /** Candidate edits refused, per surface tell they would have shown, before this one was kept. */
+  readonly tell_rejects: Readonly<Partial<Record<TellCode, number>>>
 }
 
 /** The differing middle of two texts: common prefix and suffix removed. */
@@ -83,9 +122,28 @@ export const firstDifferingStep = (a: string, b: string): number | undefined => 
 /** The distinct steps that carry an annotation. */
 export const annotatedSteps = (model: SolutionModel): number[] => [...new Set(model.sites.map((s) => s.step))]
 
+/** How searchPlans orders kinds and steps; without it both are shuffled uniformly. */
+export interface SearchOrder<T extends string> {
+  /** Relative chance of trying a kind first (1 when missing). */
+  readonly kindWeights?: Partial<Readonly<Record<T, number>>>
+  /** Relative chance of trying a step first, given the annotated steps (1 when missing). */
+  readonly stepWeight?: (step: number, steps: readonly number[]) => number
+}
+
+/**
+ * A weighted random order (Efraimidis and Spirakis 2006: sort by u^(1/w)); an item of weight 2 comes
+ * before one of weight 1 two times in three. Weights must be positive.
+ */
+export const weightedOrder = <A>(rng: Rng, items: readonly A[], weight: (a: A) => number): A[] =>
+  items
+    .map((item, i) => ({ item, i, key: Math.log(Math.max(rng.next(), Number.MIN_VALUE)) / Math.max(weight(item), 1e-9) }))
+    .sort((x, y) => y.key - x.key || x.i - y.i)
+    .map((x) => x.item)
+
 /**
  * Tries kinds, steps and edits in Rng order and returns the first that `accept` keeps; shared by RISE and
- * LEMMA so both choose the same way.
+ * LEMMA so both choose the same way. `order` weights the kinds and steps (RISE); without it they are
+ * shuffled uniformly.
  */
 export const searchPlans = <T extends string, A>(
   model: SolutionModel,
@@ -93,12 +151,15 @@ export const searchPlans = <T extends string, A>(
   kinds: readonly T[],
   generate: (kind: T, model: SolutionModel, step: number) => Plan[],
   accept: (kind: T, plan: Plan) => A | string,
-  maxTries: number
+  maxTries: number,
+  order?: SearchOrder<T>
 ): { ok: true; kind: T; plan: Plan; value: A } | NoInjection => {
   const steps = annotatedSteps(model)
   const reasons = new Map<string, number>()
-  for (const kind of rng.shuffle(kinds)) {
-    for (const step of rng.shuffle(steps)) {
+  const kindOrder = order?.kindWeights ? weightedOrder(rng, kinds, (k) => order.kindWeights?.[k] ?? 1) : rng.shuffle(kinds)
+  for (const kind of kindOrder) {
+    const stepOrder = order?.stepWeight ? weightedOrder(rng, steps, (s) => order.stepWeight!(s, steps)) : rng.shuffle(steps)
+    for (const step of stepOrder) {
       const plans = generate(kind, model, step)
       if (plans.length === 0) continue
       const order = rng.shuffle(plans.map((_, i) => i)).slice(0, maxTries)
@@ -119,29 +180,39 @@ export const searchPlans = <T extends string, A>(
  * Injects one RISE-style error into a verified solution. Returns the rejected solution and where and how
  * it was edited, or a reason when the solution does not verify or no edit kind applies.
  */
-export const injectError = (
-  question: string,
-  solution: string,
-  rng: Rng,
-  options: InjectOptions<RiseErrorType> = {}
-): RiseInjection | NoInjection => {
+export const injectError = (question: string, solution: string, rng: Rng, options: RiseOptions = {}): RiseInjection | NoInjection => {
   const built = modelOfVerified(question, solution)
   if (!built.ok) return built
   const model = built.model
+  const avoidTells = options.avoidTells ?? true
+  const lastWeight = options.lastStepWeight ?? RISE_LAST_STEP_WEIGHT
+  const tellRejects: Partial<Record<TellCode, number>> = {}
+  const tellsOf = tellsAgainst(question, model.text)
   const found = searchPlans(
     model,
     rng,
     options.types ?? RISE_ERROR_TYPES,
     (kind, m, step) => GENERATORS[kind](m, step),
     (_kind, plan) => {
-      const r = applyPlan(model, plan)
+      const r = applyPlan(model, plan, { followStyle: true })
       if (!r.ok) return r.reason
+      if (avoidTells) {
+        const tells = tellsOf(r.applied.text)
+        if (tells.length > 0) {
+          for (const code of new Set(tells.map((t) => t.code))) tellRejects[code] = (tellRejects[code] ?? 0) + 1
+          return `tell:${tells[0]!.code}`
+        }
+      }
       const v = verifySolution(r.applied.text)
       if (!v.correct) return `the edited solution does not verify: ${v.reason ?? ""}`
       if (firstDifferingStep(model.text, r.applied.text) !== plan.step) return "the edit did not change its step"
       return r.applied
     },
-    options.maxTries ?? 24
+    options.maxTries ?? 24,
+    {
+      kindWeights: { ...RISE_KIND_WEIGHTS, ...options.kindWeights },
+      stepWeight: (step, steps) => (steps.length > 1 && step === steps[steps.length - 1] ? lastWeight : 1)
+    }
   )
   if (!found.ok) return found
   const applied = found.value
@@ -157,6 +228,7 @@ export const injectError = (
     detail: found.plan.detail,
     explain: found.plan.explain,
     original_answer: model.final.answer.canonical,
-    rejected_answer: R.toString(applied.finalValue)
+    rejected_answer: R.toString(applied.finalValue),
+    tell_rejects: tellRejects
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { detectTells, stripAnnotations, tellCodes } from "./tells.ts"
+import { stripAnnotations } from "../plain.ts"
+import { detectTells, tellCodes } from "./tells.ts"
 import type { TellCode } from "./tells.ts"
 
 const BOOKS_Q = "A library has 2,900 books. 3/5 of them are fiction, and 1/4 of the fiction books are mysteries. How many fiction books are not mysteries?"

@@ -11,6 +11,7 @@
 import * as R from "../rational.ts"
 import type { Rational } from "../rational.ts"
 import { extractFinalAnswer } from "../answer.ts"
+import { stripAnnotations } from "../plain.ts"
 
 export const TELL_CODES = [
   /** The rejected final answer is 10× or more off the chosen's (either way). */
@@ -34,8 +35,6 @@ export interface Tell {
   readonly detail: string
 }
 
-/** The text a trainer sees when annotations are dropped. */
-export const stripAnnotations = (text: string): string => text.replace(/<<[^<>\n]*>>/g, "")
 
 const annotationBodies = (text: string): string[] => [...text.matchAll(/<<([^<>\n]*)>>/g)].map((m) => m[1] ?? "")
 
@@ -105,9 +104,7 @@ const integerDigits = (t: string): number => (t.split(".")[0] ?? "").replace(/,/
 
 // ------------------------------------------------------------------------------------------------ checks
 
-const answerMagnitude = (chosen: string, rejected: string): Tell[] => {
-  const a = extractFinalAnswer(chosen)?.answer.value
-  const b = extractFinalAnswer(rejected)?.answer.value
+const answerMagnitude = (a: Rational | undefined, b: Rational | undefined): Tell[] => {
   if (!a || !b || R.isZero(a) || R.isZero(b)) return []
   const q = R.div(b, a)
   if (!q.ok) return []
@@ -138,8 +135,27 @@ const centsOf = (toks: readonly Token[]): Set<number> =>
  * applies. Operands and the final answer follow the chosen's only where it shows one. Money with cents
  * keeps the chosen's number of places. A number the question writes is taken as written.
  */
-const numberFormat = (question: string, chosen: Token[], rejected: Token[]): Tell[] => {
-  const asked = new Set(tokens(question).map((t) => t.text))
+interface FormatStyle {
+  readonly asked: ReadonlySet<string>
+  readonly grouping: Readonly<Record<Place, Grouping>>
+  /** Decimal places of the chosen's non-whole money, when it writes one number of places only. */
+  readonly cents?: number
+}
+
+const formatStyle = (question: string, chosen: readonly Token[]): FormatStyle => {
+  const qTokens = tokens(question)
+  const asked = new Set(qTokens.map((t) => t.text))
+  const of = (place: Place): Grouping => groupingOf(chosen.filter((t) => t.place === place && !asked.has(t.text)))
+  let value = of("value")
+  if (value === "none") {
+    const q = groupingOf(qTokens)
+    value = q === "plain" ? "plain" : q === "mixed" ? "mixed" : "grouped"
+  }
+  const cents = centsOf(chosen.filter((t) => t.place !== "operand"))
+  return { asked, grouping: { value, operand: of("operand"), final: of("final") }, ...(cents.size === 1 ? { cents: [...cents][0]! } : {}) }
+}
+
+const numberFormat = (style: FormatStyle, rejected: readonly Token[]): Tell[] => {
   const tells: Tell[] = []
   const seen = new Set<string>()
   const flag = (t: Token, why: string): void => {
@@ -147,27 +163,17 @@ const numberFormat = (question: string, chosen: Token[], rejected: Token[]): Tel
     seen.add(t.text)
     tells.push({ code: "number_format", detail: `"${t.text}" ${why}` })
   }
-  for (const place of ["value", "operand", "final"] as const) {
-    const mine = chosen.filter((t) => t.place === place && !asked.has(t.text))
-    let style = groupingOf(mine)
-    if (style === "none" && place === "value") {
-      const q = groupingOf(tokens(question))
-      style = q === "plain" ? "plain" : q === "mixed" ? "mixed" : "grouped"
-    }
-    if (style === "mixed" || style === "none") continue
-    for (const t of rejected) {
-      if (t.place !== place || asked.has(t.text) || integerDigits(t.text) < 4) continue
-      if (style === "grouped" && !t.text.includes(",")) flag(t, "is not grouped where the chosen writes 1,000+ with commas")
-      if (style === "plain" && t.text.includes(",")) flag(t, "is grouped where the chosen writes 1,000+ without commas")
-    }
+  for (const t of rejected) {
+    if (style.asked.has(t.text) || integerDigits(t.text) < 4) continue
+    const g = style.grouping[t.place]
+    if (g === "grouped" && !t.text.includes(",")) flag(t, "is not grouped where the chosen writes 1,000+ with commas")
+    if (g === "plain" && t.text.includes(",")) flag(t, "is grouped where the chosen writes 1,000+ without commas")
   }
-  const cents = centsOf(chosen.filter((t) => t.place !== "operand"))
-  if (cents.size === 1) {
-    const places = [...cents][0]!
+  if (style.cents !== undefined) {
     for (const t of rejected) {
       if (!t.money || t.place === "operand" || !t.text.includes(".")) continue
       const p = (t.text.split(".")[1] ?? "").length
-      if (p !== places) flag(t, `has ${p} decimal place${p === 1 ? "" : "s"} where the chosen writes money with ${places}`)
+      if (p !== style.cents) flag(t, `has ${p} decimal place${p === 1 ? "" : "s"} where the chosen writes money with ${style.cents}`)
     }
   }
   return tells
@@ -197,15 +203,15 @@ const selfOperands = (text: string): string[] => {
   return out
 }
 
-const selfOperand = (chosen: string, rejected: string): Tell[] => {
-  const had = selfOperands(chosen)
-  return selfOperands(rejected)
-    .filter((s) => {
-      const i = had.indexOf(s)
-      if (i >= 0) had.splice(i, 1)
+const selfOperand = (had: readonly string[], now: readonly string[]): Tell[] => {
+  const left = [...had]
+  return now
+    .filter((x) => {
+      const i = left.indexOf(x)
+      if (i >= 0) left.splice(i, 1)
       return i < 0
     })
-    .map((s) => ({ code: "self_operand" as const, detail: s }))
+    .map((x) => ({ code: "self_operand" as const, detail: x }))
 }
 
 /** Words after a number that make it a measure, a rate or a ratio, not a count of things. */
@@ -246,30 +252,26 @@ const countNoun = (text: string, end: number): string | undefined => {
   return w
 }
 
-const fractionalCounts = (text: string): Array<{ noun: string; text: string }> =>
-  tokens(text)
+const fractionalCounts = (text: string, toks: readonly Token[]): Array<{ noun: string; text: string }> =>
+  toks
     .filter((t) => t.place !== "operand" && !t.money && !t.percent && t.value.den !== 1n)
     .flatMap((t) => {
       const noun = countNoun(text, t.end)
       return noun ? [{ noun, text: t.text }] : []
     })
 
-const fractionalCount = (chosen: string, rejected: string): Tell[] => {
-  const had = new Set(fractionalCounts(chosen).map((c) => c.noun))
-  return fractionalCounts(rejected)
-    .filter((c) => !had.has(c.noun))
-    .map((c) => ({ code: "fractional_count" as const, detail: `${c.text} ${c.noun}` }))
+const fractionalCount = (had: ReadonlyArray<{ noun: string }>, now: ReadonlyArray<{ noun: string; text: string }>): Tell[] => {
+  const nouns = new Set(had.map((c) => c.noun))
+  return now.filter((c) => !nouns.has(c.noun)).map((c) => ({ code: "fractional_count" as const, detail: `${c.text} ${c.noun}` }))
 }
 
 const NEGATIVE = /(?<![\d)\w.,])[-\u2212]\s?\$?(?=\d)/g
-const zerosAndNegatives = (text: string): { zeros: number; negatives: number } => ({
-  zeros: tokens(text).filter((t) => R.isZero(t.value)).length,
+const zerosAndNegatives = (text: string, toks: readonly Token[]): { zeros: number; negatives: number } => ({
+  zeros: toks.filter((t) => R.isZero(t.value)).length,
   negatives: [...text.matchAll(NEGATIVE)].filter((m) => !/\s/.test(m[0]) || /[=(:]\s*$/.test(text.slice(0, m.index))).length
 })
 
-const zeroOrNegative = (chosen: string, rejected: string): Tell[] => {
-  const a = zerosAndNegatives(chosen)
-  const b = zerosAndNegatives(rejected)
+const zeroOrNegative = (a: { zeros: number; negatives: number }, b: { zeros: number; negatives: number }): Tell[] => {
   const tells: Tell[] = []
   if (b.zeros > a.zeros) tells.push({ code: "zero_or_negative", detail: `${b.zeros - a.zeros} more zero quantit${b.zeros - a.zeros === 1 ? "y" : "ies"}` })
   if (b.negatives > a.negatives) tells.push({ code: "zero_or_negative", detail: `${b.negatives - a.negatives} more negative number${b.negatives - a.negatives === 1 ? "" : "s"}` })
@@ -317,29 +319,58 @@ export const comparisons = (text: string): Array<{ text: string; holds: boolean 
   return out
 }
 
-const falseComparison = (chosen: string, rejected: string): Tell[] => {
-  const was = comparisons(chosen).filter((c) => !c.holds).length
-  const now = comparisons(rejected).filter((c) => !c.holds)
-  return now.length > was ? now.slice(was).map((c) => ({ code: "false_comparison" as const, detail: c.text.trim() })) : []
+/** What the checks read of one solution text, computed once per text. */
+interface Profile {
+  readonly plain: string
+  readonly tokens: readonly Token[]
+  readonly final: Rational | undefined
+  readonly selfOperands: readonly string[]
+  readonly fractional: ReadonlyArray<{ noun: string; text: string }>
+  readonly zerosAndNegatives: { zeros: number; negatives: number }
+  readonly falseComparisons: readonly string[]
+}
+
+const profile = (text: string): Profile => {
+  const plain = stripAnnotations(text)
+  const toks = tokens(plain)
+  return {
+    plain,
+    tokens: toks,
+    final: extractFinalAnswer(text)?.answer.value,
+    selfOperands: selfOperands(text),
+    fractional: fractionalCounts(plain, toks),
+    zerosAndNegatives: zerosAndNegatives(plain, toks),
+    falseComparisons: comparisons(plain).filter((c) => !c.holds).map((c) => c.text.trim())
+  }
+}
+
+/**
+ * The tell check of rejected solutions against one question and chosen solution: what the chosen shows is
+ * read once (a generator checks many candidates against the same chosen).
+ */
+export const tellsAgainst = (question: string, chosen: string): ((rejected: string) => Tell[]) => {
+  const c = profile(chosen)
+  const style = formatStyle(question, c.tokens)
+  return (rejected) => {
+    const r = profile(rejected)
+    return [
+      ...answerMagnitude(c.final, r.final),
+      ...numberFormat(style, r.tokens),
+      ...selfOperand(c.selfOperands, r.selfOperands),
+      ...fractionalCount(c.fractional, r.fractional),
+      ...zeroOrNegative(c.zerosAndNegatives, r.zerosAndNegatives),
+      ...(r.falseComparisons.length > c.falseComparisons.length
+        ? r.falseComparisons.slice(c.falseComparisons.length).map((t) => ({ code: "false_comparison" as const, detail: t }))
+        : [])
+    ]
+  }
 }
 
 /**
  * The surface tells of a preference pair, in TELL_CODES order (empty when the pair is clean). Texts may
  * carry `<<expr=result>>` annotations or not, and end with `#### N` or "The answer is: N".
  */
-export const detectTells = (question: string, chosen: string, rejected: string): Tell[] => {
-  const c = stripAnnotations(chosen)
-  const r = stripAnnotations(rejected)
-  const tells = [
-    ...answerMagnitude(chosen, rejected),
-    ...numberFormat(question, tokens(c), tokens(r)),
-    ...selfOperand(chosen, rejected),
-    ...fractionalCount(c, r),
-    ...zeroOrNegative(c, r),
-    ...falseComparison(c, r)
-  ]
-  return tells
-}
+export const detectTells = (question: string, chosen: string, rejected: string): Tell[] => tellsAgainst(question, chosen)(rejected)
 
 /** The distinct tell codes of a pair. */
 export const tellCodes = (question: string, chosen: string, rejected: string): TellCode[] => [...new Set(detectTells(question, chosen, rejected).map((t) => t.code))]
