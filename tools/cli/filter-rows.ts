@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises"
 import { Effect, Stream } from "effect"
-import { jsonOf, readRowBatches, RowFileError, type InputRow } from "#dedup"
+import { DedupWorkerError, jsonOf, readRowBatches, RowFileError, type InputRow } from "#dedup"
 import { type CannotWrite, requireWritableDir } from "./paths.ts"
 import { outputFile, progressLine } from "./row-input.ts"
 
@@ -14,21 +14,41 @@ export interface FilterCounts {
 /** What `decide` says of a row: undefined to keep it, or the fields added to it in removed.jsonl. */
 export type Removal = Readonly<Record<string, unknown>> | undefined
 
+/**
+ * A decider in two halves: `prepare` does a batch's order-free work (on worker threads, `ahead` batches at a
+ * time), `decide` then takes the batches in input order with what `prepare` gave, so decisions are the same
+ * however many batches were prepared at once or where. `prepare` may throw (a RowFileError from `fieldText`):
+ * it reads the batch's text on this thread before handing anything on, so the first bad row in input order
+ * is the one reported.
+ */
+export interface BatchDecider<P> {
+  readonly prepare: (batch: ReadonlyArray<InputRow>) => Promise<P>
+  readonly decide: (batch: ReadonlyArray<InputRow>, prepared: P) => ReadonlyArray<Removal>
+  readonly ahead: number
+}
+
+/** A decider of one row at a time, as a BatchDecider with nothing to prepare. */
+const perRow = (decide: (row: InputRow) => Removal): BatchDecider<undefined> => ({
+  prepare: () => Promise.resolve(undefined),
+  decide: (batch) => batch.map(decide),
+  ahead: 1
+})
+
 /** Turns an exception thrown while deciding (a RowFileError from `fieldText`, a RangeError) into a typed failure. */
-const attempt = <A>(f: () => A) =>
-  Effect.try({ try: f, catch: (e) => (e instanceof RowFileError ? e : new RowFileError({ message: e instanceof Error ? e.message : String(e) })) })
+const asRowFileError = (e: unknown) => (e instanceof RowFileError ? e : new RowFileError({ message: e instanceof Error ? e.message : String(e) }))
+const attempt = <A>(f: () => A) => Effect.try({ try: f, catch: asRowFileError })
 
 /**
  * Reads `file` in order, asks `decide` about each row, and writes `<out>/kept.jsonl` (the rows as they were)
  * and `<out>/removed.jsonl` (each removed row with `decide`'s fields added). Both files appear only when every
- * row was read; progress goes to stderr on long inputs.
+ * row was read; progress goes to stderr on long inputs. A DedupWorkerError from a worker thread fails it as is.
  */
-export const filterRows = (
+export const filterRows = <P>(
   label: string,
   file: string,
   out: string,
-  decide: (row: InputRow) => Removal
-): Effect.Effect<FilterCounts, RowFileError | CannotWrite> =>
+  decider: ((row: InputRow) => Removal) | BatchDecider<P>
+): Effect.Effect<FilterCounts, RowFileError | CannotWrite | DedupWorkerError> =>
   Effect.scoped(
     Effect.gen(function* () {
       yield* requireWritableDir("--out", out)
@@ -38,14 +58,25 @@ export const filterRows = (
       const progress = progressLine(label)
       let total = 0
       let removedCount = 0
-      yield* Stream.runForEach(readRowBatches(file), (batch) =>
+      const d = (typeof decider === "function" ? perRow(decider) : decider) as BatchDecider<unknown>
+      const prepared = readRowBatches(file).pipe(
+        Stream.mapEffect(
+          (batch) =>
+            Effect.tryPromise({ try: () => d.prepare(batch), catch: (e) => (e instanceof DedupWorkerError ? e : asRowFileError(e)) }).pipe(
+              Effect.map((p) => ({ batch, p }))
+            ),
+          { concurrency: d.ahead }
+        )
+      )
+      yield* Stream.runForEach(prepared, ({ batch, p }) =>
         Effect.gen(function* () {
-          const lines = yield* attempt(() =>
-            batch.map((input) => {
-              const removal = decide(input)
+          const lines = yield* attempt(() => {
+            const removals = d.decide(batch, p)
+            return batch.map((input, i) => {
+              const removal = removals[i]
               return removal === undefined ? { keep: true, text: input.json } : { keep: false, text: jsonOf({ ...input.row, ...removal }) }
             })
-          )
+          })
           yield* Effect.tryPromise({
             try: async () => {
               for (const l of lines) {

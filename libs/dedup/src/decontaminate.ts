@@ -1,4 +1,5 @@
-import { ngramHashes, normaliseWords } from "./normalise.ts"
+import { ngramHashes, normaliseWords } from "./hashing.ts"
+import { matchBatch, NgramTable, type MatchBatch, type NgramTableBuffers } from "./ngram-table.ts"
 
 /** Where a benchmark n-gram was first seen, and the n-gram itself (normalised words joined by one space). */
 export interface Contamination {
@@ -10,9 +11,6 @@ export interface Contamination {
 
 export const DECONTAMINATION_NGRAM = 13
 
-/** JS Maps hold at most 2^24 entries; n-grams are spread over this many by their hash's low bits. */
-const SHARDS = 64
-
 /**
  * The hashed n-grams of benchmark rows, each with the first (file, line) it came from. Text is normalised as
  * everywhere in libs/dedup (`normaliseWords`); n-grams are runs of `n` consecutive words (13 by default, NeMo
@@ -22,13 +20,14 @@ const SHARDS = 64
  * question cannot be detected at n = 13, and lowering `n` for short benchmarks is the user's choice, because
  * short n-grams match ordinary phrases.
  *
- * Memory: one Map entry per distinct n-gram (a number key and a row number, about 30-40 bytes in V8), plus the
- * file index and line of each benchmark row that contributed one: ~40 MB for 1M n-grams (a 10,000-row
- * benchmark of 100-word rows).
+ * Memory: one slot of an at most half-full hash table per distinct n-gram (12 bytes a slot, so 24-48 bytes an
+ * n-gram), plus the file index and line of each benchmark row that contributed one: 25-50 MB for 1M n-grams (a
+ * 10,000-row benchmark of 100-word rows). The table lives in SharedArrayBuffers (`ngram-table.ts`), so worker
+ * threads look rows up in it without a copy (`tables`, `matchBatch`).
  */
 export class BenchmarkIndex {
   readonly n: number
-  private readonly shards: Array<Map<number, number>> = Array.from({ length: SHARDS }, () => new Map())
+  private readonly table = new NgramTable()
   private readonly files: Array<string> = []
   private readonly rowFile: Array<number> = []
   private readonly rowLine: Array<number> = []
@@ -43,9 +42,12 @@ export class BenchmarkIndex {
 
   /** Distinct n-grams held. */
   get size(): number {
-    let total = 0
-    for (const shard of this.shards) total += shard.size
-    return total
+    return this.table.size
+  }
+
+  /** The n-gram table's shared memory, for worker threads; add no more rows once it is shared. */
+  get buffers(): NgramTableBuffers {
+    return this.table.buffers
   }
 
   /** Adds one benchmark row's n-grams; an n-gram already held keeps its first (file, line). */
@@ -61,11 +63,7 @@ export class BenchmarkIndex {
     const row = this.rowFile.length
     this.rowFile.push(f)
     this.rowLine.push(line)
-    for (let i = 0; i < hashes.length; i++) {
-      const h = hashes[i]!
-      const shard = this.shards[h % SHARDS]!
-      if (!shard.has(h)) shard.set(h, row)
-    }
+    for (let i = 0; i < hashes.length; i++) this.table.addIfAbsent(hashes[i]!, row)
   }
 
   /**
@@ -73,16 +71,18 @@ export class BenchmarkIndex {
    * is; undefined when they share none (or the text is shorter than n words).
    */
   match(text: string): Contamination | undefined {
-    const words = normaliseWords(text)
-    const hashes = ngramHashes(words, this.n)
-    for (let i = 0; i < hashes.length; i++) {
-      const h = hashes[i]!
-      const row = this.shards[h % SHARDS]!.get(h)
-      if (row !== undefined) {
-        return { file: this.files[this.rowFile[row]!]!, line: this.rowLine[row]!, ngram: words.slice(i, i + this.n).join(" ") }
-      }
-    }
-    return undefined
+    const found = matchBatch([text], this.table, this.n)
+    return found.rows[0]! < 0 ? undefined : this.contamination(text, found.rows[0]!, found.positions[0]!)
+  }
+
+  /** The benchmark row of each text's first shared n-gram, and where it is (see `matchBatch`); the same on any thread. */
+  matchBatch(texts: ReadonlyArray<string>): MatchBatch {
+    return matchBatch(texts, this.table, this.n)
+  }
+
+  /** What `match` says of `text`, from the row and word position `matchBatch` found for it. */
+  contamination(text: string, row: number, position: number): Contamination {
+    return { file: this.files[this.rowFile[row]!]!, line: this.rowLine[row]!, ngram: normaliseWords(text).slice(position, position + this.n).join(" ") }
   }
 }
 

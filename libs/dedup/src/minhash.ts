@@ -1,8 +1,8 @@
 import { rngFor } from "#core"
 import type { Decision, Item } from "./decision.ts"
-import { charNgramHashes, combine32, fmix32, ngramHashes, normaliseWords } from "./normalise.ts"
+import { bandKeysInto, shingleSet, type ShingleKind, type SignatureBatch, type SignatureParams } from "./shingles.ts"
 
-export type ShingleKind = "word" | "char"
+export { shingleSet, signatureBatch, type ShingleKind, type SignatureBatch, type SignatureParams } from "./shingles.ts"
 
 export interface MinHashOptions {
   /** Word shingles (n consecutive normalised words) or character shingles (n characters of the normalised text). Default "word". */
@@ -31,27 +31,6 @@ export const MINHASH_DEFAULTS = { shingle: "word" as ShingleKind, wordSize: 5, c
 
 /** Probability that a pair with Jaccard `j` shares at least one band (becomes a candidate). */
 export const candidateProbability = (j: number, bands: number, rows: number): number => 1 - (1 - j ** rows) ** bands
-
-/**
- * The shingle set of a text as sorted, distinct 53-bit hashes (see `join53`). Text is normalised first
- * (`normaliseWords`); char shingles run over the normalised words joined by single spaces, counted in UTF-16
- * code units (a character outside the BMP is two). A text shorter than
- * one shingle (but not empty) is one shingle, itself; an empty text has none.
- */
-export const shingleSet = (text: string, shingle: ShingleKind = "word", size: number = shingle === "word" ? 5 : 24): Float64Array => {
-  const words = normaliseWords(text)
-  if (words.length === 0) return new Float64Array(0)
-  const hashes = shingle === "word"
-    ? ngramHashes(words, Math.min(size, words.length))
-    : (() => {
-      const joined = words.join(" ")
-      return charNgramHashes(joined, Math.min(size, joined.length))
-    })()
-  hashes.sort()
-  let n = 0
-  for (let i = 0; i < hashes.length; i++) if (i === 0 || hashes[i] !== hashes[n - 1]) hashes[n++] = hashes[i]!
-  return hashes.slice(0, n)
-}
 
 /** Jaccard |A ∩ B| / |A ∪ B| of two sorted distinct sets; 1 for two empty sets. */
 export const jaccard = (a: Float64Array, b: Float64Array): number => jaccardSlice(a, b, 0, b.length)
@@ -226,12 +205,35 @@ export class MinHashDeduper<K> {
     return this.keptKeys.length
   }
 
+  /** What the per-item half (shingles, signature, band keys) needs, for `signatureBatch` on any thread. */
+  get params(): SignatureParams {
+    return { shingle: this.shingle, size: this.size, bands: this.bands, rows: this.rows, seeds: this.seeds }
+  }
+
   /** Decides the next item in input order. */
   add(key: K, text: string): Decision<K> {
-    const index = this.count++
     const set = shingleSet(text, this.shingle, this.size)
-    if (set.length === 0) return this.keep(key, index, set, undefined)
-    const bandKeys = this.bandKeys(set)
+    const keys = new Int32Array(this.bands)
+    if (set.length > 0) bandKeysInto(set, this.params, this.signature, keys, 0)
+    return this.decide(key, set, keys, 0)
+  }
+
+  /**
+   * Decides the next `keys.length` items in input order from their shingle sets and band keys, computed
+   * beforehand by `signatureBatch` (on a worker thread, or here): the same decisions as `add` on each text.
+   */
+  addBatch(keys: ReadonlyArray<K>, batch: SignatureBatch): Array<Decision<K>> {
+    const out: Array<Decision<K>> = new Array(keys.length)
+    for (let i = 0; i < keys.length; i++) {
+      out[i] = this.decide(keys[i]!, batch.sets.subarray(batch.offsets[i]!, batch.offsets[i + 1]!), batch.bandKeys, i * this.bands)
+    }
+    return out
+  }
+
+  /** One item's decision from its shingle set and its band keys (`bandKeys[at, at + bands)`). */
+  private decide(key: K, set: Float64Array, bandKeys: Int32Array, at: number): Decision<K> {
+    const index = this.count++
+    if (set.length === 0) return this.keep(key, set, undefined, 0)
     let best = -1
     let bestScore = -1
     const seen = new Set<number>()
@@ -245,43 +247,17 @@ export class MinHashDeduper<K> {
         bestScore = score
       }
     }
-    for (let b = 0; b < this.bands; b++) this.bandTables[b]!.forEach(bandKeys[b]!, consider)
+    for (let b = 0; b < this.bands; b++) this.bandTables[b]!.forEach(bandKeys[at + b]!, consider)
     if (best >= 0 && bestScore >= this.threshold) return { kept: false, key, index, matched: this.keptKeys[best]!, score: bestScore }
-    return this.keep(key, index, set, bandKeys)
+    return this.keep(key, set, bandKeys, at)
   }
 
-  private keep(key: K, index: number, set: Float64Array, bandKeys: Int32Array | undefined): Decision<K> {
+  private keep(key: K, set: Float64Array, bandKeys: Int32Array | undefined, at: number): Decision<K> {
     const k = this.keptKeys.length
     this.keptKeys.push(key)
     this.keptSets.push(set)
-    if (bandKeys !== undefined) for (let b = 0; b < this.bands; b++) this.bandTables[b]!.insert(bandKeys[b]!, k)
-    return { kept: true, key, index }
-  }
-
-  /** The signature's bands, each hashed to a 32-bit key. */
-  private bandKeys(set: Float64Array): Int32Array {
-    const sig = this.signature
-    const seeds = this.seeds
-    const p = sig.length
-    // The low 32 bits of each 53-bit shingle hash are one independent 32-bit hash of the shingle.
-    const lows = new Int32Array(set.length)
-    for (let j = 0; j < set.length; j++) lows[j] = set[j]! % 4294967296
-    for (let i = 0; i < p; i++) {
-      const s = seeds[i]!
-      let min = 0xffffffff
-      for (let j = 0; j < lows.length; j++) {
-        const h = fmix32(lows[j]! ^ s)
-        if (h < min) min = h
-      }
-      sig[i] = min | 0
-    }
-    const keys = new Int32Array(this.bands)
-    for (let b = 0; b < this.bands; b++) {
-      let h = b
-      for (let r = 0; r < this.rows; r++) h = combine32(h, sig[b * this.rows + r]!)
-      keys[b] = fmix32(h ^ this.rows) | 0
-    }
-    return keys
+    if (bandKeys !== undefined) for (let b = 0; b < this.bands; b++) this.bandTables[b]!.insert(bandKeys[at + b]!, k)
+    return { kept: true, key, index: this.count - 1 }
   }
 }
 

@@ -1,6 +1,6 @@
 import { Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { DECONTAMINATION_NGRAM, fieldText, indexBenchmarks } from "#dedup"
+import { batchRunner, DECONTAMINATION_NGRAM, defaultThreads, fieldText, indexBenchmarks, type MatchBatch } from "#dedup"
 import { UsageError } from "../errors.ts"
 import { filterRows } from "../filter-rows.ts"
 import { emit } from "../output.ts"
@@ -17,12 +17,18 @@ export const decontaminateCommand = Command.make(
       Flag.withDescription(`a row goes when it shares a run of this many normalised words with a benchmark row (default ${DECONTAMINATION_NGRAM}); shorter rows are not compared`),
       Flag.withDefault(DECONTAMINATION_NGRAM)
     ),
+    threads: Flag.Int("threads").pipe(
+      Flag.withDescription("worker threads for n-gram hashing and look-ups (default: the available cores; 1: all on the main thread; inputs under 20,000 rows never start workers). The result is the same for any number"),
+      Flag.optional
+    ),
     out: Flag.String("out").pipe(Flag.withDescription("folder for kept.jsonl and removed.jsonl (made if missing)")),
     json: Flag.Boolean("json").pipe(Flag.withDescription("print {total, kept, removed, ...} as JSON on stdout"), Flag.withDefault(false))
   },
   (flags) =>
     Effect.gen(function* () {
       if (flags.ngram < 1) return yield* new UsageError({ message: `--ngram takes a whole number of at least 1, got ${flags.ngram}` })
+      const threads = Option.getOrElse(flags.threads, defaultThreads)
+      if (threads < 1) return yield* new UsageError({ message: `--threads takes a whole number of at least 1, got ${threads}` })
       const against = flags.against.split(",").map((f) => f.trim()).filter((f) => f !== "")
       if (against.length === 0) return yield* new UsageError({ message: "--against needs at least one benchmark file" })
       const againstField = Option.getOrElse(flags.againstField, () => flags.field)
@@ -33,11 +39,21 @@ export const decontaminateCommand = Command.make(
         (file, rows) => shown(file).update(rows)
       )
       for (const b of benchmarks) shown(b.file).done(b.rows)
-      const counts = yield* filterRows(`decontaminate ${flags.file}`, flags.file, flags.out, (input) => {
-        const matched = index.match(fieldText(flags.file, input, flags.field))
-        return matched === undefined ? undefined : { matched }
-      })
-      const result = { file: flags.file, field: flags.field, ngram: flags.ngram, against: benchmarks, benchmark_ngrams: index.size, ...counts }
+      // Workers look rows up in the index's shared memory; here only the matched rows' n-grams are spelled out.
+      const counts = yield* Effect.scoped(
+        Effect.gen(function* () {
+          const runner = yield* batchRunner<MatchBatch>({ kind: "match", table: index.buffers, n: index.n }, (texts) => index.matchBatch(texts), threads)
+          return yield* filterRows(`decontaminate ${flags.file}`, flags.file, flags.out, {
+            prepare: (batch) => runner.run(batch.map((input) => fieldText(flags.file, input, flags.field))),
+            decide: (batch, found) =>
+              batch.map((input, i) =>
+                found.rows[i]! < 0 ? undefined : { matched: index.contamination(fieldText(flags.file, input, flags.field), found.rows[i]!, found.positions[i]!) }
+              ),
+            ahead: threads * 2
+          })
+        })
+      )
+      const result = { file: flags.file, field: flags.field, ngram: flags.ngram, threads, against: benchmarks, benchmark_ngrams: index.size, ...counts }
       yield* emit(flags.json, result, () => {
         const short = benchmarks.reduce((n, b) => n + b.short_rows, 0)
         const lines = [

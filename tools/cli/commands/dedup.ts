@@ -1,6 +1,6 @@
 import { Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { ExactDeduper, fieldText, MINHASH_DEFAULTS, MinHashDeduper, NOVELTY_DEFAULTS, NoveltyFilter, type Decision } from "#dedup"
+import { batchRunner, defaultThreads, ExactDeduper, fieldText, MINHASH_DEFAULTS, MinHashDeduper, NOVELTY_DEFAULTS, NoveltyFilter, signatureBatch, type Decision, type SignatureBatch } from "#dedup"
 import { UsageError } from "../errors.ts"
 import { filterRows, rowRef } from "../filter-rows.ts"
 import { emit } from "../output.ts"
@@ -22,11 +22,18 @@ export const dedupCommand = Command.make(
       Flag.optional
     ),
     shingle: Flag.Literals("shingle", ["word", "char"] as const).pipe(Flag.withDescription("minhash shingles: word n-grams (default) or character n-grams"), Flag.optional),
+    threads: Flag.Int("threads").pipe(
+      Flag.withDescription("minhash: worker threads for shingling and signatures (default: the available cores; 1: all on the main thread; inputs under 20,000 rows never start workers). The result is the same for any number"),
+      Flag.optional
+    ),
     out: Flag.String("out").pipe(Flag.withDescription("folder for kept.jsonl and removed.jsonl (made if missing)")),
     json: Flag.Boolean("json").pipe(Flag.withDescription("print {total, kept, removed, ...} as JSON on stdout"), Flag.withDefault(false))
   },
   (flags) =>
     Effect.gen(function* () {
+      const threads = Option.getOrUndefined(flags.threads)
+      if (threads !== undefined && flags.method !== "minhash") return yield* new UsageError({ message: `--threads: only for --method minhash; ${flags.method} runs on the main thread` })
+      if (threads !== undefined && threads < 1) return yield* new UsageError({ message: `--threads takes a whole number of at least 1, got ${threads}` })
       const threshold = Option.getOrUndefined(flags.threshold)
       const ngram = Option.getOrUndefined(flags.ngram)
       const shingle = Option.getOrUndefined(flags.shingle)
@@ -52,17 +59,27 @@ export const dedupCommand = Command.make(
         : flags.method === "rouge"
         ? new NoveltyFilter<Ref>({ threshold: rougeThreshold, keepTop: 0 })
         : new MinHashDeduper<Ref>({ shingle: shingle ?? "word", ...(ngram === undefined ? {} : { size: ngram }), ...(threshold === undefined ? {} : { threshold }) })
+      const workers = threads ?? defaultThreads()
       const m = deduper instanceof MinHashDeduper ? deduper : undefined
       const r = deduper instanceof NoveltyFilter ? deduper : undefined
       const params = m !== undefined
-        ? { shingle: m.shingle, ngram: m.size, threshold: m.threshold, bands: m.bands, rows: m.rows }
+        ? { shingle: m.shingle, ngram: m.size, threshold: m.threshold, bands: m.bands, rows: m.rows, threads: workers }
         : r !== undefined
         ? { threshold: rougeThreshold }
         : {}
-      const counts = yield* filterRows(`dedup ${flags.file}`, flags.file, flags.out, (input) => {
-        const d = deduper.add(rowRef(input), fieldText(flags.file, input, flags.field))
-        return d.kept ? undefined : { matched: d.matched, score: d.score }
-      })
+      const removal = (d: Decision<Ref>) => (d.kept ? undefined : { matched: d.matched, score: d.score })
+      const counts = m === undefined
+        ? yield* filterRows(`dedup ${flags.file}`, flags.file, flags.out, (input) => removal(deduper.add(rowRef(input), fieldText(flags.file, input, flags.field))))
+        : yield* Effect.gen(function* () {
+          // Shingles and signatures on worker threads, a few batches ahead; the LSH tables and Jaccard checks here, in input order.
+          const params = m.params
+          const runner = yield* batchRunner<SignatureBatch>({ kind: "signatures", params }, (texts) => signatureBatch(texts, params), workers)
+          return yield* filterRows(`dedup ${flags.file}`, flags.file, flags.out, {
+            prepare: (batch) => runner.run(batch.map((input) => fieldText(flags.file, input, flags.field))),
+            decide: (batch, signatures) => m.addBatch(batch.map(rowRef), signatures).map(removal),
+            ahead: workers * 2
+          })
+        }).pipe(Effect.scoped)
       const result = { file: flags.file, field: flags.field, method: flags.method, ...params, ...counts, ...(r === undefined ? {} : { rouge: r.stats }) }
       yield* emit(flags.json, result, () => {
         const how = m !== undefined
