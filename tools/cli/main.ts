@@ -5,6 +5,7 @@ import { isCliError } from "effect/cli/CliError"
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import { DuckDb } from "#io"
 import { buildCommand } from "./commands/build.ts"
+import { refreshCommand } from "./commands/refresh.ts"
 import { verifyCommand } from "./commands/verify.ts"
 import { dedupCommand } from "./commands/dedup.ts"
 import { decontaminateCommand } from "./commands/decontaminate.ts"
@@ -19,7 +20,7 @@ export const root = Command.make("autodidact").pipe(
     "Builds synthetic self-training datasets for language models: seed tasks → generation → verification → " +
       "error injection → dedup → versioned Parquet shards."
   ),
-  Command.withSubcommands([buildCommand, verifyCommand, dedupCommand, decontaminateCommand, ...storeCommands])
+  Command.withSubcommands([buildCommand, refreshCommand, verifyCommand, dedupCommand, decontaminateCommand, ...storeCommands])
 )
 
 /**
