@@ -55,8 +55,9 @@ export const variantsStage = (input: string, size: number) => {
 
 /**
  * RISE (Xu et al. 2024, "Subtle Errors Matter"), offline: one subtle edit in one step of a verified
- * solution (a value, related values, a substitution, a deleted term, an operator, swapped terms), carried
- * through the later steps to a wrong final answer. One full pair and one step pair per task.
+ * solution (a value, related values, a substitution, a deleted term, an operator, swapped terms, a misread
+ * number of the question), carried through the later steps to a wrong final answer. One full pair and one
+ * step pair per task; no pair with a surface tell (tells.ts).
  */
 export const riseStage = (input: string) => {
   const config = { types: RISE_ERROR_TYPES, kindWeights: RISE_KIND_WEIGHTS, lastStepWeight: RISE_LAST_STEP_WEIGHT }

@@ -7,7 +7,7 @@ import * as R from "../rational.ts"
 import type { Rational } from "../rational.ts"
 import { evaluateExpression, getAt, literals, operators, parentOf } from "../arithmetic.ts"
 import type { Expr, Path, PathStep } from "../arithmetic.ts"
-import { digitSlips, formatLike, numberTokens, readNumber } from "./format.ts"
+import { digitSlips, editableTokens, formatLike, numberTokens, readNumber } from "./format.ts"
 import { deleteSpan, literalIndicesOf, rewriteExpr } from "./expr-edit.ts"
 import type { ArithOp, ExprOp } from "./expr-edit.ts"
 import { sitesOf } from "./model.ts"
@@ -70,7 +70,7 @@ export const changeRelatedValues = (model: SolutionModel, step: number): Plan[] 
   const stepSpan = model.parsed.steps[step - 1]?.span
   if (!stepSpan || sites.length === 0) return []
   const guarded = sites.flatMap((s) => [s.annotation.span, ...(s.prose ? [s.prose.span] : []), ...(s.annotation.written ? [s.annotation.written.span] : [])])
-  const loose = numberTokens(model.text, stepSpan.start, stepSpan.end).filter(
+  const loose = editableTokens(model.text, stepSpan.start, stepSpan.end).filter(
     (t) => !guarded.some((g) => g.start <= t.span.start && t.span.end <= g.end)
   )
   const values: Array<{ value: Rational; text: string }> = []
@@ -197,8 +197,44 @@ export const swapTerms = (model: SolutionModel, step: number): Plan[] =>
         }
       }
     }
-    return out
+    return out.concat(crossSwaps(model, step))
   })
+
+/**
+ * Two numbers of the question used the wrong way round in two calculations (a mix-up of which quantity
+ * goes where: "62 * 3" and "48 * 2" become "62 * 2" and "48 * 3"). The first of the two is in `step`; the
+ * other in a later calculation. Only numbers the question states and no step computes, so the swap is of
+ * the problem's data, not of results.
+ */
+const crossSwaps = (model: SolutionModel, step: number): Plan[] => {
+  const data = (v: Rational): boolean => inList(model.questionDigitValues, v) && !model.sites.some((s) => R.equals(s.stated, v))
+  const out: Plan[] = []
+  for (const a of sitesOf(model, step)) {
+    literals(a.expr.ast).forEach((la, i) => {
+      if (!data(la.value)) return
+      for (const b of model.sites) {
+        if (b.index <= a.index) continue
+        literals(b.expr.ast).forEach((lb, j) => {
+          if (!data(lb.value) || R.equals(la.value, lb.value)) return
+          // Both numbers in both calculations already: exchanging them changes nothing a reader could see.
+          if (literalIndicesOf(a.expr.ast, lb.value).length > 0 || literalIndicesOf(b.expr.ast, la.value).length > 0) return
+          const ta = la.text ?? R.toString(la.value)
+          const tb = lb.text ?? R.toString(lb.value)
+          out.push({
+            step,
+            ops: new Map<number, ExprOp[]>([
+              [a.index, [{ kind: "literal", index: i, value: lb.value }]],
+              [b.index, [{ kind: "literal", index: j, value: la.value }]]
+            ]),
+            detail: `${ta} ↔ ${tb} (steps ${step} and ${b.step})`,
+            explain: `I used ${tb} in ${shown(a)} and ${ta} in ${shown(b)}: the two numbers the wrong way round.`
+          })
+        })
+      }
+    })
+  }
+  return out
+}
 
 /**
  * Numbers a reader may take a question's number for: another number of the question, the number with two
@@ -240,7 +276,7 @@ export const misreadQuestion = (model: SolutionModel, step: number): Plan[] => {
     if (first?.index !== step) continue
     const uses = model.sites.filter((s) => s.step >= step).map((s) => ({ site: s, idx: literalIndicesOf(s.expr.ast, q) })).filter((u) => u.idx.length > 0)
     if (!uses.some((u) => u.site.step === step)) continue
-    const loose = numberTokens(model.text, stepSpan.start, model.text.length).filter(
+    const loose = editableTokens(model.text, stepSpan.start, model.text.length).filter(
       (t) => R.equals(t.value, q) && !guarded.some((g) => g.start <= t.span.start && t.span.end <= g.end) && t.span.start < model.final.span.start
     )
     const qt = mentions[0]!.text

@@ -155,6 +155,13 @@ export const numberTokens = (text: string, from = 0, to = text.length): NumberTo
   return out
 }
 
+/**
+ * Numbers of the prose that an edit may rewrite: not an ordinal ("1st", "2nd"), whose suffix would not
+ * follow a new number ("3st").
+ */
+export const editableTokens = (text: string, from = 0, to = text.length): NumberToken[] =>
+  numberTokens(text, from, to).filter((t) => !/^(?:st|nd|rd|th)\b/i.test(text.slice(t.span.end, t.span.end + 3)))
+
 const WORD_NUMBERS: Record<string, number> = {
   one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
   twenty: 20, thirty: 30, forty: 40, fifty: 50, hundred: 100, dozen: 12, half: 2, twice: 2, triple: 3

@@ -14,7 +14,7 @@ import type { Rational } from "../rational.ts"
 import { evaluateExpression, literals, replaceSpans } from "../arithmetic.ts"
 import type { Span } from "../arithmetic.ts"
 import { stripAnnotations } from "../plain.ts"
-import { formatLike, numberStyleOf, numberTokens, writtenPlaces } from "./format.ts"
+import { editableTokens, formatLike, numberStyleOf, writtenPlaces } from "./format.ts"
 import type { NumberStyle, WriteStyle } from "./format.ts"
 import { rewriteExpr } from "./expr-edit.ts"
 import type { ExprOp } from "./expr-edit.ts"
@@ -182,7 +182,7 @@ export const applyPlan = (model: SolutionModel, plan: Plan, options: ApplyOption
   const firstAt = changes[0]!.at
   for (const step of model.parsed.steps) {
     if (step.index < firstStep || (plan.removeStep && step.index === plan.removeStep.step)) continue
-    for (const tok of numberTokens(text, step.span.start, step.span.end)) {
+    for (const tok of editableTokens(text, step.span.start, step.span.end)) {
       if (tok.span.start < firstAt) continue
       if (protectedSpans.some((p) => p.start <= tok.span.start && tok.span.end <= p.end)) continue
       if (question.some((q) => R.equals(q, tok.value))) continue

@@ -5,7 +5,7 @@ import { verifySolution } from "../verify.ts"
 import { parseSolution } from "../parse.ts"
 import { extractFinalAnswer, answersEqual } from "../answer.ts"
 import { FIXTURES } from "./fixtures.ts"
-import { applyCandidate, fixture, lines } from "./test-helpers.ts"
+import { applyCandidate, fixture, lines, modelOf } from "./test-helpers.ts"
 import { changeOperator, changeRelatedValues, changeValue, deleteTerm, misreadQuestion, swapTerms, wrongSubstitution } from "./candidates.ts"
 import { buildModel } from "./model.ts"
 import type { SolutionModel } from "./model.ts"
@@ -139,6 +139,23 @@ describe("RISE edit kinds, exact outputs", () => {
     // 45 ↔ 20 gives 20 - 12 + 45 = 53 (no change); 45 ↔ 12 gives 12 - 45 + 20 < 0.
     expect(swapTerms(model, 1).map((p) => p.detail)).toEqual(["12 ↔ 20 in 45 - 12 + 20"])
     expect(lines(applied(model, swapTerms(model, 1)[0]!))).toEqual(["He has 45 - 20 + 12 = <<45-20+12=37>>37 marbles now.", "#### 37"])
+  })
+
+  it("swap_terms: two numbers of the question used the wrong way round in two calculations", () => {
+    const model = modelOf("wages")
+    expect(shape(applied(model, candidate(model, swapTerms, 1, "8 ↔ 6 (steps 1 and 2)")))).toEqual({
+      steps: [
+        "On weekdays he works 6 * 5 = <<6*5=30>>30 hours.",
+        "With Saturday he works 30 + 8 = <<30+8=38>>38 hours.",
+        "He earns 38 * 18 = $<<38*18=684>>684.",
+        "Rent takes 684 / 4 = $<<684/4=171>>171.",
+        "He has 684 - 171 = $<<684-171=513>>513 left.",
+        "He saves 513 / 2 = $<<513/2=256.5>>256.50."
+      ],
+      final: "#### 256.50"
+    })
+    // 40 in step 2 is a result, not the question's data: never swapped this way; 6 is, with 18 and the 4 of "1/4".
+    expect(swapTerms(model, 2).map((p) => p.detail).filter((d) => d.includes("steps"))).toEqual(["6 ↔ 18 (steps 2 and 3)", "6 ↔ 4 (steps 2 and 4)"])
   })
 
   it("misread_question: every use of the misread number from its first on changes; the question stays", () => {

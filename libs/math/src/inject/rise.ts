@@ -11,8 +11,9 @@
  * last annotated step at a quarter of the weight of the others (errors were 28% in the last step, where
  * chosen and rejected differ only in the last line), then the concrete edits; at most `maxTries` concrete
  * edits are tried per (kind, step). A candidate whose pair would carry a surface tell (tells.ts: a 10x
- * answer, a number formatted unlike the chosen, `x / x`, half a person, a zero, a comparison made false)
- * is refused and counted, and new numbers are written in the chosen's style.
+ * answer, a fractional answer where the chosen's is whole, a number formatted unlike the chosen, `x / x`,
+ * half a person, a zero, a comparison made false) is refused and counted, and new numbers are written in
+ * the chosen's style.
  */
 import type { Rng } from "#core"
 import * as R from "../rational.ts"
@@ -50,8 +51,8 @@ export const RISE_KIND_WEIGHTS: Readonly<Record<RiseErrorType, number>> = {
   wrong_substitution: 1,
   delete_term: 5,
   change_operator: 1.2,
-  swap_terms: 200,
-  misread_question: 0.9
+  swap_terms: 1.5,
+  misread_question: 1
 }
 
 /** Weight of the last annotated step when choosing where the error goes (the others weigh 1). */

@@ -30,7 +30,7 @@ const TABLE: Array<[string, string, string, string, TellCode[]]> = [
     BOOKS_Q,
     BOOKS,
     "There are 3 / 5 = <<3/5=0.6>>0.6 fiction books.\nOf these, 0.6 / 4 = <<0.6/4=0.15>>0.15 are mysteries.\nSo 0.6 - 0.15 = <<0.6-0.15=0.45>>0.45 fiction books are not mysteries.\n#### 0.45",
-    ["answer_magnitude", "fractional_count"]
+    ["answer_magnitude", "non_integer_answer", "fractional_count"]
   ],
   [
     "a result of 1,000+ without the comma the chosen uses",
@@ -51,14 +51,21 @@ const TABLE: Array<[string, string, string, string, TellCode[]]> = [
     BUS_Q,
     BUS,
     "There are 52 * 40 = <<52*40=2080>>2080 people.\nThey need 2080 / 14 = <<2080/14=148.57>>148.57 buses.\n#### 148.57",
-    ["answer_magnitude", "number_format", "fractional_count"]
+    ["answer_magnitude", "non_integer_answer", "number_format", "fractional_count"]
   ],
   [
     "money written with one decimal where the chosen writes cents",
     CAFE_Q,
     CAFE,
     "Muffins bring 40 * 2.25 = $<<40*2.25=90>>90.00.\nPies bring 12 * 8.55 = $<<12*8.55=102.6>>102.6.\nIn all it takes 90 + 102.6 = $<<90+102.6=192.6>>192.6.\n#### 192.6",
-    ["number_format"]
+    ["non_integer_answer", "number_format"]
+  ],
+  [
+    "a fractional answer where the chosen's is whole",
+    CAFE_Q,
+    CAFE,
+    "Muffins bring 40 * 2.25 = $<<40*2.25=90>>90.00.\nPies bring 12 * 8.55 = $<<12*8.55=102.6>>102.60.\nIn all it takes 90 + 102.60 = $<<90+102.6=192.6>>192.60.\n#### 192.60",
+    ["non_integer_answer"]
   ],
   [
     "a substitution that divides a number by itself",
@@ -85,8 +92,8 @@ const TABLE: Array<[string, string, string, string, TellCode[]]> = [
     "half a person",
     BUS_Q,
     BUS,
-    "There are 52 + 5 = <<52+5=57>>57 people.\nThey need 57 / 2 = <<57/2=28.5>>28.5 buses.\n#### 28.5",
-    ["fractional_count"]
+    "There are 52 + 5 = <<52+5=57>>57 people.\nHalf of them, 57 / 2 = <<57/2=28.5>>28.5 people, take the first bus.\nThey need 28.5 * 2 / 14 = <<28.5*2/14=4.07>>4.07 buses.\n#### 4.07",
+    ["non_integer_answer", "fractional_count"]
   ],
   [
     "a fractional number of hours is a measure, not a count",
@@ -100,7 +107,7 @@ const TABLE: Array<[string, string, string, string, TellCode[]]> = [
     BUS_Q,
     BUS,
     "There are 4 - 52 = <<4-52=-48>>-48 people.\nThey need -48 / 14 = <<-48/14=-3.43>>-3.43 buses.\n#### -3.43",
-    ["zero_or_negative"]
+    ["non_integer_answer", "zero_or_negative"]
   ],
   [
     "a comparison left in the prose that the new numbers make false",
@@ -132,13 +139,13 @@ describe("detectTells", () => {
   it("reads LEMMA's final-answer line as well as GSM8K's", () => {
     const asLemma = (t: string): string => stripAnnotations(t).replace(/#### (.*)$/, "The answer is: $1")
     const [, q, c, r] = TABLE[1]!
-    expect(tellCodes(q, asLemma(c), asLemma(r))).toEqual(["answer_magnitude", "fractional_count"])
+    expect(tellCodes(q, asLemma(c), asLemma(r))).toEqual(["answer_magnitude", "non_integer_answer", "fractional_count"])
   })
 
   it("says what it found", () => {
     const [, q, c, r] = TABLE[2]!
     expect(detectTells(q, c, r)).toEqual([{ code: "number_format", detail: '"2175" is not grouped where the chosen writes 1,000+ with commas' }])
-    const [, q2, c2, r2] = TABLE[12]!
+    const [, q2, c2, r2] = TABLE.find(([what]) => what.startsWith("a comparison left"))!
     expect(detectTells(q2, c2, r2)).toEqual([{ code: "false_comparison", detail: "$48 is at least $50" }])
   })
 

@@ -16,6 +16,12 @@ import { stripAnnotations } from "../plain.ts"
 export const TELL_CODES = [
   /** The rejected final answer is 10× or more off the chosen's (either way). */
   "answer_magnitude",
+  /**
+   * The rejected final answer is not a whole number where the chosen's is. Not in the review's list but
+   * of the same kind: every chosen answer of the default build is whole (integer answers, as in GSM8K),
+   * so a fractional answer alone would pick out 22% of rejected texts with no false positive.
+   */
+  "non_integer_answer",
   /** A number written unlike the chosen writes numbers in that place: 1,000+ without (or with) grouping commas, money cents. */
   "number_format",
   /** An operand used against itself: `x / x` or `x - x`. */
@@ -115,6 +121,9 @@ const answerMagnitude = (a: Rational | undefined, b: Rational | undefined): Tell
   }
   return []
 }
+
+const nonIntegerAnswer = (a: Rational | undefined, b: Rational | undefined): Tell[] =>
+  a && b && R.isInteger(a) && !R.isInteger(b) ? [{ code: "non_integer_answer", detail: `final ${R.toString(b)} against ${R.toString(a)}` }] : []
 
 type Grouping = "grouped" | "plain" | "mixed" | "none"
 
@@ -355,6 +364,7 @@ export const tellsAgainst = (question: string, chosen: string): ((rejected: stri
     const r = profile(rejected)
     return [
       ...answerMagnitude(c.final, r.final),
+      ...nonIntegerAnswer(c.final, r.final),
       ...numberFormat(style, r.tokens),
       ...selfOperand(c.selfOperands, r.selfOperands),
       ...fractionalCount(c.fractional, r.fractional),
