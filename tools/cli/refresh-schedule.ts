@@ -1,9 +1,12 @@
 import { Clock, Cron, Effect, Result } from "effect"
 import { UsageError } from "./errors.ts"
 
-/** A cron expression (5 fields, or 6 with seconds first), or a usage error saying what is wrong with it. */
+/**
+ * A cron expression (5 fields, or 6 with seconds first) read in UTC, so a schedule means the same on every
+ * host whatever its time zone; or a usage error saying what is wrong with it.
+ */
 export const parseCron = (expr: string): Effect.Effect<Cron.Cron, UsageError> => {
-  const parsed = Cron.parse(expr)
+  const parsed = Cron.parse(expr, "UTC")
   return Result.isSuccess(parsed)
     ? Effect.succeed(parsed.success)
     : Effect.fail(new UsageError({ message: `--cron "${expr}" is not a cron expression: ${parsed.failure.message} (e.g. "0 3 * * *" for 03:00 every day)` }))
