@@ -20,8 +20,8 @@ const SEEDS = fileURLToPath(new URL("../../../../data/seeds/math.jsonl", import.
 const rows: Array<{ question: string; answer: string }> = existsSync(SEEDS)
   ? readFileSync(SEEDS, "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l))
   : []
-/** Variants drawn per seed: about 2,500 pairs over 107 seeds, in a few seconds. */
-const VARIANTS_PER_SEED = 24
+/** Variants drawn per seed: about 2,500 pairs in all, whatever the number of seeds, in a few seconds. */
+const VARIANTS_PER_SEED = Math.max(3, Math.ceil(2500 / Math.max(rows.length, 1)) - 1)
 
 interface Figures {
   readonly pairs: number
