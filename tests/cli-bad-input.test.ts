@@ -106,9 +106,9 @@ describe("a build that publishes, with less than asked", () => {
     const summary = JSON.parse(await readFile(join(result.run_dir, "summary.json"), "utf8"))
     expect(summary.stages.find((s: { name: string }) => s.name === "tasks").counters["tasks/shortfall"]).toBe(3000 - result.dataset.rows.rl)
     // Two seed families: both fall in train, so every config's test split is empty.
-    expect(result.dataset.warnings).toContain(`made ${result.dataset.rows.rl} of the 3,000 tasks asked (--size 3000): 2 usable seed problems do not have more distinct variants; add seed problems for more`)
+    expect(result.dataset.warnings).toContain(`made ${result.dataset.rows.rl.toLocaleString("en-US")} of the 3,000 tasks asked (--size 3000): 2 usable seed problems do not have more distinct variants; add seed problems for more`)
     expect(result.dataset.warnings).toContain(
-      `split "test" has no rows in every config (the test split takes 5% of the seed families; with few seeds it can get none); the card leaves it out of data_files`
+      `split "test" has no rows in every config (the test split takes whole seed families in md5 order until it holds 10 families and 5% of the tasks, at most a fifth of the families; with fewer than 5 seed families it gets none); the card leaves it out of data_files`
     )
     const manifest = JSON.parse(await readFile(join(result.dataset.dir, "manifest.json"), "utf8"))
     expect(manifest.configs.sft.splits.test.rows).toBe(0)
@@ -118,7 +118,7 @@ describe("a build that publishes, with less than asked", () => {
 
     const human = await autodidact(["build", "math", "--seeds", good, "--out", out, "--size", "3000"])
     expect(human.code, human.stderr).toBe(0)
-    expect(human.stdout).toContain(`warning: made ${result.dataset.rows.rl} of the 3,000 tasks asked (--size 3000)`)
+    expect(human.stdout).toContain(`warning: made ${result.dataset.rows.rl.toLocaleString("en-US")} of the 3,000 tasks asked (--size 3000)`)
     expect(human.stdout).toContain(`warning: split "test" has no rows in every config`)
     const validate = await autodidact(["validate", "math", "--data-dir", out])
     expect(validate.code, validate.stdout + validate.stderr).toBe(0)

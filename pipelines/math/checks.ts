@@ -122,7 +122,10 @@ export const buildWarnings = (summary: RunSummary, asked: number, manifest: Mani
   }
   for (const [split, configs] of empty) {
     const which = configs.length === Object.keys(manifest.configs).length ? "every config" : `config${configs.length === 1 ? "" : "s"} ${quoted(configs)}`
-    const why = split === "test" ? ` (the test split takes ${manifest.layout.test_fraction * 100}% of the seed families; with few seeds it can get none)` : ""
+    const why =
+      split === "test"
+        ? ` (the test split takes whole seed families in md5 order until it holds 10 families and ${manifest.layout.test_fraction * 100}% of the tasks, at most a fifth of the families; with fewer than 5 seed families it gets none)`
+        : ""
     warnings.push(`split "${split}" has no rows in ${which}${why}; the card leaves it out of data_files`)
   }
   return warnings
