@@ -106,6 +106,12 @@ const UNIT_FACTORS: readonly UnitFactor[] = [
   { factor: 100, confusions: [10, 1000], units: [/\bcentimeters?\b/i, /\bmeters?\b/i], fact: "a meter is 100 centimeters" }
 ]
 
+/** The question states `entry` as a fact of the units: "12 inches in a foot", "1,000 grams in 1 kilogram". */
+const statesConversion = (question: string, entry: UnitFactor): boolean =>
+  [...question.matchAll(/(\d{1,3}(?:,\d{3})+|\d+)\s+([a-z]+)\s+in\s+(?:a|an|one|1|each)\s+([a-z]+)/gi)].some(
+    (m) => Number((m[1] ?? "").replace(/,/g, "")) === entry.factor && entry.units.some((re) => re.test(m[2] ?? "")) && entry.units.some((re) => re.test(m[3] ?? ""))
+  )
+
 /**
  * A step that multiplies or divides by a unit factor uses a confused factor or converts the wrong way. The
  * factor must be a constant the solution brings in (not a number of the question or an earlier result) and
@@ -115,11 +121,14 @@ export const unitConversion = (model: SolutionModel, step: number): LemmaPlan[] 
   const text = `${model.question}\n${model.text}`
   return sitesOf(model, step).flatMap((site) =>
     literals(site.expr.ast).flatMap((lit, i) => {
-      if (inList(model.questionValues, lit.value) || earlierResults(model, step).some((e) => R.equals(e.value, lit.value))) return []
+      if (earlierResults(model, step).some((e) => R.equals(e.value, lit.value))) return []
       const parent = parentOf(site.expr.ast, lit.path)
       if (!parent || (parent.node.op !== "*" && parent.node.op !== "/")) return []
       const entry = UNIT_FACTORS.find((u) => R.equals(lit.value, R.fromBigInt(BigInt(u.factor))) && u.units.every((re) => re.test(text)))
       if (!entry) return []
+      // A number of the question is a quantity ("24 muffins on each tray"), unless the question states it as
+      // the conversion itself ("there are 12 inches in a foot").
+      if (inList(model.questionValues, lit.value) && !statesConversion(model.question, entry)) return []
       const t = lit.text ?? String(entry.factor)
       const wrongFactor = entry.confusions.map((w) =>
         lemmaPlan(

@@ -133,6 +133,21 @@ describe("LEMMA error types, exact outputs", () => {
     ])
   })
 
+  it("unit_conversion: a conversion the question states is a unit factor; the same number as a quantity is not", () => {
+    const question = "There are 12 inches in a foot. Lena cuts a ribbon 5 feet long into pieces 4 inches long. How many pieces does she get?"
+    const solution = "The ribbon is 5 * 12 = <<5*12=60>>60 inches long.\nShe gets 60 / 4 = <<60/4=15>>15 pieces.\n#### 15"
+    const built = buildModel(question, solution)
+    if (!built.ok) throw new Error(built.reason)
+    expect(unitConversion(built.model, 1).map((p) => `${p.detail}: ${p.facts.fact}`)).toEqual(["factor 12 → 10: a foot has 12 inches", "* 12 → / 12: a foot has 12 inches"])
+    // 12 eggs in each box is a quantity of the story, even with inches and feet elsewhere in the text.
+    const eggs = buildModel(
+      "A farm packs 12 eggs in each box and ships 5 boxes to a shop 3 feet away from a wall 24 inches thick. How many eggs does it ship?",
+      "It ships 5 * 12 = <<5*12=60>>60 eggs.\n#### 60"
+    )
+    if (!eggs.ok) throw new Error(eggs.reason)
+    expect(unitConversion(eggs.model, 1)).toEqual([])
+  })
+
   it("counting: a group 'and his 3 friends' counted without its owner", () => {
     const question = "Ethan and his 3 friends order 5 pizzas at $12 each and a $12 cake. They split the total equally. How much does each person pay?"
     const solution = "The pizzas cost 5 * 12 = $<<5*12=60>>60.\nWith the cake the total is 60 + 12 = $<<60+12=72>>72.\nEach person pays 72 / 4 = $<<72/4=18>>18.\n#### 18"
