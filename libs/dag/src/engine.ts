@@ -4,6 +4,7 @@ import { hashValue, rngFor } from "#core"
 import { acquireLock, DuckDb, ensureDir, fileSize, readJsonIfExists, removePath, tookOverMessage, writeFileAtomic, type DuckDbError, type LockTimeout, type MaterialiseError } from "#io"
 import { StageFailed, StageSkipped, type PlanError } from "./errors.ts"
 import { finishedParts, keyColumnsOf, partName, readParts, writePart, type KeyColumn, type PartStats, type Reject } from "./parts.ts"
+import { memoDir, openMemo, readsHold, rowHash, type Memo, type MemoEntry } from "./memo.ts"
 import { plan } from "./plan.ts"
 import { compileRowGuard } from "./row-guard.ts"
 import { Progress } from "./progress.ts"
@@ -183,6 +184,7 @@ const emptyFigures = (name: string): StageFigures => ({
   counters: {},
   parts: 0,
   parts_reused: 0,
+  rows_reused: 0,
   duration_ms: 0
 })
 
@@ -253,6 +255,7 @@ const executeStage = (stage: Stage<any>, inputs: ReadonlyMap<string, StageOutput
         status: "cached",
         cache: "hit",
         parts_reused: reusable.manifest.parts.length,
+        rows_reused: reusable.manifest.rows_in,
         duration_ms: Date.now() - started
       })
       return outputOf(stage.name, reusable.dir, reusable.manifest)
@@ -282,9 +285,21 @@ const executeStage = (stage: Stage<any>, inputs: ReadonlyMap<string, StageOutput
       },
       inputRows: (name: string) => inputs.get(name)?.rows ?? 0
     }
+    // What a row of a row-independent stage may read besides itself, as its memo entry records it.
+    const readNow = (read: string): string | number => {
+      const [kind, name] = [read.slice(0, read.indexOf(":")), read.slice(read.indexOf(":") + 1)]
+      const out = inputs.get(name)
+      return out === undefined ? "" : kind === "rows" ? out.rows : out.key
+    }
+    const memo =
+      stage.kind === "map" && stage.rowIndependent === true
+        ? { memo: yield* openMemo(memoDir(paths.dataDir, { name: stage.name, version: stage.version, seed: paths.seed, config: stage.config ?? null, keyColumns: stage.keyColumns ?? [] })), readNow }
+        : undefined
     const stats =
       stage.kind === "map"
-        ? yield* runMapStage(stage, primary!, dir, finished, ctxBase)
+        ? memo === undefined
+          ? yield* runMapStage(stage, primary!, dir, finished, ctxBase)
+          : yield* runMemoMapStage(stage, primary!, dir, finished, ctxBase, memo)
         : stage.kind === "rows"
           ? yield* runRowStage(stage, primary!, dir, finished, ctxBase)
           : yield* runStreamStage(stage, dir, finished, ctxBase)
@@ -318,17 +333,19 @@ const executeStage = (stage: Stage<any>, inputs: ReadonlyMap<string, StageOutput
     yield* writeFileAtomic(cacheEntry, JSON.stringify({ dir: relative(paths.dataDir, dir) }) + "\n")
     progress.finish(stage.name, "done")
     const reused = stats.filter((s) => finished.has(s.index)).length
+    const rowsReused = stats.reduce((n, s) => n + (finished.has(s.index) ? s.rows_in : (s.rows_reused ?? 0)), 0)
     figures.set(stage.name, {
       ...figuresOf(stage.name, manifest, relative(paths.dataDir, dir)),
       status: "done",
       cache: reused > 0 ? "resumed" : "miss",
       parts_reused: reused,
+      rows_reused: rowsReused,
       duration_ms: Date.now() - started
     })
     return outputOf(stage.name, dir, manifest)
   })
 
-const figuresOf = (name: string, m: StageManifest, dir: string): Omit<StageFigures, "status" | "cache" | "parts_reused" | "duration_ms"> => ({
+const figuresOf = (name: string, m: StageManifest, dir: string): Omit<StageFigures, "status" | "cache" | "parts_reused" | "rows_reused" | "duration_ms"> => ({
   name,
   key: m.key,
   dir,
@@ -417,6 +434,8 @@ interface EncodedPart {
   readonly text: string
   readonly keys: ReadonlyArray<KeyColumn>
   readonly rejects: ReadonlyArray<Reject>
+  /** New memo entries of the part's rows, recorded once the part is written. */
+  readonly memo?: { readonly memo: Memo; readonly hashes: ReadonlyArray<string>; readonly entries: ReadonlyArray<MemoEntry> }
 }
 
 /** Parts are written this many at a time while the next batches are computed. */
@@ -447,6 +466,8 @@ const writeParts = (stage: string, dir: string) =>
     return (part: EncodedPart | PartStats) =>
       "text" in part
         ? writePart(dir, part.stats, part.text, part.rejects, part.keys).pipe(
+            // After the part: a part whose memo entries were lost to a kill is still finished, and they are recomputed once.
+            Effect.tap(() => (part.memo === undefined ? Effect.void : part.memo.memo.record(part.memo.hashes, part.memo.entries))),
             Effect.tap(() => Effect.sync(() => progress.advance(stage, part.stats.rows_in, part.stats.rows))),
             Effect.as(part.stats)
           )
@@ -487,6 +508,127 @@ const runMapStage = (
         ([batch, index]): Effect.Effect<EncodedPart | PartStats, StageFailed> => {
           const before = finished.get(index)
           return before === undefined ? processBatch(batch, index) : Effect.succeed(before)
+        },
+        { concurrency: stage.concurrency ?? 1 }
+      ),
+      Stream.mapEffect(write, { concurrency: WRITE_CONCURRENCY }),
+      Stream.runCollect
+    )
+  })
+
+/** Input rows looked up in a memo together: one DuckDB query per chunk, not per batch. */
+const MEMO_LOOKUP_ROWS = 4096
+
+/** An input row of a row-independent stage with its memo name and the entries recorded for it. */
+interface MemoItem {
+  readonly row: unknown
+  readonly hash: string
+  readonly entries: ReadonlyArray<MemoEntry>
+}
+
+/**
+ * Runs a row-independent map stage through its memo: rows are read and looked up a chunk at a time,
+ * cut into the same batches (batch k becomes part k) as runMapStage, and within a batch each row's outcome
+ * comes from the memo when an entry's reads still hold, or from `process([row])`. A batch's part is
+ * assembled from its rows' outcomes in row order, so rows, rejects and counters are those of a full
+ * recompute; new outcomes are recorded after the part is written.
+ */
+const runMemoMapStage = (
+  stage: MapStage<string, unknown, unknown, unknown, unknown, unknown>,
+  primary: StageOutput,
+  dir: string,
+  finished: ReadonlyMap<number, PartStats>,
+  ctxBase: CtxBase,
+  m: { readonly memo: Memo; readonly readNow: (read: string) => string | number }
+) =>
+  Effect.gen(function* () {
+    const encode = encoderFor(stage as Stage<any>)
+    const batchSize = stage.batchSize ?? DEFAULT_BATCH_SIZE
+    const keyColumns = stage.keyColumns ?? []
+    const write = yield* writeParts(stage.name, dir)
+    const nameOf = stage.recordId ?? rowIdOf
+    const db = yield* DuckDb
+    const lookup = (chunk: ReadonlyArray<readonly [unknown, number]>) => {
+      // Rows of parts finished before a resume are not processed again: no need to look them up.
+      const items = chunk.map(([row, i]): MemoItem => ({ row, hash: finished.has(Math.floor(i / batchSize)) ? "" : rowHash(row), entries: [] }))
+      return m.memo.lookup(items.flatMap((x) => (x.hash === "" ? [] : [x.hash]))).pipe(
+        Effect.map((found) => items.map((x) => ({ ...x, entries: found.get(x.hash) ?? [] })))
+      )
+    }
+    const outcomeOf = (item: MemoItem, index: number): Effect.Effect<{ readonly entry: MemoEntry; readonly fresh: boolean }, StageFailed> => {
+      const hit = item.entries.find((e) => readsHold(e, m.readNow))
+      if (hit !== undefined) return Effect.succeed({ entry: hit, fresh: false })
+      const t = tallies()
+      const reads: Record<string, string | number> = {}
+      const ctx: StageContext<unknown> = {
+        ...ctxBase,
+        reject: t.reject,
+        count: t.count,
+        inputRows: (name) => {
+          reads[`rows:${name}`] = m.readNow(`rows:${name}`)
+          return ctxBase.inputRows(name)
+        },
+        input: (name) => {
+          reads[`input:${name}`] = m.readNow(`input:${name}`)
+          return ctxBase.input(name)
+        }
+      }
+      return (Effect.suspend(() => stage.process([item.row], ctx)) as Effect.Effect<ReadonlyArray<unknown>, unknown>).pipe(
+        Effect.mapError((e) => stageFailure(stage.name, e, { batch: index, row: () => nameOf(item.row) })),
+        Effect.flatMap((out) =>
+          Effect.try({
+            try: () => ({ entry: { rows: out.map((row) => encode(row, index)), rejects: t.rejects, counters: sortedCounts(t.counters), reads: sortedCounts(reads as Record<string, number>) }, fresh: true }),
+            catch: (e) => e as StageFailed
+          })
+        )
+      )
+    }
+    const partOf = (items: ReadonlyArray<MemoItem>, index: number): Effect.Effect<EncodedPart, StageFailed> =>
+      Effect.forEach(items, (item) => outcomeOf(item, index)).pipe(
+        Effect.map((done): EncodedPart => {
+          const rows: Array<unknown> = []
+          const rejects: Array<Reject> = []
+          const counters: Record<string, number> = {}
+          const hashes: Array<string> = []
+          const entries: Array<MemoEntry> = []
+          done.forEach(({ entry, fresh }, i) => {
+            for (const row of entry.rows) rows.push(row)
+            for (const r of entry.rejects) rejects.push(r)
+            addCounts(counters, entry.counters)
+            if (fresh) {
+              hashes.push(items[i]!.hash)
+              entries.push(entry)
+            }
+          })
+          const stats: PartStats = {
+            index,
+            rows_in: items.length,
+            rows: rows.length,
+            rejects: countReasons(rejects),
+            counters: sortedCounts(counters),
+            rows_reused: items.length - entries.length
+          }
+          return {
+            stats,
+            text: rows.map((row) => JSON.stringify(row)).join("\n"),
+            keys: keyColumnsOf(rows, keyColumns),
+            rejects,
+            ...(entries.length === 0 ? {} : { memo: { memo: m.memo, hashes, entries } })
+          }
+        })
+      )
+    return yield* readParts(primary.files).pipe(
+      Stream.provideService(DuckDb, db),
+      Stream.zipWithIndex,
+      Stream.grouped(MEMO_LOOKUP_ROWS),
+      Stream.mapEffect((chunk) => lookup(chunk).pipe(Effect.provideService(DuckDb, db))),
+      Stream.flattenIterable,
+      Stream.grouped(batchSize),
+      Stream.zipWithIndex,
+      Stream.mapEffect(
+        ([items, index]): Effect.Effect<EncodedPart | PartStats, StageFailed> => {
+          const before = finished.get(index)
+          return before === undefined ? partOf(items, index) : Effect.succeed(before)
         },
         { concurrency: stage.concurrency ?? 1 }
       ),

@@ -16,6 +16,8 @@ export interface PartStats {
   readonly rows: number
   readonly rejects: Readonly<Record<string, number>>
   readonly counters: Readonly<Record<string, number>>
+  /** Input rows whose outcome came from the stage's memo (absent in parts written before the memo). */
+  readonly rows_reused?: number
 }
 
 export interface Reject {

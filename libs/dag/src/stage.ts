@@ -89,6 +89,15 @@ export interface MapStage<Name extends string, In, Row, Config, E = never, R = n
   readonly process: (batch: ReadonlyArray<In>, ctx: StageContext<Config>) => Effect.Effect<ReadonlyArray<Row>, E, R>
   /** How an error names an input row (default: the row's `id` field, when it has one). */
   readonly recordId?: (row: In) => string | undefined
+  /**
+   * The stage promises that `process(batch)` gives, row for row, what `process([row])` gives for each row
+   * (its rows, rejects and counters, in batch order), from the row, the config, `ctx.rng` of the row's id
+   * and what `ctx` says about inputs, and nothing else. The engine then calls `process` one row at a time
+   * and keeps each row's outcome in a memo by the stage's identity (name, version, seed, config, key
+   * columns; not its inputs' keys), so a later run reuses the outcome of every input row it has seen and
+   * computes only new or changed rows (memo.ts). Output and figures are those of a full recompute.
+   */
+  readonly rowIndependent?: boolean
 }
 
 /**

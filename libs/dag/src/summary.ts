@@ -12,6 +12,11 @@ export interface StageFigures {
   readonly counters: Readonly<Record<string, number>>
   readonly parts: number
   readonly parts_reused: number
+  /**
+   * Input rows not computed in this run: taken from the memo of a row-independent stage, from parts
+   * finished before a resume, or all of them when the whole stage was reused. rows_in - rows_reused were computed.
+   */
+  readonly rows_reused?: number
   readonly duration_ms: number
   readonly error?: string
 }
