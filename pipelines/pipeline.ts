@@ -22,6 +22,12 @@ export interface BuildOptions {
   readonly seed: number
   /** How many tasks to make; each pipeline says what a task is. Undefined: the pipeline's default. */
   readonly size: number | undefined
+  /**
+   * Size per seed instead of in all (`--per-seed N`, exclusive with --size): each seed family contributes up
+   * to N tasks whatever the other families are, so a new seed adds its own rows and moves no other's.
+   * Only pipelines with `perSeedMeaning` take it.
+   */
+  readonly perSeed?: number | undefined
   /** Root of runs/, cache/, datasets/ and catalog.duckdb. */
   readonly dataDir: string
   readonly onBadRows: "fail" | "skip"
@@ -83,6 +89,8 @@ export interface PipelineDefinition {
   /** What `--size N` counts in this pipeline, for --help and errors. */
   readonly sizeMeaning: string
   readonly defaultSize: number
+  /** What `--per-seed N` counts, for pipelines that size per seed family (see BuildOptions.perSeed). */
+  readonly perSeedMeaning?: string
   readonly stages: (options: BuildOptions & { readonly size: number }) => Effect.Effect<{ readonly stages: ReadonlyArray<Stage<LanguageModel>>; readonly config: unknown }, unknown>
   readonly publish: (run: RunResult, options: BuildOptions & { readonly size: number; readonly config: unknown }) => Effect.Effect<Published, unknown, DuckDb>
   /** The stages that ask a model: a dry run leaves them (and what reads them) out and estimates them instead. */

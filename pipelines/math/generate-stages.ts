@@ -11,8 +11,9 @@ import { CorrectionRow, PreferenceRow, RiseRecord, StepPreferenceRow, VerifiedTa
  * so the tasks stage sees one family at a time. Each family asks for 1.5× its share of `size` (plus 2)
  * so that duplicates and failed draws still leave enough.
  */
-export const variantsStage = (input: string, size: number) => {
-  const config = { size, oversample: 1.5, extra: 2, maxAttempts: 50 }
+export const variantsStage = (input: string, size: number, perSeed?: number) => {
+  // With `perSeed` (--per-seed) a seed's count is its own, not a share of `size`: a new seed changes no other seed's variants.
+  const config = { ...(perSeed === undefined ? { size } : { perSeed }), oversample: 1.5, extra: 2, maxAttempts: 50 }
   return mapStage({
     name: "variants",
     // 2: new names, objects and units per variant; log-uniform redraws; answers within 3x of the seed's.
@@ -24,8 +25,8 @@ export const variantsStage = (input: string, size: number) => {
     description: "seeds and their symbolic variants (GSM-Symbolic)",
     process: (batch: ReadonlyArray<VerifiedTask>, ctx) =>
       Effect.sync(() => {
-        const families = Math.max(ctx.inputRows(input), 1)
-        const count = Math.ceil((size / families) * config.oversample) + config.extra
+        const share = perSeed ?? size / Math.max(ctx.inputRows(input), 1)
+        const count = Math.ceil(share * config.oversample) + config.extra
         return batch.flatMap((seed) => {
           const result = variantsOf({ question: seed.question, reference: seed.reference ?? "", answer: seed.answer ?? "" }, { count, rng: ctx.rng(seed.id), maxAttempts: config.maxAttempts })
           for (const r of result.rejects) {

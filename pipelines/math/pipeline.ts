@@ -35,33 +35,35 @@ export const mathPipeline: PipelineDefinition = {
   description: "grade-school math from data/seeds/math.jsonl: symbolic variants, RISE pairs, LEMMA corrections",
   sizeMeaning: "seed problems and their symbolic variants",
   defaultSize: 5000,
+  perSeedMeaning: "tasks (the seed and its symbolic variants) each seed problem contributes at most",
   stages: (options) =>
     Effect.gen(function* () {
       const file = options.seeds ?? MATH_SEEDS
       const sha256 = yield* fileSha256(file)
       const model = options.model
       const decontaminate = options.decontaminate === undefined ? undefined : yield* decontaminateSettings(options.decontaminate)
+      const perSeed = options.perSeed
       const stages = [
         seedsStage({ file, sha256, onBadRows: options.onBadRows }),
-        verifiedStage("seeds", { onBadRows: options.onBadRows }),
-        variantsStage("verified", options.size),
+        rowIndependent(verifiedStage("seeds", { onBadRows: options.onBadRows })),
+        rowIndependent(variantsStage("verified", options.size, perSeed)),
         dedupStage("variants"),
         ...(decontaminate === undefined ? [] : [decontaminateStage("dedup", decontaminate)]),
-        tasksStage(decontaminate === undefined ? "dedup" : "decontaminate", options.size),
+        tasksStage(decontaminate === undefined ? "dedup" : "decontaminate", perSeed === undefined ? { size: options.size } : { perSeed }),
         model === undefined
-          ? sftStage("tasks")
+          ? rowIndependent(sftStage("tasks"))
           : solveStage("tasks", solveSettings(model), model.window),
-        rlStage("tasks"),
-        riseStage("tasks"),
-        preferenceStage("rise"),
-        stepPreferenceStage("rise"),
-        lemmaStage("tasks")
+        rowIndependent(rlStage("tasks")),
+        rowIndependent(riseStage("tasks")),
+        rowIndependent(preferenceStage("rise")),
+        rowIndependent(stepPreferenceStage("rise")),
+        rowIndependent(lemmaStage("tasks"))
       ]
       return {
         stages,
         config: {
           seeds: { file, sha256 },
-          size: options.size,
+          ...(perSeed === undefined ? { size: options.size } : { perSeed }),
           onBadRows: options.onBadRows,
           ...(model === undefined ? {} : { model: solveSettings(model) }),
           // Only when asked, so a build without benchmarks keeps the config (and run id) it had before.
@@ -114,18 +116,27 @@ export const mathPipeline: PipelineDefinition = {
         }
       })
       const rows = Object.fromEntries(Object.entries(result.manifest.configs).map(([name, c]) => [name, c.rows]))
-      const shortfall = shortfallOf(run.summary, options.size)
+      // Per seed, a family short of N is the seed's own limit (the tasks stage counts it), not a shortfall against an asked total.
+      const shortfall = options.perSeed === undefined ? shortfallOf(run.summary, options.size) : undefined
       return {
         status: result.status,
         version: result.version,
         dir: result.dir,
         message: [result.message, ...result.notes].join("\n"),
         rows,
-        warnings: [...buildWarnings(run.summary, options.size, result.manifest), ...testSplitWarnings(result.manifest)],
+        warnings: [...buildWarnings(run.summary, options.perSeed === undefined ? options.size : 0, result.manifest), ...testSplitWarnings(result.manifest)],
         ...(shortfall === undefined ? {} : { shortfall })
       }
     })
 }
+
+/**
+ * Marks a map stage whose rows are processed independently (each from the row, the config and the row's rng),
+ * so the engine keeps each row's outcome in its memo and a refresh computes only new or changed rows. Every
+ * map stage of this pipeline is such a stage: variants reads the seed count only without --per-seed, and the
+ * memo records that read, so its rows are then recomputed when the count changes.
+ */
+const rowIndependent = <S extends { readonly kind: "map" }>(stage: S): S => ({ ...stage, rowIndependent: true })
 
 /** The fewest seed families the test split holds when the seeds allow (issue #11: 3 families is no evaluation). */
 export const TEST_MIN_FAMILIES = 10

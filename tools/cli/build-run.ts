@@ -24,6 +24,11 @@ const sizes = () =>
     .map((p) => `${p.name}: ${p.sizeMeaning}, default ${p.defaultSize}`)
     .join("; ")
 
+const perSeedSizes = () =>
+  Object.values(pipelines)
+    .flatMap((p) => (p.perSeedMeaning === undefined ? [] : [`${p.name}: ${p.perSeedMeaning}`]))
+    .join("; ")
+
 export const pipelineNames = names
 
 export const buildFlags = {
@@ -33,6 +38,13 @@ export const buildFlags = {
     ),
     seed: Flag.Int("seed").pipe(Flag.withDescription("run seed (default 0): the same seed, size and seed file give byte-identical shards"), Flag.withDefault(0)),
     size: Flag.Int("size").pipe(Flag.withDescription(`how many tasks to make (${sizes()})`), Flag.optional),
+    perSeed: Flag.Int("per-seed").pipe(
+      Flag.withDescription(
+        `instead of --size: how many tasks each seed problem contributes at most (${perSeedSizes()}); ` +
+          "a seed added to the file then adds its own rows and changes no other's, so a refresh computes only the new seed's rows"
+      ),
+      Flag.optional
+    ),
     seeds: Flag.String("seeds").pipe(
       Flag.withDescription("seed file to use instead of the pipeline's own (.jsonl, .json, .csv or .parquet, GSM8K format for math)"),
       Flag.optional
@@ -65,6 +77,7 @@ export interface BuildFlagValues extends ModelFlagValues {
   readonly pipeline: string
   readonly seed: number
   readonly size: Option.Option<number>
+  readonly perSeed: Option.Option<number>
   readonly seeds: Option.Option<string>
   readonly out: string
   readonly onBadRows: "fail" | "skip"
@@ -91,6 +104,12 @@ export const runBuild = (flags: BuildFlagValues, display: (extra: () => Readonly
     }
     const size = Option.getOrElse(flags.size, () => definition.defaultSize)
     if (size < 1) return yield* new UsageError({ message: `--size must be at least 1 (got ${size})` })
+    const perSeed = Option.getOrUndefined(flags.perSeed)
+    if (perSeed !== undefined) {
+      if (Option.isSome(flags.size)) return yield* new UsageError({ message: "--size and --per-seed size the build two ways: pass one of them" })
+      if (definition.perSeedMeaning === undefined) return yield* new UsageError({ message: `pipeline "${definition.name}" does not size per seed: use --size` })
+      if (perSeed < 1) return yield* new UsageError({ message: `--per-seed must be at least 1 (got ${perSeed})` })
+    }
     const decontaminate = yield* decontaminateOptions(flags)
     yield* requireWritableDir("--out", flags.out)
     const model = yield* modelSetup(flags, flags.out)
@@ -99,6 +118,7 @@ export const runBuild = (flags: BuildFlagValues, display: (extra: () => Readonly
     const options = {
       seed: flags.seed,
       size,
+      perSeed,
       dataDir: flags.out,
       onBadRows: flags.onBadRows,
       seeds: Option.getOrUndefined(flags.seeds),
@@ -179,7 +199,7 @@ export const humanReport = (runDir: string, summary: RunSummary, published: Publ
     const rejected = reasons.reduce((a, [, n]) => a + n, 0)
     anyRejects ||= rejected > 0
     const why = reasons.length === 0 ? "" : ` (${reasons.map(([r, n]) => `${r} ${n}`).join(", ")})`
-    lines.push(`  ${s.name.padEnd(18)} ${String(s.rows_out).padStart(8)} rows${rejected > 0 ? `, ${rejected} rejected${why}` : ""}${s.cache === "hit" ? ", cached" : ""}`)
+    lines.push(`  ${s.name.padEnd(18)} ${String(s.rows_out).padStart(8)} rows${rejected > 0 ? `, ${rejected} rejected${why}` : ""}${s.cache === "hit" ? ", cached" : reuseNote(s)}`)
   }
   if (anyRejects) lines.push(`rejected rows are kept with their reasons in ${runDir}/<stage>/rejects-*.parquet`)
   const usage = (summary.reports?.["model"] as { name: string; usage: ModelUsage } | undefined)
@@ -187,6 +207,14 @@ export const humanReport = (runDir: string, summary: RunSummary, published: Publ
   lines.push(published.message)
   for (const warning of published.warnings ?? []) lines.push(`warning: ${warning}`)
   return lines.join("\n")
+}
+
+const count = (n: number) => n.toLocaleString("en-US")
+
+/** "; 16 of 5,016 rows computed, 5,000 reused" for a stage that computed only part of its input; "" otherwise. */
+export const reuseNote = (s: { readonly rows_in: number; readonly rows_reused?: number }): string => {
+  const reused = s.rows_reused ?? 0
+  return reused === 0 ? "" : `; ${count(s.rows_in - reused)} of ${count(s.rows_in)} rows computed, ${count(reused)} reused`
 }
 
 /** Git commit of the checkout when git and a repository are there; the manifest records it. */

@@ -95,12 +95,34 @@ const refreshOnce = (
       yield* record({ status: published.status, version: published.version, run_id: run.runId, summary: run.summary, ...(collected === undefined ? {} : { collected }) })
       const parts = run.summary.stages.reduce((a, s) => a + s.parts, 0)
       const reused = run.summary.stages.reduce((a, s) => a + s.parts_reused, 0)
+      // Rows computed by the stages that did not come whole from the cache: with --per-seed, one new seed's rows.
+      const computed = run.summary.stages.filter((s) => s.cache !== "hit").map((s) => ({ stage: s.name, rows_in: s.rows_in, rows_reused: s.rows_reused ?? 0 }))
+      const rowsIn = computed.reduce((a, s) => a + s.rows_in, 0)
+      const rowsReused = computed.reduce((a, s) => a + s.rows_reused, 0)
       yield* log(
         published.status === "published" ? "refresh.published" : "refresh.unchanged",
         `${published.status === "published" ? `published ${dataset} ${published.version}` : `${dataset}: content unchanged, LATEST stays ${published.version}; nothing published`} ` +
-          `(${run.summary.totals.cache_hits} of ${run.summary.stages.length} stages cached, ${reused} of ${parts} parts reused)`,
-        { pipeline, dataset, status: published.status, version: published.version, run_id: run.runId, cached_stages: run.summary.totals.cache_hits, parts, parts_reused: reused, rows: published.rows }
+          `(${run.summary.totals.cache_hits} of ${run.summary.stages.length} stages cached, ${reused} of ${parts} parts reused` +
+          `${rowsReused === 0 ? "" : `; the other stages computed ${(rowsIn - rowsReused).toLocaleString("en-US")} of ${rowsIn.toLocaleString("en-US")} input rows, reusing the rest`})`,
+        {
+          pipeline,
+          dataset,
+          status: published.status,
+          version: published.version,
+          run_id: run.runId,
+          cached_stages: run.summary.totals.cache_hits,
+          parts,
+          parts_reused: reused,
+          rows_reused: rowsReused,
+          stage_rows: computed,
+          rows: published.rows
+        }
       )
+      if (flags.logFormat === "human") {
+        for (const s of computed) {
+          if (s.rows_reused > 0) yield* log("refresh.stage", `  ${s.stage}: ${(s.rows_in - s.rows_reused).toLocaleString("en-US")} of ${s.rows_in.toLocaleString("en-US")} rows computed, ${s.rows_reused.toLocaleString("en-US")} reused`)
+        }
+      }
       if (flags.logFormat === "human" && published.warnings !== undefined) for (const w of published.warnings) yield* log("refresh.warning", `warning: ${w}`)
     })
   )
