@@ -126,9 +126,12 @@ const summary = (stages: ReadonlyArray<{ name: string; rejects?: Record<string, 
 
 describe("dedupMarkdown", () => {
   it("says how many exact duplicates went, that near-duplicates stay, and that no benchmark was checked", () => {
-    const md = dedupMarkdown(summary([{ name: "seeds", rejects: { duplicate_question: 1 } }, { name: "dedup", rejects: { duplicate_question: 12 } }]), {})
-    expect(md).toContain("- **Exact duplicates of questions removed: 12** among seeds and variants")
-    expect(md).toContain("and 1 repeated question in the seed file.")
+    const md = dedupMarkdown(
+      summary([{ name: "seeds", rejects: { duplicate_question: 1 } }, { name: "variants", rejects: { "variant:duplicate": 532 } }, { name: "dedup", rejects: { duplicate_question: 12 } }]),
+      {}
+    )
+    expect(md).toContain("- **Exact duplicates of questions removed: 12** by the `dedup` stage among seeds and variants")
+    expect(md).toContain("and 1 repeated question in the seed file. Before that, the `variants` stage drew and dropped 532 variants whose question repeated its seed or a sibling")
     expect(md).toContain("- **Near-duplicates: not removed.** Variants of one seed are near-duplicates by design")
     expect(md).toContain("- **Not decontaminated against any benchmark**: no benchmark file was given (`--decontaminate-against`)")
   })

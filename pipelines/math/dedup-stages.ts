@@ -134,12 +134,16 @@ export const dedupMarkdown = (summary: RunSummary, options: { readonly decontami
   const stage = (name: string) => summary.stages.find((s) => s.name === name)
   const seedRepeats = stage("seeds")?.rejects[DUPLICATE_QUESTION] ?? 0
   const duplicates = stage("dedup")?.rejects[DUPLICATE_QUESTION] ?? 0
+  // The variants stage already drops a draw that repeats its seed or a sibling: the dedup stage sees none of those.
+  const repeatedDraws = stage("variants")?.rejects["variant:duplicate"] ?? 0
   const out = [
     "## Deduplication and decontamination",
     "",
-    `- **Exact duplicates of questions removed: ${n(duplicates)}** among seeds and variants, across all seed families ` +
-      "(normalised text: Unicode NFKC, lower case, every run of characters other than letters and digits one space; " +
-      `the first copy kept), and ${n(seedRepeats)} repeated question${seedRepeats === 1 ? "" : "s"} in the seed file.`,
+    `- **Exact duplicates of questions removed: ${n(duplicates)}** by the \`dedup\` stage among seeds and variants, across all ` +
+      "seed families (normalised text: Unicode NFKC, lower case, every run of characters other than letters and digits one " +
+      `space; the first copy kept), and ${n(seedRepeats)} repeated question${seedRepeats === 1 ? "" : "s"} in the seed file. ` +
+      `Before that, the \`variants\` stage drew and dropped ${n(repeatedDraws)} variant${repeatedDraws === 1 ? "" : "s"} whose question repeated ` +
+      "its seed or a sibling (`variant:duplicate` among the rejects), so no family holds the same question twice.",
     "- **Near-duplicates: not removed.** Variants of one seed are near-duplicates by design (the same problem with " +
       "other numbers); the train/test split is by seed family, so no family is in both splits."
   ]

@@ -154,7 +154,7 @@ export const testSplitWarnings = (manifest: Manifest): ReadonlyArray<string> => 
 const descriptions: Record<string, string> = {
   sft: "Question and verified step-by-step solution as a two-turn conversation (`messages`, TRL conversational language modeling), for supervised fine-tuning; the default config.",
   preference: "RISE full-solution pairs in TRL's conversational preference form: `chosen` a verified solution, `rejected` the same solution with one subtle injected error carried consistently to a wrong answer; for DPO.",
-  step_preference: "RISE step pairs (Step-DPO) in TRL's conversational preference form: `chosen` and `rejected` hold the shared correct prefix, then the correct step or the step with the injected error; `initial_reason_steps`, `chosen_step`, `rejected_step` for Step-DPO trainers.",
+  step_preference: "RISE step pairs (Step-DPO) in TRL's conversational preference form: `chosen` and `rejected` hold the shared correct prefix, then the correct step or the step with the injected error; `initial_reason_steps`, `chosen_step`, `rejected_step` for Step-DPO trainers. Made from the same injected errors as `preference` (one per task): train on one of the two, or expect each error twice.",
   correction: "LEMMA traces: a solution that goes wrong at `error_step`, a transition, then either a fix and continuation or a fresh restart, ending on the correct answer (`messages`, for SFT).",
   rl: "Prompts (TRL conversational prompt-only) with the reference `answer`, for RL with verifiable rewards (e.g. GRPO)."
 }
