@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile } from "node:fs/promises"
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
@@ -109,6 +109,26 @@ describe("row-independent map stages reuse their memo", () => {
     expect(drawn(b).rows_reused).toBe(1)
     const scratch = await run(await tempDir(), "c", stages(items(7), [], { readsRows: true }))
     expect(await partBytes(b)).toEqual(await partBytes(scratch))
+  })
+
+  it("resumes a stage part by part, never reads a torn memo file, and writes the same bytes", async () => {
+    const dataDir = await tempDir()
+    const a = await run(dataDir, "a", stages(items(10), []))
+    const before = await partBytes(a)
+    // A kill before the stage finished: no manifest, the last part unfinished; and a memo write cut short.
+    const dir = a.outputs.get("drawn")!.dir
+    await rm(join(dir, "manifest.json"))
+    await rm(join(dir, "part-00003.json"))
+    await rm(join(dataDir, "cache", "stages"), { recursive: true })
+    const memo = join(dataDir, "cache", "memo")
+    const [memoDir] = (await readdir(memo)).filter((n) => n.startsWith("drawn-"))
+    await writeFile(join(memo, memoDir!, "torn.parquet.tmp"), "PAR1 not a whole file")
+    const processed: Array<string> = []
+    const resumed = await run(dataDir, "a", stages(items(10), processed))
+    // Parts 0-2 were finished; part 3's row comes from the memo.
+    expect(processed).toEqual([])
+    expect(drawn(resumed)).toMatchObject({ cache: "resumed", parts_reused: 3, rows_in: 10, rows_reused: 10 })
+    expect(await partBytes(resumed)).toEqual(before)
   })
 
   it("counts a whole-stage cache hit as every row reused", async () => {
