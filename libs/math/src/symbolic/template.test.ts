@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest"
+import { rngFor } from "#core"
+import { instantiate } from "./instantiate.ts"
 import { templateOf } from "./template.ts"
 import { TEST_SEEDS, summarise } from "./test-seeds.ts"
 
@@ -77,6 +79,29 @@ describe("templateOf: variables, constants and steps", () => {
       steps: ["v1*v2/v3", "v4*v4", "v4*v5/100", "v4-r3"],
       final: "r4"
     })
+  })
+
+  it("keeps the percent's 100 a constant when an earlier step also came to 100", () => {
+    // The food came to exactly $100: bound to that step, a variant read "The tip is 117 * 10 / 117 = $10".
+    const task = {
+      question: "Joaquín orders 6 sandwiches at $8 each and 4 salads at $13 each, and adds a tip of 10% of the food. How much does he pay?",
+      reference: "The sandwiches cost 6 * 8 = $<<6*8=48>>48.\nThe salads cost 4 * 13 = $<<4*13=52>>52.\nThe food costs 48 + 52 = $<<48+52=100>>100.\nThe tip is 100 * 10 / 100 = $<<100*10/100=10>>10.\nHe pays 100 + 10 = $<<100+10=110>>110.\n#### 110"
+    }
+    const t = templated(task)
+    expect(summarise(t).steps).toEqual(["v1*v2", "v3*v4", "r1+r2", "r3*v5/100", "r3+r4"])
+    expect(summarise(t).constants).toEqual(["100"])
+    const v = instantiate(t, rngFor(3, "test", "tip"), { surface: false, maxAttempts: 1000 })
+    expect(v.ok).toBe(true)
+    if (v.ok) expect(v.reference).toMatch(/The tip is \d+ \* \d+ \/ 100 = /)
+  })
+
+  it("keeps a question number that is also a conversion the solution uses", () => {
+    // 60 is both the question's "60 minutes" of practice and the minutes in an hour: varied, "90 / 90" would follow.
+    const t = templated({
+      question: "Ana practises piano for 60 minutes a day and guitar for 45 minutes a day. How many hours does she practise in 4 days?",
+      reference: "Each day she practises 60 + 45 = <<60+45=105>>105 minutes.\nIn 4 days that is 105 * 4 = <<105*4=420>>420 minutes.\nThat is 420 / 60 = <<420/60=7>>7 hours.\n#### 7"
+    })
+    expect(summarise(t)).toEqual({ variables: { v1: "45", v2: "4" }, constants: ["60"], steps: ["60+v1", "r1*v2", "r2/60"], final: "r3" })
   })
 
   it("continues a chain instead of reading a coincidence in the question", () => {

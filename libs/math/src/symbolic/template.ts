@@ -23,6 +23,7 @@ import type {
 } from "./types.ts"
 import { domainFor } from "./domain.ts"
 import { findTies } from "./ties.ts"
+import { conversionClash } from "./conversions.ts"
 import type { TieLink } from "./ties.ts"
 import type { DomainOptions } from "./domain.ts"
 
@@ -141,6 +142,14 @@ export const templateOf = (task: SeedTask, options: TemplateOptions = {}): Templ
   const ties = findTies(question, atoms, reference, prose)
   const groupAt = (atomIndex: number): Group => groups.get(R.toString(atoms[atomIndex]!.value))!
   for (const i of ties.freeze.keys()) groupAt(i).frozen = true
+  // A question number that is also a conversion the solution uses (60 with minutes and hours) stays.
+  const allLiterals = flat.flatMap(({ a }) => {
+    const e = parseExpression(a.expr)
+    return e.ok ? literals(e.ast).map((l) => l.value) : []
+  })
+  for (const g of groups.values()) {
+    if (!g.frozen && conversionClash(g.value, `${question}\n${reference}`) !== undefined && allLiterals.some((l) => R.equals(l, g.value))) g.frozen = true
+  }
   for (let changed = true; changed; ) {
     changed = false
     for (const l of ties.links) {
@@ -230,13 +239,19 @@ export const templateOf = (task: SeedTask, options: TemplateOptions = {}): Templ
       const k = R.toString(lit.value)
       byValue.set(k, [...(byValue.get(k) ?? []), i])
     })
-    for (const idxs of byValue.values()) {
-      const v = lits[idxs[0]!]!.value
+    // 100 dividing a percent ("120 * 25 / 100") is the percent constant, even when the question has a 100 or an
+    // earlier step came to 100 ("48 + 36 + 16 = 100", then "100 * 10 / 100"): bound to either, a variant would
+    // divide by the new total ("117 * 10 / 117").
+    const isPercentDivisor = (lit: Literal): boolean =>
+      hasPercent && R.equals(lit.value, R.HUNDRED) && lit.path[lit.path.length - 1] === "right" && parentOf(p.ast, lit.path)?.node.op === "/"
+    for (const all of byValue.values()) {
+      const v = lits[all[0]!]!.value
+      const idxs = all.filter((i) => !isPercentDivisor(lits[i]!))
+      for (const i of all) if (isPercentDivisor(lits[i]!)) bindings[i] = { kind: "const", value: v }
+      if (idxs.length < all.length && !constants.some((c) => R.equals(c, v))) constants.push(v)
+      if (idxs.length === 0) continue
       const results = annotations.map((x, k) => ({ x, k })).filter(({ x }) => R.equals(x.value, v)).map(({ k }) => k).reverse()
-      // 100 dividing a percent ("120 * 25 / 100") is the percent constant even if the question has a 100.
-      const isPercentDivisor = (lit: Literal): boolean =>
-        hasPercent && R.equals(lit.value, R.HUNDRED) && lit.path[lit.path.length - 1] === "right" && parentOf(p.ast, lit.path)?.node.op === "/"
-      const q = idxs.every((i) => isPercentDivisor(lits[i]!)) ? undefined : questionRef(v)
+      const q = questionRef(v)
       const asResult = (k: number): SymbolicRef => ({ kind: "result", index: k, scale: R.ONE })
       if (q !== undefined && results.length > 0) {
         const latest = results[0]!
@@ -258,7 +273,7 @@ export const templateOf = (task: SeedTask, options: TemplateOptions = {}): Templ
           for (const i of idxs) bindings[i] = asResult(latest)
         }
       } else if (q !== undefined) {
-        for (const i of idxs) bindings[i] = isPercentDivisor(lits[i]!) ? { kind: "const", value: v } : q
+        for (const i of idxs) bindings[i] = q
       } else if (results.length > 0) {
         // Several equal earlier results used together ("96 + 96"): take them in step order.
         const chosen = idxs.length <= results.length ? results.slice(0, idxs.length).reverse() : [results[0]!]
