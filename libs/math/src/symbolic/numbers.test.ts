@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { rngFor } from "#core"
-import { scanProseNumbers } from "./numbers.ts"
+import * as R from "../rational.ts"
+import { formatNumber, numberInWords, scanNumberWords, scanProseNumbers } from "./numbers.ts"
 import { variantsOf } from "./variants.ts"
 
 const fixedOf = (text: string): Array<[string, string | undefined]> => scanProseNumbers(text).map((n) => [n.text, n.fixed])
@@ -34,5 +35,23 @@ describe("variantsOf: a conversion factor never changes", () => {
       expect(v.question).toContain("There are 12 inches in a foot.")
       expect(v.reference).toMatch(/<<\d+\*12=\d+>>/)
     }
+  })
+})
+
+describe("scanNumberWords and numberInWords: counts written in words", () => {
+  it("finds number words with their unit and case, and skips 'one' and annotations", () => {
+    const found = scanNumberWords("Six loaves need 250 * 6 = <<250*6=1500>>1,500 grams. One of them takes a two-hour rise and twenty-five minutes.").map(
+      (w) => [w.value.num.toString(), w.words, w.unit]
+    )
+    expect(found).toEqual([
+      ["6", "capital", "loave"],
+      ["2", "lower", "hour"],
+      ["25", "lower", "minute"]
+    ])
+  })
+  it("prints whole numbers up to 99 in words, others not", () => {
+    expect([7n, 20n, 42n, 99n, 100n].map((n) => numberInWords(R.fromBigInt(n)))).toEqual(["seven", "twenty", "forty-two", "ninety-nine", undefined])
+    expect(formatNumber(R.fromBigInt(11n), { commas: false, minDecimals: 0, words: "capital" })).toBe("Eleven")
+    expect(formatNumber(R.fromBigInt(1500n), { commas: true, minDecimals: 0, words: "capital" })).toBe("1,500")
   })
 })

@@ -15,6 +15,8 @@ export interface NumberStyle {
   readonly commas: boolean | "auto"
   /** Decimals to pad to ("14.50" → 2, "4.5" → 0): trailing zeros the writer chose to show. */
   readonly minDecimals: number
+  /** Written in words ("Six loaves"): a new whole value up to 99 is written in words too, capitalised like the original. */
+  readonly words?: "lower" | "capital"
 }
 
 export type NumberContext = "plain" | "percent" | "numerator" | "denominator"
@@ -132,11 +134,63 @@ export const scanProseNumbers = (text: string): ProseNumber[] => {
   return out
 }
 
+const ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+const TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+/** A whole number from 0 to 99 in words ("forty-two"); undefined for any other value. */
+export const numberInWords = (value: Rational): string | undefined => {
+  if (!R.isInteger(value) || value.num < 0n || value.num > 99n) return undefined
+  const n = Number(value.num)
+  if (n < 20) return ONES[n]
+  return n % 10 === 0 ? TENS[n / 10] : `${TENS[Math.floor(n / 10)]}-${ONES[n % 10]}`
+}
+
+const WORD_VALUES = new Map<string, number>([
+  ...ONES.map((w, i) => [w, i] as const).filter(([, i]) => i >= 2),
+  ...TENS.map((w, i) => [w, i * 10] as const).filter(([w]) => w !== "")
+])
+
+export interface NumberWord {
+  readonly span: Span
+  readonly value: Rational
+  readonly words: "lower" | "capital"
+  /** The word(s) after it, as for a ProseNumber ("loaf" of "Six loaves"). */
+  readonly unit?: string
+}
+
+/**
+ * Numbers written as words in prose ("Six loaves need …", "a two-hour drive"), outside `<<…>>` annotations.
+ * "one" is left out: it is mostly not a count ("one of them", "each one").
+ */
+export const scanNumberWords = (text: string): NumberWord[] => {
+  const out: NumberWord[] = []
+  const blocked: Span[] = [...text.matchAll(/<<[^<>]*>>/g)].map((m) => ({ start: m.index, end: m.index + m[0].length }))
+  for (const m of text.matchAll(/(?<![\p{L}-])([A-Za-z]+)(?:-([a-z]+))?(?![\p{L}])/gu)) {
+    const first = m[1]!.toLowerCase()
+    const tens = WORD_VALUES.get(first)
+    if (tens === undefined || blocked.some((b) => m.index >= b.start && m.index < b.end)) continue
+    // "twenty-five": a tens word and a ones word are one number; "two-hour" is a number and its unit.
+    const ones = m[2] !== undefined && tens >= 20 && tens % 10 === 0 ? ONES.indexOf(m[2]) : -1
+    const n = ones > 0 && ones < 10 ? tens + ones : tens
+    const end = ones > 0 && ones < 10 ? m.index + m[0].length : m.index + m[1]!.length
+    const unit = unitAfter(text.slice(end, end + 40))
+    out.push({
+      span: { start: m.index, end },
+      value: R.fromBigInt(BigInt(n)),
+      words: /^[A-Z]/.test(m[1]!) ? "capital" : "lower",
+      ...(unit !== undefined ? { unit } : {})
+    })
+  }
+  return out
+}
+
 /**
  * `value` printed in `style`: thousands separators when `commas` (after resolving "auto" with
  * `autoCommas`), padded to `minDecimals`. Undefined when the value has no finite decimal form.
  */
 export const formatNumber = (value: Rational, style: NumberStyle, autoCommas = true): string | undefined => {
+  const words = style.words !== undefined ? numberInWords(value) : undefined
+  if (words !== undefined) return style.words === "capital" ? words[0]!.toUpperCase() + words.slice(1) : words
   const places = R.decimalPlaces(value)
   if (places === undefined) return undefined
   const shown = Math.max(places, style.minDecimals)

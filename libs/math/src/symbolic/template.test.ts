@@ -104,6 +104,29 @@ describe("templateOf: variables, constants and steps", () => {
     expect(summarise(t)).toEqual({ variables: { v1: "45", v2: "4" }, constants: ["60"], steps: ["60+v1", "r1*v2", "r2/60"], final: "r3" })
   })
 
+  it("writes a number the solution states in words in words, and keeps one whose word may mean something else", () => {
+    // "Six loaves" counts the question's "6 loaves": a variant baking 7 loaves says "Seven loaves need 400 * 7".
+    const loaves = templated({
+      question: "A bread recipe needs 500 grams of flour for 2 loaves. Kwame is baking 6 loaves for the school fair, and his bag holds 2,000 grams of flour. How many grams of flour will be left in the bag?",
+      reference: "Each loaf needs 500 / 2 = <<500/2=250>>250 grams of flour.\nSix loaves need 250 * 6 = <<250*6=1500>>1,500 grams.\nHe will have 2000 - 1500 = <<2000-1500=500>>500 grams left.\n#### 500"
+    })
+    const v = instantiate(loaves, rngFor(1, "test", "loaves"), { surface: false })
+    expect(v.ok).toBe(true)
+    if (v.ok) {
+      const baking = /baking (\d+) loaves/.exec(v.question)![1]!
+      expect(baking).not.toBe("6")
+      const word = /\n(\w+) loaves need \d+ \* (\d+) =/.exec(v.reference)!
+      expect(word[2]).toBe(baking)
+      expect(word[1]).toBe({ 2: "Two", 3: "Three", 4: "Four", 5: "Five", 7: "Seven", 8: "Eight", 9: "Nine", 10: "Ten", 11: "Eleven", 12: "Twelve" }[baking])
+    }
+    // "two walks" is not the question's "2 times" by its words: the 2 stays as it is.
+    const walks = templated({
+      question: "Lena walks her dog 2 times a day for 25 minutes each time. How many minutes does she walk the dog in 6 days?",
+      reference: "Her two walks take 25 * 2 = <<25*2=50>>50 minutes a day.\nIn 6 days that is 50 * 6 = <<50*6=300>>300 minutes.\n#### 300"
+    })
+    expect(summarise(walks)).toEqual({ variables: { v1: "25", v2: "6" }, constants: ["2"], steps: ["v1*2", "r1*v2"], final: "r2" })
+  })
+
   it("continues a chain instead of reading a coincidence in the question", () => {
     // "3 packages" equals 5 - 2 = 3 extra kilograms; the next step means the extra kilograms.
     const t = templated({

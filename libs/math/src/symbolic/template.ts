@@ -9,8 +9,8 @@ import type { Rational } from "../rational.ts"
 import { literals, parentOf, parseExpression } from "../arithmetic.ts"
 import type { Literal, Span } from "../arithmetic.ts"
 import { verifySolution } from "../verify.ts"
-import { commaConvention, scanProseNumbers } from "./numbers.ts"
-import type { NumberStyle, ProseNumber } from "./numbers.ts"
+import { commaConvention, scanNumberWords, scanProseNumbers } from "./numbers.ts"
+import type { NumberStyle, NumberWord, ProseNumber } from "./numbers.ts"
 import { inferConditions } from "./conditions.ts"
 import type {
   SymbolicAnnotation,
@@ -149,6 +149,16 @@ export const templateOf = (task: SeedTask, options: TemplateOptions = {}): Templ
   })
   for (const g of groups.values()) {
     if (!g.frozen && conversionClash(g.value, `${question}\n${reference}`) !== undefined && allLiterals.some((l) => R.equals(l, g.value))) g.frozen = true
+  }
+  // A number the solution writes in words ("Kwame is baking 6 loaves" … "Six loaves need 250 * 6") follows its
+  // variable in words when it counts the same thing; any other word of that value may mean it too, so the number stays.
+  const solutionEnd = /^[ \t]*####/m.exec(reference)?.index ?? reference.length
+  const wordMentions: Array<{ readonly word: NumberWord; readonly key: string }> = []
+  for (const word of scanNumberWords(reference.slice(0, solutionEnd))) {
+    const g = groups.get(R.toString(word.value))
+    if (g === undefined || g.frozen) continue
+    if (word.unit !== undefined && g.atoms.some((i) => atoms[i]!.unit === word.unit)) wordMentions.push({ word, key: g.key })
+    else g.frozen = true
   }
   for (let changed = true; changed; ) {
     changed = false
@@ -371,6 +381,11 @@ export const templateOf = (task: SeedTask, options: TemplateOptions = {}): Templ
     proseRefs.set(i, ref)
     mentions.push({ span: n.span, ref, style: n.style, step, inExpression: false })
   })
+  for (const { word, key } of wordMentions) {
+    const id = ids.get(key)
+    if (id === undefined || groups.get(key)!.frozen) continue
+    mentions.push({ span: word.span, ref: { kind: "var", id, scale: R.ONE }, style: { commas: false, minDecimals: 0, words: word.words }, step: stepOf(word.span.start), inExpression: false })
+  }
 
   // ------------------------------------------------------------ final answer
   const fa = parsed.finalAnswer!
