@@ -3,7 +3,9 @@
  * fit the same stories: anything said of muffins (baked in trays, sold in boxes of 6) is as true of
  * cookies. Groups whose members differ in what a story can say of them (eggs come in dozens, beads go on
  * bracelets) are left out on purpose: a wrong swap is worse than none. So are words with a second
- * meaning a story may use ("orange" is also a colour).
+ * meaning a story may use ("orange" is also a colour, a "pen" also holds goats): such words are not members.
+ * A group whose members fit a story only in some senses or containers (canned tomatoes but no canned
+ * cucumbers; a "pencil case" is not an "eraser case") names the words that keep it unswapped.
  */
 
 export interface Noun {
@@ -14,18 +16,27 @@ export interface Noun {
 export interface NounGroup {
   readonly name: string
   readonly members: ReadonlyArray<Noun>
+  /** Words in the text that leave this group as it is: a container or a compound only some members fit. */
+  readonly notWith?: RegExp
 }
+
+/** Kept, tinned, jarred or dried: not every fruit or vegetable comes that way. */
+const PRESERVED = /\b(?:cans?|tins?|jars?|canned|tinned|jarred|pickled|dried|frozen|bottled)\b/i
 
 const n = (singular: string, plural = `${singular}s`): Noun => ({ singular, plural })
 
 export const NOUN_GROUPS: ReadonlyArray<NounGroup> = [
   { name: "baked goods", members: [n("muffin"), n("cupcake"), n("cookie"), n("brownie"), n("croissant"), n("bagel"), n("scone"), n("donut")] },
-  { name: "fruit", members: [n("apple"), n("pear"), n("peach", "peaches"), n("plum"), n("mango", "mangoes"), n("nectarine"), n("apricot")] },
-  { name: "stationery", members: [n("pencil"), n("pen"), n("marker"), n("crayon"), n("eraser"), n("highlighter")] },
-  { name: "collectibles", members: [n("marble"), n("sticker"), n("stamp"), n("seashell"), n("postcard")] },
+  { name: "fruit", members: [n("apple"), n("pear"), n("peach", "peaches"), n("plum"), n("mango", "mangoes"), n("nectarine"), n("apricot")], notWith: PRESERVED },
+  {
+    name: "stationery",
+    members: [n("pencil"), n("marker"), n("crayon"), n("eraser"), n("highlighter")],
+    notWith: /\b(?:pencil|marker|crayon|eraser|highlighter)s? (?:case|sharpener|holder|pot|tin|box)e?s?\b/i
+  },
+  { name: "collectibles", members: [n("marble"), n("sticker"), n("stamp"), n("seashell"), n("postcard")], notWith: /\bsticker price|\bstamp duty|\bmarble (?:floor|counter|statue|top|slab)/i },
   { name: "bulb flowers", members: [n("tulip"), n("daffodil"), n("hyacinth"), n("crocus", "crocuses")] },
-  { name: "vegetables", members: [n("carrot"), n("potato", "potatoes"), n("tomato", "tomatoes"), n("cucumber"), n("onion"), n("zucchini", "zucchinis")] },
-  { name: "savoury bakes", members: [n("pizza"), n("pie"), n("quiche", "quiches"), n("tart")] },
+  { name: "vegetables", members: [n("carrot"), n("potato", "potatoes"), n("tomato", "tomatoes"), n("cucumber"), n("onion"), n("zucchini", "zucchinis")], notWith: PRESERVED },
+  { name: "savoury bakes", members: [n("pizza"), n("pie"), n("quiche", "quiches"), n("tart")], notWith: /\bpie charts?\b/i },
   { name: "clothes", members: [n("shirt"), n("sweater"), n("hoodie"), n("blouse")] }
 ]
 

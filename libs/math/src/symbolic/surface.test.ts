@@ -111,11 +111,29 @@ describe("objects", () => {
 
   it("keeps two different objects of a group different, and leaves a group alone when a word contains one of its nouns", () => {
     for (let i = 0; i < 30; i++) {
-      const s = varySurface("A box has 12 pencils and 6 pens.", "#### 18", rng(i), { nounSwap: 1 })
+      const s = varySurface("A box has 12 pencils and 6 markers.", "#### 18", rng(i), { nounSwap: 1 })
       const [a, b] = s.changes.map((c) => c.to)
       expect(a).not.toBe(b)
       expect(varySurface("She makes applesauce from 12 apples.", "#### 12", rng(i), { nounSwap: 1 }).changes).toEqual([])
     }
+  })
+})
+
+describe("objects that fit a story only in one sense", () => {
+  it("keeps a goat pen, a pencil case and canned vegetables, and still swaps loose ones", () => {
+    for (let i = 0; i < 30; i++) {
+      const pen = varySurface("Omar's goat pen is 8 meters wide. He buys 3 pens for school.", "#### 3", rng(i), { nounSwap: 1 })
+      expect(pen.question).toContain("goat pen is")
+      expect(pen.question).toContain("3 pens for school")
+      const tins = varySurface("Her recipe uses 4 cans of tomatoes and 2 onions.", "#### 6", rng(i), { nounSwap: 1 })
+      expect(tins.question).toBe("Her recipe uses 4 cans of tomatoes and 2 onions.")
+      const casePhrase = varySurface("He buys 6 pencils and a pencil case.", "#### 6", rng(i), { nounSwap: 1 })
+      expect(casePhrase.question).toBe("He buys 6 pencils and a pencil case.")
+    }
+    const loose = new Set<string>()
+    for (let i = 0; i < 30; i++) loose.add(varySurface("Her soup uses 4 tomatoes and 2 onions.", "#### 6", rng(i), { nounSwap: 1 }).question)
+    expect(loose.size).toBeGreaterThan(3)
+    expect([...loose].some((q) => /cucumbers|zucchinis|carrots|potatoes/.test(q))).toBe(true)
   })
 })
 

@@ -245,7 +245,7 @@ export const varySurface = (question: string, reference: string, rng: Rng, optio
   for (const group of NOUN_GROUPS) {
     const text = both()
     const here = group.members.filter((m) => present(text, m, false))
-    if (here.length === 0) continue
+    if (here.length === 0 || group.notWith?.test(text) === true) continue
     const forms = group.members.flatMap((m) => [m.singular, m.plural])
     if (!group.members.every((m) => onlyForms(text, m.singular, forms, false))) continue
     if (!rng.chance(options.nounSwap ?? 0.75)) continue
