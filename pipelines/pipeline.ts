@@ -89,7 +89,7 @@ export interface PipelineDefinition {
   /** What `--size N` counts in this pipeline, for --help and errors. */
   readonly sizeMeaning: string
   readonly defaultSize: number
-  /** What `--per-seed N` counts, for pipelines that size per seed family (see BuildOptions.perSeed). */
+  /** What the N tasks of `--per-seed N` are, for pipelines that size per seed family (see BuildOptions.perSeed). */
   readonly perSeedMeaning?: string
   readonly stages: (options: BuildOptions & { readonly size: number }) => Effect.Effect<{ readonly stages: ReadonlyArray<Stage<LanguageModel>>; readonly config: unknown }, unknown>
   readonly publish: (run: RunResult, options: BuildOptions & { readonly size: number; readonly config: unknown }) => Effect.Effect<Published, unknown, DuckDb>

@@ -35,7 +35,7 @@ export const mathPipeline: PipelineDefinition = {
   description: "grade-school math from data/seeds/math.jsonl: symbolic variants, RISE pairs, LEMMA corrections",
   sizeMeaning: "seed problems and their symbolic variants",
   defaultSize: 5000,
-  perSeedMeaning: "tasks (the seed and its symbolic variants) each seed problem contributes at most",
+  perSeedMeaning: "the seed problem and its symbolic variants",
   stages: (options) =>
     Effect.gen(function* () {
       const file = options.seeds ?? MATH_SEEDS
