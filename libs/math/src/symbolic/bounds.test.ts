@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import * as R from "../rational.ts"
-import { questionBound, resultBound } from "./bounds.ts"
+import { overBound, questionBound, resultBound } from "./bounds.ts"
 
 /** [sentence with the number marked as #, whole question (defaults to the sentence), expected max or undefined]. */
 const questionCases: Array<[string, string | undefined, number | undefined]> = [
@@ -17,7 +17,10 @@ const questionCases: Array<[string, string | undefined, number | undefined]> = [
   ["Jordan wants to go for # months", "A gym offers a yearly membership for $540. Jordan wants to go for # months.", 12],
   ["How much does the club collect in # months", "Children pay $15 a month. How much does the club collect in # months?", undefined],
   ["He buys # hours of tutoring", undefined, undefined],
-  ["Fuel costs # liters per hour", undefined, undefined]
+  ["Fuel costs # liters per hour", undefined, undefined],
+  ["The tank holds # liters", "Kaveh is filling up his car. The tank holds # liters.", 80],
+  ["His car has a #-gallon tank", undefined, 25],
+  ["The water tank holds # liters", "A water tank holds # liters when full. A pump adds 75 liters per minute.", undefined]
 ]
 
 describe("questionBound", () => {
@@ -43,5 +46,13 @@ describe("resultBound", () => {
   it.each(resultCases)("%s", (line, max) => {
     const b = resultBound(line.slice(line.indexOf("#") + 1), line)
     expect(b === undefined ? undefined : R.toNumber(b.max)).toBe(max)
+  })
+})
+
+describe("overBound", () => {
+  it("names a number past its words' bound, and passes one within it", () => {
+    expect(overBound("Kaveh fills his car. The tank holds 60 gallons.")).toBe("60 is past 25 gallons in a car's fuel tank")
+    expect(overBound("Kaveh fills his car. The tank holds 15 gallons.")).toBeUndefined()
+    expect(overBound("Theo works 18 hours a day.")).toBe("18 is past 16 hours a day of work")
   })
 })

@@ -43,6 +43,8 @@ const WORK_BEFORE = /\b(?:works?|worked|working|shifts?|studies|studied|practice
 
 const bound = (n: number, why: string): Bound => ({ max: R.fromBigInt(BigInt(n)), why })
 
+const VEHICLE = /\b(?:car|cars|truck|van|SUV|fuel|gas station|petrol|diesel|road trip|drives?)\b/i
+
 /**
  * The bound the words around a question number put on it, if any. `before` is the text of its sentence
  * up to the number, `after` the text after it, `question` the whole question (for "yearly … 14 months").
@@ -65,6 +67,11 @@ export const questionBound = (before: string, after: string, question: string): 
     if (unit === "hour" && /shift|work/.test(period)) return bound(16, "hours in a work shift")
     const max = PER[`${unit}/${period === "workday" || period === "working day" ? "day" : period}`]
     if (max !== undefined) return bound(max, `${unit}s in a ${period}`)
+  }
+  // A car's fuel tank holds some 40 to 80 liters, 10 to 25 gallons: past that (a redraw, or liters become gallons) it is no car's.
+  const tank = /^[\s-]*(lit(?:er|re)s?|gallons?)\b/i.exec(after)
+  if (tank && (/\btanks?\b/i.test(before) || /^[\s-]*\w+\s+(?:(?:fuel|gas|petrol)\s+)?tank\b/i.test(after)) && VEHICLE.test(question)) {
+    return /^g/i.test(tank[1]!) ? bound(25, "gallons in a car's fuel tank") : bound(80, "liters in a car's fuel tank")
   }
   // A plan or pass for a period covers at most that period: "a yearly membership … for 12 months".
   const span = /^\s*(months?|weeks?|days?)\b/i.exec(after)
@@ -107,4 +114,20 @@ export const resultBound = (after: string, line: string): Bound | undefined => {
   if (periods.length !== 1) return undefined
   const max = PER[`${u}/${periods[0]!}`]
   return max !== undefined ? bound(max, `${u}s in a ${periods[0]!}`) : undefined
+}
+
+/**
+ * The first number of `text` past the bound its words set ("a tank holds 60 gallons" of a car), as its
+ * reason; undefined when none is. For words changed after the draw (a unit swap), whose bounds the draw
+ * could not see.
+ */
+export const overBound = (text: string): string | undefined => {
+  for (const m of text.matchAll(/(?<![\d.,])\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|(?<![\d.,])\d+(?:\.\d+)?/g)) {
+    const start = m.index
+    const sentenceStart = Math.max(text.lastIndexOf(". ", start), text.lastIndexOf("? ", start), text.lastIndexOf("! ", start), text.lastIndexOf("\n", start)) + 1
+    const b = questionBound(text.slice(sentenceStart, start), text.slice(start + m[0].length, start + m[0].length + 40), text)
+    const v = R.parseRational(m[0])
+    if (b !== undefined && v.ok && R.compare(v.value, b.max) > 0) return `${m[0]} is past ${R.toString(b.max)} ${b.why}`
+  }
+  return undefined
 }

@@ -70,6 +70,10 @@ export const UNIT_GROUPS: ReadonlyArray<UnitGroup> = [
   }
 ]
 
+/** Words of the metric and the imperial system: a variant's text uses one system, unless its seed used both. */
+export const METRIC = /\b(?:kilomet(?:er|re)s?|met(?:er|re)s?|centimet(?:er|re)s?|millimet(?:er|re)s?|km|cm|mm|kph|kilograms?|grams?|milligrams?|kg|lit(?:er|re)s?|millilit(?:er|re)s?|ml|tonnes?)\b/i
+export const IMPERIAL = /\b(?:miles?|mph|feet|foot|ft|inch(?:es)?|yards?|yd|pounds?|lbs?|ounces?|oz|gallons?|quarts?|pints?)\b/i
+
 /**
  * Numbers a solution may use without tying a unit to another: percent, clock and calendar. Any other
  * constant in the solution (1,000 m in a km, 5,280 ft in a mile, 2.2 lb in a kg) forbids unit swaps.

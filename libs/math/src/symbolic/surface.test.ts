@@ -158,6 +158,29 @@ describe("units", () => {
   })
 })
 
+describe("units: one system", () => {
+  it("swaps every unit to the other system together, or none", () => {
+    const q = "Aleksander drives 240 kilometers a week. His car goes 12 kilometers on a liter of fuel. How many liters a week does it use?"
+    const r = "It uses 240 / 12 = <<240/12=20>>20 liters.\n#### 20"
+    for (let i = 0; i < 20; i++) {
+      const s = varySurface(q, r, rng(i), { unitSwap: 1, genderSwap: 0 })
+      expect(s.question.replace(/^\p{L}+/u, "X")).toBe("X drives 240 miles a week. His car goes 12 miles on a gallon of fuel. How many gallons a week does it use?")
+      expect(s.reference).toBe("It uses 240 / 12 = <<240/12=20>>20 gallons.\n#### 20")
+    }
+    // Grams have no partner in a swap group: kilometers alone would become miles beside grams.
+    const hike = varySurface("She hikes 12 kilometers with 500 grams of trail mix.", "#### 12", rng(1), { unitSwap: 1 })
+    expect(hike.changes.filter((c) => c.kind === "unit")).toEqual([])
+  })
+
+  it("does not swap liters for gallons where the number would be past a car tank's size", () => {
+    const q = "Kaveh's car tank holds 60 liters and is 1/4 full. Fuel is $2 a liter. How much does he pay to fill it?"
+    const r = "He needs 60 - 15 = <<60-15=45>>45 liters.\nHe pays 45 * 2 = $<<45*2=90>>90.\n#### 90"
+    for (let i = 0; i < 10; i++) expect(varySurface(q, r, rng(i), { unitSwap: 1 }).changes.filter((c) => c.kind === "unit")).toEqual([])
+    const small = varySurface(q.replace("60", "20"), r, rng(1), { unitSwap: 1 })
+    expect(small.question).toContain("tank holds 20 gallons")
+  })
+})
+
 describe("determinism", () => {
   it("the same rng state gives the same words", () => {
     const q = "Grace buys 3 notebooks and 2 pens. She walks 2 kilometers home."

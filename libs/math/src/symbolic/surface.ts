@@ -3,8 +3,8 @@
  * are drawn from our lists (names.ts, nouns.ts) and replaced the same way everywhere in the question and
  * the solution. Every change is conservative: a name keeps its pronouns (a swap to another gender is made
  * only when the text has one person and every pronoun can be rewritten unambiguously), two people stay two
- * names, an object changes only within a group of interchangeable ones, and a unit only when the solution
- * converts nothing. Numbers are never touched, so the solution's arithmetic is what it was.
+ * names, an object changes only within a group of interchangeable ones, and units only when the solution
+ * converts nothing, all to the other system at once. Numbers are never touched, so the solution's arithmetic is what it was.
  */
 import type { Rng } from "#core"
 import * as R from "../rational.ts"
@@ -12,7 +12,8 @@ import type { Rational } from "../rational.ts"
 import { wordTakesAn } from "./grammar.ts"
 import { genderOf, isSurname, NAMES, SURNAMES } from "./names.ts"
 import type { NameGender } from "./names.ts"
-import { NOUN_GROUPS, UNIT_FREE_CONSTANTS, UNIT_GROUPS } from "./nouns.ts"
+import { IMPERIAL, METRIC, NOUN_GROUPS, UNIT_FREE_CONSTANTS, UNIT_GROUPS } from "./nouns.ts"
+import { overBound } from "./bounds.ts"
 import type { Noun } from "./nouns.ts"
 
 export interface SurfaceOptions {
@@ -147,7 +148,7 @@ const onlyForms = (text: string, stem: string, forms: ReadonlyArray<string>, hyp
   return true
 }
 
-const present = (text: string, noun: Noun, hyphenBefore: boolean): boolean =>
+const presentIn = (text: string, noun: Noun, hyphenBefore: boolean): boolean =>
   new RegExp(`(?<![\\p{L}${hyphenBefore ? "" : "-"}])(?:${escape(noun.plural)}|${escape(noun.singular)})(?![\\p{L}-])`, "iu").test(text)
 
 /** Each noun of `map` replaced by its partner (singular by singular, plural by plural), with a/an before it fixed. */
@@ -244,7 +245,7 @@ export const varySurface = (question: string, reference: string, rng: Rng, optio
   // ---------------------------------------------------------------- objects
   for (const group of NOUN_GROUPS) {
     const text = both()
-    const here = group.members.filter((m) => present(text, m, false))
+    const here = group.members.filter((m) => presentIn(text, m, false))
     if (here.length === 0 || group.notWith?.test(text) === true) continue
     const forms = group.members.flatMap((m) => [m.singular, m.plural])
     if (!group.members.every((m) => onlyForms(text, m.singular, forms, false))) continue
@@ -258,22 +259,28 @@ export const varySurface = (question: string, reference: string, rng: Rng, optio
   }
 
   // ---------------------------------------------------------------- units
+  // One system for the whole text: every unit present swaps to the other system together, or none does
+  // ("kilometers on a gallon" mixes them), and a swap that puts a number past its bound (a car's tank of
+  // 60 gallons) is not made.
   const constants = options.constants ?? []
   const unitFree = constants.every((c) => UNIT_FREE_CONSTANTS.includes(R.toString(c)))
-  for (const group of UNIT_GROUPS) {
-    if (!unitFree) break
-    const text = both()
-    const here = group.members.filter((m) => present(text, m, true))
-    // Both members present means the text relates them; none means nothing to swap.
-    if (here.length !== 1 || group.others.test(text)) continue
+  const text = both()
+  const present = UNIT_GROUPS.map((group) => ({ group, here: group.members.filter((m) => presentIn(text, m, true)) })).filter((x) => x.here.length > 0)
+  const swappable = present.every(({ group, here }) => {
     const forms = group.members.flatMap((m) => [m.singular, m.plural])
-    if (!group.members.every((m) => onlyForms(text, m.singular, forms, true))) continue
-    if (!rng.chance(options.unitSwap ?? 0.5)) continue
-    const from = here[0]!
-    const to = group.members.find((m) => m !== from)!
-    q = replaceNouns(q, [[from, to]], true)
-    r = replaceNouns(r, [[from, to]], true)
-    changes.push({ kind: "unit", from: from.plural, to: to.plural })
+    // Both members present means the text relates them.
+    return here.length === 1 && !group.others.test(text) && group.members.every((m) => onlyForms(text, m.singular, forms, true))
+  })
+  if (unitFree && present.length > 0 && swappable && rng.chance(options.unitSwap ?? 0.5)) {
+    const map = present.map(({ group, here }) => [here[0]!, group.members.find((m) => m !== here[0])!] as const)
+    const sq = replaceNouns(q, map, true)
+    const sr = replaceNouns(r, map, true)
+    const mixed = (t: string): boolean => METRIC.test(t) && IMPERIAL.test(t)
+    if ((!mixed(`${sq}\n${sr}`) || mixed(text)) && (overBound(sq) === undefined || overBound(q) !== undefined)) {
+      q = sq
+      r = sr
+      for (const [from, to] of map) changes.push({ kind: "unit", from: from.plural, to: to.plural })
+    }
   }
 
   return { question: q, reference: r, changes }
