@@ -54,6 +54,8 @@ export const columns: Readonly<Record<string, ReadonlyArray<ColumnSpec>>> = {
     { name: "edit_end", type: "INTEGER", description: "end (exclusive) of the edited characters" },
     { name: "edit_from", type: "VARCHAR", description: "the original text of the edit" },
     { name: "edit_to", type: "VARCHAR", description: "what it became" },
+    { name: "edit_steps", type: "INTEGER[]", description: "every step the edit itself writes in, error_step first: two for a swap of question numbers across calculations, each use of the number for a misreading (edit_* is the span in error_step)" },
+    { name: "edit_detail", type: "VARCHAR", description: 'the edit in words, e.g. "35 → 36", "3 ↔ 2 (steps 1 and 4)"' },
     ...lineage
   ],
   step_preference: [

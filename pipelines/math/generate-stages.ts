@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import { contentId } from "#core"
 import { mapStage } from "#dag"
-import { PROGRAMMATIC_LEMMA_TYPES, RISE_ERROR_TYPES, RISE_KIND_WEIGHTS, RISE_LAST_STEP_WEIGHT, injectError, lemmaTrace, parseSolution, risePairs, stripAnnotations, tellCodes, variantsOf } from "#math"
+import { PROGRAMMATIC_LEMMA_TYPES, RISE_DELETE_SHORTER_SHARE, RISE_ERROR_TYPES, RISE_KIND_WEIGHTS, RISE_LAST_STEP_WEIGHT, injectError, lemmaTrace, pairSurface, parseSolution, risePairs, stripAnnotations, tellCodes, variantsOf } from "#math"
 import { PUBLISH_KEYS } from "./columns.ts"
 import { CorrectionRow, PreferenceRow, RiseRecord, StepPreferenceRow, VerifiedTask, lineageFields, lineageOf } from "./rows.ts"
 
@@ -61,11 +61,12 @@ export const variantsStage = (input: string, size: number, perSeed?: number) => 
  * step pair per task; no pair with a surface tell (tells.ts).
  */
 export const riseStage = (input: string) => {
-  const config = { types: RISE_ERROR_TYPES, kindWeights: RISE_KIND_WEIGHTS, lastStepWeight: RISE_LAST_STEP_WEIGHT }
+  const config = { types: RISE_ERROR_TYPES, kindWeights: RISE_KIND_WEIGHTS, lastStepWeight: RISE_LAST_STEP_WEIGHT, deleteShorterShare: RISE_DELETE_SHORTER_SHARE }
   return mapStage({
     name: "rise",
     // 2: misread_question, any-pair swaps, weighted kinds and steps, no candidate with a surface tell (tells.ts).
-    version: 2,
+    // 3: no repeated operand, each record's direction drawn (higher or lower answer), steps uniform, edit_steps/edit_detail.
+    version: 3,
     inputs: [input],
     schema: RiseRecord,
     config,
@@ -87,6 +88,15 @@ export const riseStage = (input: string) => {
           const tells = tellCodes(task.question, full.chosen, full.rejected)
           for (const code of tells) ctx.count(`tells/${code}`)
           if (tells.length > 0) ctx.count("tells/any")
+          // Dataset-level tells: how often the rejected answer is the larger, and how often a math-blind guess is right (tells.ts).
+          const surface = pairSurface(full.chosen, full.rejected)
+          ctx.count(`direction/${surface.direction}`)
+          ctx.count(`guess/${surface.guess}`)
+          if (full.edit_steps.length > 1) ctx.count(`edit_steps/${full.error_type}/several`)
+          if (full.error_type === "delete_term") {
+            const shorter = stripAnnotations(full.rejected).length < stripAnnotations(full.chosen).length
+            ctx.count(`delete_term/${shorter ? "shorter" : "not_shorter"}`)
+          }
           return [
             {
               ...lineageOf(task, contentId("rise", { task: task.id, rejected: full.rejected })),
@@ -100,6 +110,8 @@ export const riseStage = (input: string) => {
               edit_end: full.edit.span.end,
               edit_from: full.edit.original,
               edit_to: full.edit.replacement,
+              edit_steps: full.edit_steps,
+              edit_detail: full.edit_detail,
               step_initial_reason_steps: step.initial_reason_steps,
               step_chosen: step.chosen,
               step_rejected: step.rejected
@@ -123,8 +135,8 @@ const turn = (role: "user" | "assistant", content: string) => [{ role, content }
 export const preferenceStage = (input: string) =>
   mapStage({
     name: "preference",
-    // 2: conversational prompt/chosen/rejected without annotations, annotated_* columns.
-    version: 2,
+    // 2: conversational prompt/chosen/rejected without annotations, annotated_* columns. 3: edit_steps, edit_detail.
+    version: 3,
     keyColumns: PUBLISH_KEYS,
     inputs: [input],
     schema: PreferenceRow,
@@ -146,7 +158,9 @@ export const preferenceStage = (input: string) =>
             edit_start: r.edit_start,
             edit_end: r.edit_end,
             edit_from: r.edit_from,
-            edit_to: r.edit_to
+            edit_to: r.edit_to,
+            edit_steps: r.edit_steps,
+            edit_detail: r.edit_detail
           })
         )
       )

@@ -64,7 +64,11 @@ export const PreferenceRow = Schema.Struct({
   edit_start: Schema.Number,
   edit_end: Schema.Number,
   edit_from: Schema.String,
-  edit_to: Schema.String
+  edit_to: Schema.String,
+  /** Every step the edit writes in, error_step first (two for a swap across calculations). */
+  edit_steps: Schema.Array(Schema.Number),
+  /** The edit in words ("35 → 36", "3 ↔ 2 (steps 1 and 4)"). */
+  edit_detail: Schema.String
 })
 export type PreferenceRow = typeof PreferenceRow.Type
 
@@ -83,6 +87,8 @@ export const RiseRecord = Schema.Struct({
   edit_end: Schema.Number,
   edit_from: Schema.String,
   edit_to: Schema.String,
+  edit_steps: Schema.Array(Schema.Number),
+  edit_detail: Schema.String,
   step_initial_reason_steps: Schema.String,
   step_chosen: Schema.String,
   step_rejected: Schema.String

@@ -1,8 +1,8 @@
 /** Error injection for math solutions: programmatic RISE preference pairs and LEMMA correction traces. */
-export { RISE_ERROR_TYPES, RISE_KIND_WEIGHTS, RISE_LAST_STEP_WEIGHT, injectError, diffSpan, firstDifferingStep } from "./rise.ts"
+export { RISE_DELETE_SHORTER_SHARE, RISE_ERROR_TYPES, RISE_KIND_WEIGHTS, RISE_LAST_STEP_WEIGHT, injectError, diffSpan, firstDifferingStep } from "./rise.ts"
 export type { RiseErrorType, RiseInjection, RiseOptions } from "./rise.ts"
-export { TELL_CODES, detectTells, tellCodes } from "./tells.ts"
-export type { Tell, TellCode } from "./tells.ts"
+export { TELL_CODES, detectTells, guessAccuracy, guessRejected, pairSurface, rejectedLargerShare, surfaceBalance, tellCodes } from "./tells.ts"
+export type { PairSurface, SurfaceBalance, Tell, TellCode } from "./tells.ts"
 export type { InjectOptions, NoInjection, NoInjectionCode, TextEditRecord } from "./types.ts"
 export { risePairs, stripBoxed } from "./rise-rows.ts"
 export type { RiseFullPair, RiseStepPair } from "./rise-rows.ts"

@@ -16,10 +16,19 @@ export interface RiseFullPair {
   readonly error_type: RiseErrorType
   readonly error_step: number
   readonly edit: TextEditRecord
+  /** Every step the edit writes in (error_step first); `edit` is the span in error_step. */
+  readonly edit_steps: readonly number[]
+  /** The edit in words, naming a second edited step where there is one. */
+  readonly edit_detail: string
   readonly original_answer: string
   readonly rejected_answer: string
 }
 
+/**
+ * The Step-DPO pair is the chosen and rejected step error_step after the shared prefix: the rejected step
+ * differs from the chosen one only by the error, also for an edit that writes in a later step as well (a
+ * swap across two calculations: its first half alone is a wrong number in error_step).
+ */
 export interface RiseStepPair {
   readonly prompt: string
   /** The chosen solution's text before step `error_step` (the steps both share), with its line breaks. */
@@ -63,6 +72,8 @@ export const risePairs = (question: string, injection: RiseInjection): { readonl
       error_type: injection.error_type,
       error_step: k,
       edit: injection.edit,
+      edit_steps: injection.edit_steps,
+      edit_detail: injection.detail,
       original_answer: injection.original_answer,
       rejected_answer: injection.rejected_answer
     },

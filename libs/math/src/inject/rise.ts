@@ -5,19 +5,22 @@
  * wrong value is carried through the later steps (propagate.ts), so the rejected solution is arithmetically
  * consistent everywhere and wrong only through the injected step.
  *
- * Choice: the edit kinds are ordered by a weighted draw with the record's Rng and the first kind with an
- * applicable step wins; the weights (RISE_KIND_WEIGHTS) offset how often each kind applies at all, so no
- * kind is much rarer than another over a dataset. Within the kind the steps are drawn the same way, the
- * last annotated step at a quarter of the weight of the others (errors were 28% in the last step, where
- * chosen and rejected differ only in the last line), then the concrete edits; at most `maxTries` concrete
- * edits are tried per (kind, step). A candidate whose pair would carry a surface tell (tells.ts: a 10x
+ * Choice: each record first draws a direction with its Rng, a higher or a lower final answer (issue #11:
+ * the rejected answer was the larger in 64% of pairs, so "pick the larger answer" beat chance). The edit
+ * kinds are then ordered by a weighted draw (RISE_KIND_WEIGHTS offset how often each kind applies at all,
+ * so no kind is much rarer than another over a dataset), within a kind the steps the same way
+ * (RISE_LAST_STEP_WEIGHT), then the concrete edits, at most `maxTries` per (kind, step). The first
+ * candidate in the drawn direction wins; the first in the other direction is kept as a fallback, taken
+ * when no kind offers the drawn one. A candidate whose pair would carry a surface tell (tells.ts: a 10x
  * answer, a fractional answer where the chosen's is whole, a number formatted unlike the chosen, `x / x`,
- * half a person, a zero, a comparison made false) is refused and counted, and new numbers are written in
- * the chosen's style.
+ * a number against itself, half a person, a zero, a comparison made false) is refused and counted, and
+ * new numbers are written in the chosen's style. A delete_term edit that shortens the text is kept only in
+ * RISE_DELETE_SHORTER_SHARE of records.
  */
 import type { Rng } from "#core"
 import * as R from "../rational.ts"
 import { parseSolution } from "../parse.ts"
+import { stripAnnotations } from "../plain.ts"
 import { verifySolution } from "../verify.ts"
 import { modelOfVerified } from "./model.ts"
 import type { SolutionModel } from "./model.ts"
@@ -42,21 +45,36 @@ export type RiseErrorType = (typeof RISE_ERROR_TYPES)[number]
 /**
  * Relative chance of trying each kind first. A value, a substitution and an operator apply to nearly every
  * step, the others to a few (a repeated number, a chain of three terms, a swap that changes the value, a
- * question number's first use): measured over the seeds' variants, these weights bring each kind to
- * within 2x of the others (libs/math/src/inject/rise-balance.test.ts checks it).
+ * question number's first use): measured over the seeds' variants, these weights bring the kinds to within
+ * 2x of each other (libs/math/src/inject/rise-balance.test.ts checks it). delete_term is tried first
+ * wherever it applies and is still the rarest (about 4% of pairs): most of its edits shorten the text and
+ * only RISE_DELETE_SHORTER_SHARE of records may keep one (see there).
  */
 export const RISE_KIND_WEIGHTS: Readonly<Record<RiseErrorType, number>> = {
-  change_value: 1,
+  change_value: 0.8,
   change_related_values: 10,
   wrong_substitution: 1,
-  delete_term: 5,
-  change_operator: 1.2,
-  swap_terms: 1.5,
-  misread_question: 1
+  delete_term: 200,
+  change_operator: 1.7,
+  swap_terms: 2,
+  misread_question: 0.7
 }
 
-/** Weight of the last annotated step when choosing where the error goes (the others weigh 1). */
-export const RISE_LAST_STEP_WEIGHT = 0.25
+/**
+ * Weight of the last annotated step when choosing where the error goes (the others weigh 1). It was 1/4
+ * when 28% of errors sat in the last step; since candidates are kept by direction (see injectError) the
+ * kinds no longer crowd into the first step, and equal weights spread errors within 20% of uniform over
+ * first, middle and last steps.
+ */
+export const RISE_LAST_STEP_WEIGHT = 1
+
+/**
+ * Share of records that may keep a delete_term edit that shortens the solution. Dropping a term shortens
+ * the text nearly always (89% of delete_term pairs were shorter), so "the shorter solution is wrong" would
+ * pick out the kind; the other records keep only a delete_term edit whose carried results lengthen the
+ * text at least as much (a dropped divisor or subtrahend), or try another kind.
+ */
+export const RISE_DELETE_SHORTER_SHARE = 0.2
 
 export interface RiseOptions extends InjectOptions<RiseErrorType> {
   /** Refuse candidates whose pair carries a surface tell (tells.ts); default true. */
@@ -65,6 +83,8 @@ export interface RiseOptions extends InjectOptions<RiseErrorType> {
   readonly kindWeights?: Partial<Readonly<Record<RiseErrorType, number>>>
   /** Weight of the last annotated step against 1 for the others; default RISE_LAST_STEP_WEIGHT. */
   readonly lastStepWeight?: number
+  /** Share of records that may keep a delete_term edit that shortens the text; default RISE_DELETE_SHORTER_SHARE. */
+  readonly deleteShorterShare?: number
 }
 
 const GENERATORS: Record<RiseErrorType, (model: SolutionModel, step: number) => Plan[]> = {
@@ -88,7 +108,13 @@ export interface RiseInjection {
   readonly rejected: string
   /** The smallest span of the step text that changed (from the first to the last differing character). */
   readonly edit: TextEditRecord
-  /** Short record of the edit, e.g. "35 → 36". */
+  /**
+   * Every step the edit itself writes in, error_step first (later steps change only by carrying its
+   * results): one step for most kinds, two for a swap of question numbers across calculations ("62 * 3"
+   * and "48 * 2" become "62 * 2" and "48 * 3"), each use of the number for a misreading.
+   */
+  readonly edit_steps: readonly number[]
+  /** Short record of the edit, e.g. "35 → 36", "3 ↔ 2 (steps 1 and 4)". */
   readonly detail: string
   /** First-person sentence naming the error (used by correction traces). */
   readonly explain: string
@@ -120,15 +146,33 @@ export const firstDifferingStep = (a: string, b: string): number | undefined => 
   return undefined
 }
 
+/** The steps a plan writes in itself: its step, then the steps of the other calculations its ops edit. */
+export const editSteps = (model: SolutionModel, plan: Plan): number[] => {
+  const steps = new Set<number>([plan.step])
+  for (const [index, ops] of plan.ops) {
+    const step = model.sites[index]?.step
+    if (step !== undefined && ops.length > 0) steps.add(step)
+  }
+  return [plan.step, ...[...steps].filter((s) => s !== plan.step).sort((a, b) => a - b)]
+}
+
 /** The distinct steps that carry an annotation. */
 export const annotatedSteps = (model: SolutionModel): number[] => [...new Set(model.sites.map((s) => s.step))]
 
 /** How searchPlans orders kinds and steps; without it both are shuffled uniformly. */
-export interface SearchOrder<T extends string> {
+export interface SearchOrder<T extends string, A = unknown> {
   /** Relative chance of trying a kind first (1 when missing). */
   readonly kindWeights?: Partial<Readonly<Record<T, number>>>
   /** Relative chance of trying a step first, given the annotated steps (1 when missing). */
   readonly stepWeight?: (step: number, steps: readonly number[]) => number
+  /**
+   * Which accepted candidates the record prefers: "take" ends the search, "fallback" is kept only if no
+   * preferred candidate of the same kind turns up, a string refuses it with that reason. Without it every
+   * accepted candidate is taken.
+   */
+  readonly prefer?: (kind: T, value: A) => "take" | "fallback" | string
+  /** Look for a preferred candidate in the kinds after the fallback's too (default: only in its kind). */
+  readonly preferAcrossKinds?: boolean
 }
 
 /**
@@ -153,26 +197,41 @@ export const searchPlans = <T extends string, A>(
   generate: (kind: T, model: SolutionModel, step: number) => Plan[],
   accept: (kind: T, plan: Plan) => A | string,
   maxTries: number,
-  order?: SearchOrder<T>
+  order?: SearchOrder<T, A>
 ): { ok: true; kind: T; plan: Plan; value: A } | NoInjection => {
   const steps = annotatedSteps(model)
   const reasons = new Map<string, number>()
+  const refuse = (r: string): void => {
+    const key = r.replace(/^step \d+: /, "")
+    reasons.set(key, (reasons.get(key) ?? 0) + 1)
+  }
   const kindOrder = order?.kindWeights ? weightedOrder(rng, kinds, (k) => order.kindWeights?.[k] ?? 1) : rng.shuffle(kinds)
+  let fallback: { kind: T; plan: Plan; value: A } | undefined
   for (const kind of kindOrder) {
     const stepOrder = order?.stepWeight ? weightedOrder(rng, steps, (s) => order.stepWeight!(s, steps)) : rng.shuffle(steps)
-    for (const step of stepOrder) {
+    // Once a fallback is in hand, a preferred candidate is looked for a bounded number of tries more per kind.
+    let left = maxTries
+    search: for (const step of stepOrder) {
       const plans = generate(kind, model, step)
       if (plans.length === 0) continue
-      const order = rng.shuffle(plans.map((_, i) => i)).slice(0, maxTries)
-      for (const i of order) {
+      const tries = rng.shuffle(plans.map((_, i) => i)).slice(0, maxTries)
+      for (const i of tries) {
+        if (fallback && left-- <= 0) break search
         const plan = plans[i]!
         const r = accept(kind, plan)
-        if (typeof r !== "string") return { ok: true, kind, plan, value: r }
-        const key = r.replace(/^step \d+: /, "")
-        reasons.set(key, (reasons.get(key) ?? 0) + 1)
+        if (typeof r === "string") {
+          refuse(r)
+          continue
+        }
+        const p = order?.prefer?.(kind, r) ?? "take"
+        if (p === "take") return { ok: true, kind, plan, value: r }
+        if (p === "fallback") fallback ??= { kind, plan, value: r }
+        else refuse(p)
       }
     }
+    if (fallback && order?.preferAcrossKinds !== true) break
   }
+  if (fallback) return { ok: true, kind: fallback.kind, plan: fallback.plan, value: fallback.value }
   const top = [...reasons.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([r, n]) => `${r} (${n}×)`)
   return { ok: false, code: "no_applicable_edit", reason: `no applicable ${kinds.join("/")} edit${top.length ? `: ${top.join("; ")}` : ""}` }
 }
@@ -189,14 +248,23 @@ export const injectError = (question: string, solution: string, rng: Rng, option
   const lastWeight = options.lastStepWeight ?? RISE_LAST_STEP_WEIGHT
   const tellRejects: Partial<Record<TellCode, number>> = {}
   const tellsOf = tellsAgainst(question, model.text)
+  // Drawn before the search, so each record's preferences depend on its Rng alone.
+  const higher = rng.next() < 0.5
+  const shorterOk = rng.next() < (options.deleteShorterShare ?? RISE_DELETE_SHORTER_SHARE)
+  const chosenLength = stripAnnotations(model.text).length
+  let haveFallback = false
   const found = searchPlans(
     model,
     rng,
     options.types ?? RISE_ERROR_TYPES,
     (kind, m, step) => GENERATORS[kind](m, step),
-    (_kind, plan) => {
+    (kind, plan) => {
       const r = applyPlan(model, plan, { followStyle: true })
       if (!r.ok) return r.reason
+      // The cheap preferences first: a candidate that would only be a second fallback is not checked further.
+      if (kind === "delete_term" && !shorterOk && stripAnnotations(r.applied.text).length < chosenLength) return "delete_term: shorter"
+      const preferred = (R.compare(r.applied.finalValue, model.finalValue) > 0) === higher
+      if (!preferred && haveFallback) return "the other direction"
       if (avoidTells) {
         const tells = tellsOf(r.applied.text)
         if (tells.length > 0) {
@@ -207,16 +275,22 @@ export const injectError = (question: string, solution: string, rng: Rng, option
       const v = verifySolution(r.applied.text)
       if (!v.correct) return `the edited solution does not verify: ${v.reason ?? ""}`
       if (firstDifferingStep(model.text, r.applied.text) !== plan.step) return "the edit did not change its step"
-      return r.applied
+      return { applied: r.applied, preferred }
     },
     options.maxTries ?? 24,
     {
       kindWeights: { ...RISE_KIND_WEIGHTS, ...options.kindWeights },
-      stepWeight: (step, steps) => (steps.length > 1 && step === steps[steps.length - 1] ? lastWeight : 1)
+      stepWeight: (step, steps) => (steps.length > 1 && step === steps[steps.length - 1] ? lastWeight : 1),
+      preferAcrossKinds: true,
+      prefer: (_kind, c) => {
+        if (c.preferred) return "take"
+        haveFallback = true
+        return "fallback"
+      }
     }
   )
   if (!found.ok) return found
-  const applied = found.value
+  const applied = found.value.applied
   const before = model.parsed.steps[found.plan.step - 1]?.text ?? ""
   const after = parseSolution(applied.text).steps[found.plan.step - 1]?.text ?? ""
   return {
@@ -226,6 +300,7 @@ export const injectError = (question: string, solution: string, rng: Rng, option
     chosen: model.text,
     rejected: applied.text,
     edit: diffSpan(before, after),
+    edit_steps: editSteps(model, found.plan),
     detail: found.plan.detail,
     explain: found.plan.explain,
     original_answer: model.final.answer.canonical,

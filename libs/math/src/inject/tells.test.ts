@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { stripAnnotations } from "../plain.ts"
-import { detectTells, tellCodes } from "./tells.ts"
+import { detectTells, guessAccuracy, guessRejected, pairSurface, rejectedLargerShare, surfaceBalance, tellCodes } from "./tells.ts"
 import type { TellCode } from "./tells.ts"
 
 const BOOKS_Q = "A library has 2,900 books. 3/5 of them are fiction, and 1/4 of the fiction books are mysteries. How many fiction books are not mysteries?"
@@ -72,21 +72,42 @@ const TABLE: Array<[string, string, string, string, TellCode[]]> = [
     BUS_Q,
     BUS,
     "There are 52 + 4 = <<52+4=56>>56 people.\nThey need 56 / 56 = <<56/56=1>>1 buses.\n#### 1",
-    ["self_operand"]
+    ["self_operand", "repeated_operand"]
   ],
   [
     "a substitution that subtracts a number from itself, leaving zero",
     BOOKS_Q,
     BOOKS,
     "There are 2900 * 3 / 5 = <<2900*3/5=1740>>1,740 fiction books.\nOf these, 1740 / 4 = <<1740/4=435>>435 are mysteries.\nSo 1740 - 1740 = <<1740-1740=0>>0 fiction books are not mysteries.\n#### 0",
-    ["self_operand", "zero_or_negative"]
+    ["self_operand", "repeated_operand", "zero_or_negative"]
   ],
   [
-    "a product divided by one of its factors is not a self-operand",
+    "a product divided by one of its factors is not a self-operand, but it writes 14 / 14",
     BUS_Q,
     "There are 52 + 4 = <<52+4=56>>56 people.\nThey need 56 / 14 = <<56/14=4>>4 buses.\n#### 4",
     "There are 52 + 4 = <<52+4=56>>56 people.\nThey need 56 * 14 / 14 = <<56*14/14=56>>56 buses.\n#### 56",
-    ["answer_magnitude"]
+    ["answer_magnitude", "repeated_operand"]
+  ],
+  [
+    "a substitution that multiplies a number by itself (40 * 40 / 100 for 40 * 25 / 100)",
+    "A class has 40 students. 25% of them walk to school. How many walk?",
+    "40 * 25 / 100 = <<40*25/100=10>>10 students walk.\n#### 10",
+    "40 * 40 / 100 = <<40*40/100=16>>16 students walk.\n#### 16",
+    ["repeated_operand"]
+  ],
+  [
+    "a number added to itself where the chosen adds two numbers",
+    "Mia has 25 stickers and buys 12 more. She then buys as many as she has. How many does she have?",
+    "She has 25 + 12 = <<25+12=37>>37 stickers.\nThen 37 * 2 = <<37*2=74>>74.\n#### 74",
+    "She has 25 + 25 = <<25+25=50>>50 stickers.\nThen 50 * 2 = <<50*2=100>>100.\n#### 100",
+    ["repeated_operand"]
+  ],
+  [
+    "a square in the chosen made another square by a related-values slip: the chosen shows x * x too",
+    "A square garden is 25 feet on a side. How many square feet is it?",
+    "It is 25 * 25 = <<25*25=625>>625 square feet.\n#### 625",
+    "It is 26 * 26 = <<26*26=676>>676 square feet.\n#### 676",
+    []
   ],
   [
     "half a person",
@@ -151,5 +172,41 @@ describe("detectTells", () => {
 
   it("a pair whose rejected equals the chosen has no tell", () => {
     for (const [, q, c] of TABLE) expect(detectTells(q, c, c)).toEqual([])
+  })
+})
+
+describe("dataset-level tells: direction and a math-blind guess", () => {
+  const BUS_LOW = "There are 52 + 5 = <<52+5=57>>57 people.\nThey need 57 / 19 = <<57/19=3>>3 buses.\n#### 3"
+  const BUS_HIGH = "There are 52 + 4 = <<52+4=56>>56 people.\nThey need 56 / 8 = <<56/8=7>>7 buses.\n#### 7"
+
+  it("guessRejected: a repeated operand first, then non-whole step results, then the larger answer", () => {
+    // [what, a, b, guess]
+    const table: Array<[string, string, string, "a" | "b" | undefined]> = [
+      ["larger answer", BUS, BUS_HIGH, "b"],
+      ["larger answer, other order", BUS_HIGH, BUS, "a"],
+      ["smaller answer is not guessed", BUS, BUS_LOW, "a"],
+      ["a repeated operand beats the larger answer", BUS_HIGH, "There are 52 + 4 = <<52+4=56>>56 people.\nThey need 56 / 56 = <<56/56=1>>1 buses.\n#### 1", "b"],
+      ["a non-whole step result beats the larger answer", "There are 52 + 4 = <<52+4=56>>56 people.\nHalf is 56 / 16 = <<56/16=3.5>>3.5 buses.\n#### 3", BUS_HIGH, "a"],
+      ["same text: no guess", BUS, BUS, undefined]
+    ]
+    for (const [what, a, b, want] of table) expect(guessRejected(a, b), what).toBe(want)
+  })
+
+  it("pairSurface says which way the rejected answer went and whether the guess was right", () => {
+    expect(pairSurface(BUS, BUS_HIGH)).toEqual({ direction: "larger", guess: "right" })
+    expect(pairSurface(BUS, BUS_LOW)).toEqual({ direction: "smaller", guess: "wrong" })
+  })
+
+  it("surfaceBalance counts a set of pairs; half larger and half smaller puts the guess at chance", () => {
+    const b = surfaceBalance([
+      { chosen: BUS, rejected: BUS_HIGH },
+      { chosen: BUS, rejected: BUS_LOW },
+      { chosen: BUS, rejected: BUS_HIGH },
+      { chosen: BUS, rejected: BUS_LOW }
+    ])
+    expect(b).toEqual({ pairs: 4, rejectedLarger: 2, rejectedSmaller: 2, guessRight: 2, guessWrong: 2, guessUndecided: 0 })
+    expect(rejectedLargerShare(b)).toBe(0.5)
+    expect(guessAccuracy(b)).toBe(0.5)
+    expect(guessAccuracy(surfaceBalance([{ chosen: BUS, rejected: BUS_HIGH }, { chosen: BUS, rejected: BUS }]))).toBe(0.75)
   })
 })

@@ -26,6 +26,13 @@ export const TELL_CODES = [
   "number_format",
   /** An operand used against itself: `x / x` or `x - x`. */
   "self_operand",
+  /**
+   * A number written against itself in a step, `x * x`, `x + x`, `x - x` or `x / x` ("25 * 25",
+   * "40 * 40 / 100"), more often than the chosen writes it: the review of a build found such a step only in
+   * the rejected side of 347 pairs and only in the chosen side of 32 (a substitution of a number already
+   * in the expression).
+   */
+  "repeated_operand",
   /** A count of things (people, eggs) that is not a whole number. */
   "fractional_count",
   /** A quantity of exactly 0, or a negative one. */
@@ -223,6 +230,38 @@ const selfOperand = (had: readonly string[], now: readonly string[]): Tell[] => 
     .map((x) => ({ code: "self_operand" as const, detail: x }))
 }
 
+/**
+ * Every `a op b` of a text with a = b, read as written (annotations and prose): "40 * 40 / 100" has
+ * "40 * 40". What a reader sees, so no precedence exceptions: "9 - 4 - 4" shows "4 - 4" too. Keyed by the
+ * operator alone: "25 * 25" made "26 * 26" by a related-values slip shows nothing the chosen did not.
+ */
+const repeatedOperands = (text: string): Array<{ op: string; text: string }> => {
+  const out: Array<{ op: string; text: string }> = []
+  const num = String.raw`\$?\s*(${NUM})`
+  const re = new RegExp(String.raw`(?<![\d.,])${num}\s*([-+*/×÷\u2212·])\s*${num}(?![\d.,]*\d)`, "g")
+  for (const source of [stripAnnotations(text), ...annotationBodies(text)]) {
+    for (let m = re.exec(source); m !== null; m = re.exec(source)) {
+      re.lastIndex = m.index + 1
+      const a = parse(m[1] ?? "")
+      const b = parse(m[3] ?? "")
+      if (!a || !b || !R.equals(a, b)) continue
+      const op = m[2] === "×" || m[2] === "·" ? "*" : m[2] === "÷" ? "/" : m[2] === "\u2212" ? "-" : (m[2] ?? "")
+      out.push({ op, text: `${R.toString(a)} ${op} ${R.toString(a)}` })
+    }
+  }
+  return out
+}
+
+/** The repeated operands of `now` beyond the number of each operator's that `had` shows. */
+const moreRepeated = (had: ReadonlyArray<{ op: string }>, now: ReadonlyArray<{ op: string; text: string }>): string[] => {
+  const left = had.map((x) => x.op)
+  return now.flatMap((x) => {
+    const i = left.indexOf(x.op)
+    if (i >= 0) left.splice(i, 1)
+    return i < 0 ? [x.text] : []
+  })
+}
+
 /** Words after a number that make it a measure, a rate or a ratio, not a count of things. */
 const MEASURES = new Set(
   (
@@ -334,6 +373,7 @@ interface Profile {
   readonly tokens: readonly Token[]
   readonly final: Rational | undefined
   readonly selfOperands: readonly string[]
+  readonly repeatedOperands: ReadonlyArray<{ op: string; text: string }>
   readonly fractional: ReadonlyArray<{ noun: string; text: string }>
   readonly zerosAndNegatives: { zeros: number; negatives: number }
   readonly falseComparisons: readonly string[]
@@ -347,6 +387,7 @@ const profile = (text: string): Profile => {
     tokens: toks,
     final: extractFinalAnswer(text)?.answer.value,
     selfOperands: selfOperands(text),
+    repeatedOperands: repeatedOperands(text),
     fractional: fractionalCounts(plain, toks),
     zerosAndNegatives: zerosAndNegatives(plain, toks),
     falseComparisons: comparisons(plain).filter((c) => !c.holds).map((c) => c.text.trim())
@@ -367,6 +408,7 @@ export const tellsAgainst = (question: string, chosen: string): ((rejected: stri
       ...nonIntegerAnswer(c.final, r.final),
       ...numberFormat(style, r.tokens),
       ...selfOperand(c.selfOperands, r.selfOperands),
+      ...moreRepeated(c.repeatedOperands, r.repeatedOperands).map((x) => ({ code: "repeated_operand" as const, detail: x })),
       ...fractionalCount(c.fractional, r.fractional),
       ...zeroOrNegative(c.zerosAndNegatives, r.zerosAndNegatives),
       ...(r.falseComparisons.length > c.falseComparisons.length
@@ -384,3 +426,85 @@ export const detectTells = (question: string, chosen: string, rejected: string):
 
 /** The distinct tell codes of a pair. */
 export const tellCodes = (question: string, chosen: string, rejected: string): TellCode[] => [...new Set(detectTells(question, chosen, rejected).map((t) => t.code))]
+
+// ------------------------------------------------------------------------------------ dataset-level tells
+
+/**
+ * What a pair shows without its arithmetic being checked: whether the rejected final answer is larger or
+ * smaller than the chosen's, and which side a math-blind guess takes for the wrong one. One pair's values
+ * say nothing; their shares over a dataset do (issue #11: the rejected answer was the larger in 64% of
+ * pairs, so "pick the larger answer" alone beat chance).
+ */
+export interface PairSurface {
+  readonly direction: "larger" | "smaller" | "equal" | "unknown"
+  /** Whether guessRejected picks the rejected side, the chosen side, or neither. */
+  readonly guess: "right" | "wrong" | "undecided"
+}
+
+/** Step results (the number after "=") that are not whole: "57 / 2 = 28.5". */
+const nonIntegerResults = (text: string): number => {
+  const plain = stripAnnotations(text)
+  return tokens(plain).filter((t) => t.place !== "final" && !R.isInteger(t.value) && plain[backTo(plain, t.start)] === "=").length
+}
+
+/**
+ * Which of two solutions of one question a guess that never checks the math takes for the wrong one, by
+ * three rules in turn (the review's heuristic): the side that writes a number against itself more often
+ * (repeated_operand), then the side with more non-whole step results, then the side with the larger final
+ * answer. Symmetric in its arguments; undefined when no rule tells them apart.
+ */
+export const guessRejected = (a: string, b: string): "a" | "b" | undefined => {
+  const ra = repeatedOperands(a)
+  const rb = repeatedOperands(b)
+  const moreA = moreRepeated(rb, ra).length > 0
+  const moreB = moreRepeated(ra, rb).length > 0
+  if (moreA !== moreB) return moreA ? "a" : "b"
+  const na = nonIntegerResults(a)
+  const nb = nonIntegerResults(b)
+  if (na !== nb) return na > nb ? "a" : "b"
+  const fa = extractFinalAnswer(a)?.answer.value
+  const fb = extractFinalAnswer(b)?.answer.value
+  if (!fa || !fb || R.equals(fa, fb)) return undefined
+  return R.compare(fa, fb) > 0 ? "a" : "b"
+}
+
+export const pairSurface = (chosen: string, rejected: string): PairSurface => {
+  const fc = extractFinalAnswer(chosen)?.answer.value
+  const fr = extractFinalAnswer(rejected)?.answer.value
+  const c = !fc || !fr ? undefined : R.compare(fr, fc)
+  const g = guessRejected(chosen, rejected)
+  return {
+    direction: c === undefined ? "unknown" : c > 0 ? "larger" : c < 0 ? "smaller" : "equal",
+    guess: g === undefined ? "undecided" : g === "b" ? "right" : "wrong"
+  }
+}
+
+/** The dataset-level figures of a set of pairs; targets: rejected larger in 40-60%, the guess right in at most 55%. */
+export interface SurfaceBalance {
+  readonly pairs: number
+  readonly rejectedLarger: number
+  readonly rejectedSmaller: number
+  readonly guessRight: number
+  readonly guessWrong: number
+  readonly guessUndecided: number
+}
+
+export const surfaceBalance = (pairs: Iterable<{ readonly chosen: string; readonly rejected: string }>): SurfaceBalance => {
+  const f = { pairs: 0, rejectedLarger: 0, rejectedSmaller: 0, guessRight: 0, guessWrong: 0, guessUndecided: 0 }
+  for (const p of pairs) {
+    const s = pairSurface(p.chosen, p.rejected)
+    f.pairs++
+    if (s.direction === "larger") f.rejectedLarger++
+    if (s.direction === "smaller") f.rejectedSmaller++
+    if (s.guess === "right") f.guessRight++
+    else if (s.guess === "wrong") f.guessWrong++
+    else f.guessUndecided++
+  }
+  return f
+}
+
+/** Share of pairs whose rejected answer is the larger. */
+export const rejectedLargerShare = (b: SurfaceBalance): number => b.rejectedLarger / Math.max(b.pairs, 1)
+
+/** The guess's accuracy, an undecided pair counting as a coin flip. */
+export const guessAccuracy = (b: SurfaceBalance): number => (b.guessRight + b.guessUndecided / 2) / Math.max(b.pairs, 1)
