@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { fixNumberArticles, fixNumberGrammar, fixSingularAfterOne, numberTakesAn, singularOf } from "./grammar.ts"
+import { fixMoneyCents, fixNumberArticles, fixNumberGrammar, fixSingularAfterOne, numberTakesAn, singularOf } from "./grammar.ts"
 
 describe("numberTakesAn", () => {
   it.each([
@@ -39,7 +39,9 @@ describe("fixSingularAfterOne", () => {
     ["It costs 21 dollars.", "It costs 21 dollars."],
     ["He has five $1 bills.", "He has five $1 bills."],
     ["She runs 1 times as far.", "She runs 1 times as far."],
-    ["= <<3-2=1>>1 days left", "= <<3-2=1>>1 day left"]
+    ["= <<3-2=1>>1 days left", "= <<3-2=1>>1 day left"],
+    ["18 - 17 = <<18-17=1>>1 desks are empty.", "18 - 17 = <<18-17=1>>1 desk is empty."],
+    ["Only 1 seats were left and 2 seats were taken.", "Only 1 seat was left and 2 seats were taken."]
   ])("%s", (input, output) => {
     expect(fixSingularAfterOne(input)).toBe(output)
   })
@@ -48,6 +50,17 @@ describe("fixSingularAfterOne", () => {
     expect(singularOf("Batches")).toBe("Batch")
     expect(singularOf("mangoes")).toBe("mango")
     expect(singularOf("percent")).toBeUndefined()
+  })
+})
+
+describe("fixMoneyCents", () => {
+  it.each([
+    ["One candle costs 2 + 0.30 + 0.80 = $<<2+0.30+0.80=3.1>>3.1 to make.", "One candle costs 2 + 0.30 + 0.80 = $<<2+0.30+0.80=3.1>>3.10 to make."],
+    ["Small coffees brought in $1,118.6.", "Small coffees brought in $1,118.60."],
+    ["It costs $4.25, $7 or $3.5.", "It costs $4.25, $7 or $3.50."],
+    ["He walks 3.5 km.", "He walks 3.5 km."]
+  ])("%s", (input, output) => {
+    expect(fixMoneyCents(input)).toBe(output)
   })
 })
 

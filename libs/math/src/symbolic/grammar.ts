@@ -1,7 +1,7 @@
 /**
  * Grammar that new numbers and new words can break: the article before a number goes by how the
  * number is spoken ("an 8-hour shift", "an 11% discount", "a 12-pack"), and a count of 1 takes the
- * singular ("1 hour", not "1 hours"). Applied to a variant's text after its numbers and words changed.
+ * singular ("1 hour", not "1 hours"), and money shows its cents ("$3.10"). Applied to a variant's text after its numbers and words changed.
  */
 
 /**
@@ -74,7 +74,16 @@ const COUNTED = new Set([
   "payments", "installments", "coins", "bills", "cookies", "muffins", "cupcakes", "brownies", "apples", "oranges",
   "pears", "peaches", "plums", "mangoes", "pencils", "pens", "markers", "crayons", "erasers", "marbles", "stickers",
   "stamps", "tulips", "daffodils", "sandwiches", "pizzas", "pies", "eggs", "hens", "plants", "trees", "jars",
-  "episodes", "games", "matches", "songs", "questions", "problems", "loads", "visits", "rides", "shifts", "sessions"
+  "episodes", "games", "matches", "songs", "questions", "problems", "loads", "visits", "rides", "shifts", "sessions",
+  "desks", "beds", "cards", "candles", "bowls", "plates", "glasses", "notebooks", "toys", "balls", "dolls", "pets",
+  "dogs", "cats", "birds", "chickens", "cows", "goats", "horses", "plots", "bags", "jackets", "hats", "socks", "shoes",
+  "pairs", "tickets", "passengers", "players", "runners", "visitors", "customers", "children", "girls", "boys",
+  "teachers", "classrooms", "houses", "windows", "doors", "walls", "bricks", "tiles", "boards", "planks", "nails",
+  "screws", "buckets", "pots", "pans", "bars", "lamps", "bulbs", "flowers", "roses", "seeds", "bouquets", "boxes",
+  "parcels", "packages", "letters", "stamps", "postcards", "seashells", "crayons", "highlighters", "bagels", "scones",
+  "donuts", "croissants", "tarts", "quiches", "nectarines", "apricots", "carrots", "potatoes", "tomatoes", "cucumbers",
+  "onions", "zucchinis", "sweaters", "hoodies", "blouses", "daffodils", "hyacinths", "crocuses", "stops", "stations",
+  "servings", "portions", "scoops", "sacks", "stalls", "weekends", "quarters", "semesters", "terms", "units", "spots"
 ])
 
 /** The singular of a counted plural, or undefined when the word is not one this module knows. */
@@ -96,10 +105,19 @@ export const singularOf = (plural: string): string | undefined => {
  * of bill), decimals and fractions ("1.5 hours", "3/1") are left alone.
  */
 export const fixSingularAfterOne = (text: string): string =>
-  text.replace(/(?<![\d.,/$]|\d\s)\b1(\s+)([A-Za-z]+)\b(?![-'])/g, (all, space: string, word: string) => {
+  text.replace(/(?<![\d.,/$]|\d\s)\b1(\s+)([A-Za-z]+)\b(?![-'])(?:(\s+)(are|were|have)\b)?/g, (all, space: string, word: string, gap?: string, verb?: string) => {
     const s = singularOf(word)
-    return s === undefined || s.toLowerCase() === word.toLowerCase() ? all : `1${space}${s}`
+    if (s === undefined || s.toLowerCase() === word.toLowerCase()) return all
+    // "1 desks are empty" → "1 desk is empty": the verb of the count agrees too.
+    const agreed = verb === undefined ? "" : `${gap}${{ are: "is", were: "was", have: "has" }[verb]}`
+    return `1${space}${s}${agreed}`
   })
 
+/**
+ * Money with one decimal gets its cents ("$3.1" → "$3.10", "$<<…>>1,118.6" → "$<<…>>1,118.60"): a step's
+ * new result can have one decimal where the seed's was whole.
+ */
+export const fixMoneyCents = (text: string): string => text.replace(/(\$\s?(?:<<[^<>]*>>)?\d[\d,]*\.\d)(?!\d|\.\d)/g, (money: string) => `${money}0`)
+
 /** Both fixes, for a question or a solution after its numbers changed. */
-export const fixNumberGrammar = (text: string): string => fixSingularAfterOne(fixNumberArticles(text))
+export const fixNumberGrammar = (text: string): string => fixMoneyCents(fixSingularAfterOne(fixNumberArticles(text)))
