@@ -29,11 +29,23 @@ export const fidelityMarkdown = (summary: RunSummary, diversity?: DiversityFigur
     const pairs = rise.rows_out
     const tellRate = `${percent(rise.counters["tells/any"] ?? 0, pairs)} of ${pairs} pairs`
     const lastStep = percent(rise.counters["error_step/last"] ?? 0, pairs)
-    out.push("", "### RISE pairs", "", `Surface-tell rate (tells.ts): ${tellRate}; errors in the last step: ${lastStep}.`, "")
+    // Dataset-level tells (tells.ts pairSurface): near 50% each means neither the larger answer nor a math-blind guess picks the rejected side.
+    const larger = percent(rise.counters["direction/larger"] ?? 0, pairs)
+    const guess = percent((rise.counters["guess/right"] ?? 0) + (rise.counters["guess/undecided"] ?? 0) / 2, pairs)
+    out.push(
+      "",
+      "### RISE pairs",
+      "",
+      `Surface-tell rate (tells.ts): ${tellRate}; errors in the last step: ${lastStep}; rejected answer the larger: ${larger}; a guess that never checks the math (repeated operand, then non-whole steps, then the larger answer) right: ${guess}.`,
+      ""
+    )
     out.push("| figure | value | rows |", "|---|---|---:|")
     for (const [k, v] of counters(rise, "tells/")) if (k !== "any") out.push(`| pairs with tell | ${k} | ${v} |`)
     for (const [k, v] of counters(rise, "error_step/")) out.push(`| error step | ${k} | ${v} |`)
     for (const [k, v] of counters(rise, "tell_rejects/")) out.push(`| candidates refused for tell | ${k} | ${v} |`)
+    for (const [k, v] of counters(rise, "direction/")) out.push(`| rejected answer | ${k} | ${v} |`)
+    for (const [k, v] of counters(rise, "delete_term/")) out.push(`| delete_term rejected text | ${k} | ${v} |`)
+    for (const [k, v] of counters(rise, "edit_steps/")) out.push(`| edit writes in two steps or more | ${k.replace(/\/several$/, "")} | ${v} |`)
   }
   out.push("", "### Correction strategies", "", "| strategy | rows |", "|---|---:|")
   for (const [k, v] of counters(stages.get("lemma"), "strategy/")) out.push(`| ${k} | ${v} |`)

@@ -3,6 +3,7 @@ import fc from "fast-check"
 import { rngFor } from "#core"
 import { verifySolution } from "../verify.ts"
 import { parseSolution } from "../parse.ts"
+import { stripAnnotations } from "../plain.ts"
 import { extractFinalAnswer, answersEqual } from "../answer.ts"
 import { FIXTURES } from "./fixtures.ts"
 import { applyCandidate, fixture, lines, modelOf } from "./test-helpers.ts"
@@ -11,7 +12,7 @@ import { buildModel } from "./model.ts"
 import type { SolutionModel } from "./model.ts"
 import { applyPlan } from "./propagate.ts"
 import type { Plan } from "./propagate.ts"
-import { diffSpan, firstDifferingStep, injectError, RISE_ERROR_TYPES, weightedOrder } from "./rise.ts"
+import { diffSpan, editSteps, firstDifferingStep, injectError, RISE_ERROR_TYPES, weightedOrder } from "./rise.ts"
 import type { RiseErrorType } from "./rise.ts"
 import { risePairs, stripBoxed } from "./rise-rows.ts"
 import { detectTells } from "./tells.ts"
@@ -229,6 +230,26 @@ describe("RISE rows", () => {
     expect(step.rejected).toBe(lines(inj.rejected)[k - 1])
     expect(step.chosen).not.toBe(step.rejected)
   })
+  it("a swap across two calculations records both steps; its step pair is the first step's wrong number alone", () => {
+    const w = fixture("wages")
+    const inj = injectError(w.question, w.solution, rngFor(0, "rise", "wages"), { types: ["swap_terms"], kindWeights: {} })
+    expect(inj.ok).toBe(true)
+    if (!inj.ok) return
+    const model = modelOf("wages")
+    const plan = candidate(model, swapTerms, 1, "8 ↔ 6 (steps 1 and 2)")
+    expect(editSteps(model, plan)).toEqual([1, 2])
+    // The first half of the swap, 6 * 5 for 8 * 5, is a wrong number in step 1: the step pair shows just that.
+    const text = applied(model, plan)
+    const pairs = risePairs(w.question, { ...inj, error_step: 1, rejected: text, edit_steps: [1, 2], detail: plan.detail })
+    expect(pairs.step).toMatchObject({ initial_reason_steps: "", chosen: lines(w.solution)[0], rejected: "On weekdays he works 6 * 5 = <<6*5=30>>30 hours." })
+    expect(pairs.full).toMatchObject({ edit_steps: [1, 2], edit_detail: "8 ↔ 6 (steps 1 and 2)" })
+  })
+
+  it("a one-step edit records its step alone", () => {
+    const model = modelOf("lemonade")
+    expect(editSteps(model, candidate(model, changeValue, 2, "77 → 27"))).toEqual([2])
+  })
+
   it("removes \\boxed{} from rejected text", () => {
     expect(stripBoxed("so \\boxed{\\frac{1}{2}} and \\boxed{7}.")).toBe("so \\frac{1}{2} and 7.")
   })
@@ -285,6 +306,31 @@ describe("RISE properties", () => {
     }
     expect(refused).toBeGreaterThan(0)
     expect(flaggedWithout).toBeGreaterThan(0)
+  })
+
+  it("each record draws the direction of its wrong answer: higher and lower about equally often where both exist", () => {
+    let higher = 0
+    let runs = 0
+    for (const f of [...FIXTURES, CLUB]) for (let seed = 0; seed < 30; seed++) {
+      const inj = injectError(f.question, f.solution, rngFor(seed, "direction", f.name))
+      if (!inj.ok) continue
+      runs++
+      if (Number(inj.rejected_answer) > Number(inj.original_answer)) higher++
+    }
+    expect(runs).toBeGreaterThan(100)
+    expect(higher / runs).toBeGreaterThan(0.4)
+    expect(higher / runs).toBeLessThan(0.6)
+  })
+
+  it("a delete_term edit that shortens the text is kept only in the share of records allowed", () => {
+    const f = MARBLES
+    const plain = (t: string): number => stripAnnotations(t).length
+    const kept = (share: number): number[] =>
+      Array.from({ length: 40 }, (_, seed) => injectError(f.question, f.solution, rngFor(seed, "delete", f.name), { types: ["delete_term"], deleteShorterShare: share })).flatMap((inj) =>
+        inj.ok ? [plain(inj.rejected) - plain(inj.chosen)] : []
+      )
+    expect(kept(1).filter((d) => d < 0).length).toBeGreaterThan(0)
+    expect(kept(0).filter((d) => d < 0)).toEqual([])
   })
 
   it("weightedOrder puts a heavier item first as often as its share of the weight", () => {
