@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import * as R from "../rational.ts"
-import { overBound, questionBound, resultBound } from "./bounds.ts"
+import { ageGapBand, overBound, questionBound, resultBound } from "./bounds.ts"
 
 /** [sentence with the number marked as #, whole question (defaults to the sentence), expected max or undefined]. */
 const questionCases: Array<[string, string | undefined, number | undefined]> = [
@@ -54,5 +54,24 @@ describe("overBound", () => {
     expect(overBound("Kaveh fills his car. The tank holds 60 gallons.")).toBe("60 is past 25 gallons in a car's fuel tank")
     expect(overBound("Kaveh fills his car. The tank holds 15 gallons.")).toBeUndefined()
     expect(overBound("Theo works 18 hours a day.")).toBe("18 is past 16 hours a day of work")
+  })
+})
+
+describe("ageGapBand", () => {
+  const band = (sentence: string) => {
+    const [before, after] = sentence.split("#") as [string, string]
+    const b = ageGapBand(before, after)
+    return b === undefined ? undefined : [R.toNumber(b.min), R.toNumber(b.max)]
+  }
+  it.each([
+    ["Her mother is # years older than Amira", [18, 45]],
+    ["Their son is # years younger than his mother", [18, 45]],
+    ["and Grandfather Kenji is # years older than Haruto's father", [18, 45]],
+    ["Her grandmother is # years older than her", [36, 90]],
+    ["and the mother is # years younger than the father", undefined],
+    ["his aunt is # years older than he is", undefined],
+    ["His sister Tatiana is # years older than he is", undefined]
+  ])("%s", (sentence, expected) => {
+    expect(band(sentence)).toEqual(expected)
   })
 })

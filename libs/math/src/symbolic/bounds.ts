@@ -131,3 +131,49 @@ export const overBound = (text: string): string | undefined => {
   }
   return undefined
 }
+
+/** Generations of the family words a gap between ages names: a grandparent is one above a parent. */
+const GENERATION: ReadonlyArray<readonly [RegExp, number]> = [
+  [/^(?:grandmother|grandfather|grandma|grandpa|granny|grandparent|nana)(?:'s)?$/i, 2],
+  [/^(?:mother|father|mom|mum|dad|parent)(?:'s)?$/i, 1],
+  [/^(?:son|daughter|child|kid|baby)(?:'s)?$/i, 0]
+]
+const generationOf = (words: ReadonlyArray<string>): number | undefined => {
+  for (let k = words.length - 1; k >= 0; k--) {
+    const hit = GENERATION.find(([re]) => re.test(words[k]!))
+    if (hit) return hit[1]
+  }
+  return undefined
+}
+
+/** Least and most years between a parent and a child, per generation. */
+const PARENT_GAP = { min: 18, max: 45 }
+
+/**
+ * The band on "N years older than" between a parent and a child ("Her mother is 27 years older than
+ * Amira", "their son is 28 years younger than his mother", a grandmother older than the mother): a
+ * redraw of 9 would make a parent of nine. `before` is the number's sentence up to it; the other side is
+ * read after "than". A name or pronoun there is the younger generation of a parent word.
+ */
+export const ageGapBand = (before: string, after: string): { readonly min: Rational; readonly max: Rational; readonly why: string } | undefined => {
+  const m = /^\s*years?\s+(older|younger)\s+than\s+((?:[\p{L}']+\s*){1,3})/u.exec(after)
+  if (!m) return undefined
+  const clause = before.split(/,|;|\band\b|\bwhile\b|\bbut\b/).at(-1) ?? before
+  const words = (t: string): string[] => t.match(/[\p{L}']+/gu) ?? []
+  const subject = generationOf(words(clause))
+  const objectWords = words(m[2]!)
+  const named = /^(?:\p{Lu}|he\b|she\b|him\b|her\b|them\b|they\b)/u.test(m[2]!) && generationOf(objectWords) === undefined
+  const object = generationOf(objectWords) ?? (named ? 0 : undefined)
+  if (object === undefined) return undefined
+  const older = m[1]!.toLowerCase() === "older"
+  // A name as the subject ("Amira is 28 years younger than her mother") is the younger generation too.
+  const subj = subject ?? (older ? undefined : 0)
+  if (subj === undefined) return undefined
+  const generations = older ? subj - object : object - subj
+  if (generations < 1) return undefined
+  return {
+    min: R.fromBigInt(BigInt(PARENT_GAP.min * generations)),
+    max: R.fromBigInt(BigInt(PARENT_GAP.max * generations)),
+    why: `${generations === 1 ? "a parent and a child" : "a grandparent and a grandchild"} are ${PARENT_GAP.min * generations} to ${PARENT_GAP.max * generations} years apart`
+  }
+}

@@ -55,7 +55,8 @@ const rateUnit = (question: string, atom: ProseNumber): string | undefined => {
   return m ? m[1]!.toLowerCase().replace(/s$/, "") : undefined
 }
 
-const FIFTEEN = R.fromBigInt(15n)
+/** Least years between a parent and a child the story keeps, when the seed's gap was at least that. */
+const PARENT_GAP = R.fromBigInt(18n)
 
 
 const placesLimit = (v: Rational): number => Math.max(R.decimalPlaces(v) ?? 2, 2)
@@ -92,7 +93,10 @@ export const inferConditions = (input: ConditionInput): SymbolicCondition[] => {
     if (own.some((a) => a.context === "denominator")) out.push({ kind: "range", ref, min: R.fromBigInt(2n), why: `${v.id} is a denominator` })
     // A banknote keeps a banknote's value; like a denominator's minimum, a draw outside is simply redrawn.
     if (own.some((a) => isBanknote(input.question, a))) out.push({ kind: "oneOf", ref, values: BANKNOTES.map(R.fromBigInt), why: `${v.id} is a banknote` })
-    for (const a of own) if (a.cap !== undefined) out.push({ kind: "range", ref, max: a.cap, why: `${v.id} is capped by its wording (${a.capWhy ?? "a bound"})`, rule: "calendar_bound" })
+    for (const a of own) {
+      if (a.floor !== undefined) out.push({ kind: "range", ref, min: a.floor, ...(a.cap !== undefined ? { max: a.cap } : {}), why: `${v.id} is bounded by its wording (${a.floorWhy ?? "a band"})`, rule: "implausible_order" })
+      else if (a.cap !== undefined) out.push({ kind: "range", ref, max: a.cap, why: `${v.id} is capped by its wording (${a.capWhy ?? "a bound"})`, rule: "calendar_bound" })
+    }
     // "his 3 friends" follows "the 4 of them": it must not become "his 1 friends" or "his 0 friends".
     if (v.follows !== undefined && R.compare(v.value, R.fromBigInt(2n)) >= 0) out.push({ kind: "range", ref, min: R.fromBigInt(2n), why: `${v.id} follows ${v.follows.id} and was at least 2`, rule: "broken_story_tie" })
   }
@@ -159,7 +163,7 @@ export const inferConditions = (input: ConditionInput): SymbolicCondition[] => {
       const child = atomRef(o.child)
       const gap = R.sub(atoms[o.parent]!.value, atoms[o.child]!.value)
       if (R.sign(gap) <= 0 || (parent.kind === "const" && child.kind === "const")) continue
-      out.push({ kind: "gap", a: parent, b: child, min: R.compare(gap, FIFTEEN) < 0 ? R.ONE : FIFTEEN, why: o.why, rule: "implausible_order" })
+      out.push({ kind: "gap", a: parent, b: child, min: R.compare(gap, PARENT_GAP) < 0 ? R.ONE : PARENT_GAP, why: o.why, rule: "implausible_order" })
     }
   }
   if (input.keepUnitOrder) {

@@ -41,6 +41,7 @@ export const domainFor = (value: Rational, atoms: ReadonlyArray<ProseNumber>, op
   }
   for (const a of atoms) {
     if (a.cap !== undefined) maxK = Math.min(maxK, Math.floor(R.toNumber(a.cap) * Number(scale) / Number(s)))
+    if (a.floor !== undefined) minK = Math.max(minK, Math.ceil(R.toNumber(a.floor) * Number(scale) / Number(s)))
   }
   minK = Math.min(minK, k0)
   maxK = Math.max(maxK, k0)

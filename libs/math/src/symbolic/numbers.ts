@@ -7,7 +7,7 @@
 import * as R from "../rational.ts"
 import type { Rational } from "../rational.ts"
 import type { Span } from "../arithmetic.ts"
-import { questionBound } from "./bounds.ts"
+import { ageGapBand, questionBound } from "./bounds.ts"
 
 /** How a number is written, so a new value can be printed the same way. */
 export interface NumberStyle {
@@ -35,6 +35,9 @@ export interface ProseNumber {
   /** Largest value the words allow ("6 days a week" → 7), and why (bounds.ts). */
   readonly cap?: Rational
   readonly capWhy?: string
+  /** Least value the words allow ("27 years older than" of a parent: 18), when they set one; its reason is capWhy's when both. */
+  readonly floor?: Rational
+  readonly floorWhy?: string
   /** The word(s) after the number ("kilometer", "kilometer per hour"), for keeping same-unit orderings. */
   readonly unit?: string
   /** Index (in the scan result) of the other half of an `a/b` fraction. */
@@ -107,7 +110,9 @@ export const scanProseNumbers = (text: string): ProseNumber[] => {
     const sentenceStart = Math.max(text.lastIndexOf(". ", start), text.lastIndexOf("? ", start), text.lastIndexOf("! ", start), text.lastIndexOf("\n", start)) + 1
     const limit = questionBound(text.slice(sentenceStart, start), after, text)
     // A seed already past the bound says the words mean something else ("18 hours a day" of a machine).
-    const cap = limit !== undefined && R.compare(parsed.value, limit.max) <= 0 ? limit : undefined
+    const band = ageGapBand(text.slice(sentenceStart, start), after)
+    const inBand = band !== undefined && R.compare(parsed.value, band.min) >= 0 && R.compare(parsed.value, band.max) <= 0 ? band : undefined
+    const cap = limit !== undefined && R.compare(parsed.value, limit.max) <= 0 ? limit : inBand
     const percent = /^\s*(?:%|percent\b)/.test(after)
     const unit = percent ? "%" : unitAfter(after)
     out.push({
@@ -119,6 +124,7 @@ export const scanProseNumbers = (text: string): ProseNumber[] => {
       money,
       ...(fixed !== undefined ? { fixed } : {}),
       ...(cap !== undefined ? { cap: cap.max, capWhy: cap.why } : {}),
+      ...(inBand !== undefined ? { floor: inBand.min, floorWhy: inBand.why } : {}),
       ...(unit !== undefined ? { unit } : {})
     })
   }

@@ -66,7 +66,7 @@ export type ImpliedOrdering =
   | { readonly kind: "pair"; readonly a: number; readonly b: number; readonly why: string }
   /** pack / count keeps its order against single (per item: a box of 6 for $12 against $2.40 each). */
   | { readonly kind: "perUnit"; readonly pack: number; readonly count: number; readonly single: number; readonly why: string }
-  /** parent − child keeps at least its gap (capped at 15 years) and its sign. */
+  /** parent − child keeps at least its gap (capped at 18 years) and its sign. */
   | { readonly kind: "age"; readonly parent: number; readonly child: number; readonly why: string }
 
 const BOUNDARY = /[,;]|\b(?:and|or|but|while|whereas|then)\b/gi

@@ -154,13 +154,27 @@ describe("orderings the seed implies", () => {
     expect(draw(t, { "12 a box": "12" }).rule).toBe("kept")
   })
 
-  it("a mother stays at least 15 years older than her daughter: 30 and 20 is rejected, 40 and 14 kept", () => {
+  it("a mother stays at least 18 years older than her daughter: 30 and 20, 33 and 17 are rejected, 40 and 14 kept", () => {
     const t = templated({
       question: "Maria is 38 years old and her daughter is 12 years old. How old will Maria be when her daughter is 20 years old?",
       reference: "Maria is 38 - 12 = <<38-12=26>>26 years older.\nShe will be 20 + 26 = <<20+26=46>>46 years old.\n#### 46"
     })
     expect(draw(t, { "38 years": "30", "12 years": "20", "20 years": "25" }).rule).toBe("implausible_order")
-    expect(draw(t, { "38 years": "40", "12 years": "14", "20 years": "25" }).rule).toBe("kept")
+    expect(draw(t, { "38 years": "33", "12 years": "17", "20 years": "25" }).rule).toBe("implausible_order")
+    expect(draw(t, { "38 years": "40", "12 years": "14", "20 years": "22" }).rule).toBe("kept")
+  })
+
+  it("a gap stated between generations stays in a parent's band: a mother 15 years older than her daughter is rejected", () => {
+    const t = templated({
+      question: "Amira is 12 years old. Her mother is 27 years older than Amira, and her grandmother is 26 years older than her mother. How old will Amira's grandmother be in 5 years?",
+      reference: "Her mother is 12 + 27 = <<12+27=39>>39 years old.\nHer grandmother is 39 + 26 = <<39+26=65>>65 years old.\nIn 5 years she will be 65 + 5 = <<65+5=70>>70 years old.\n#### 70"
+    })
+    expect(draw(t, { "27 years": "15", "26 years": "14" }).rule).toBe("implausible_order")
+    expect(draw(t, { "27 years": "47", "26 years": "30" }).rule).toBe("implausible_order")
+    expect(draw(t, { "27 years": "30", "26 years": "22" }).rule).toBe("kept")
+    // The draws themselves stay in the band.
+    const gaps = t.variables.filter((v) => v.occurrences.some((o) => /years older/.test(t.question.slice(o.span.end, o.span.end + 14))))
+    expect(gaps.map((v) => [R.toNumber(v.domain.min), R.toNumber(v.domain.max)])).toEqual([[18, 45], [18, 45]])
   })
 
   it("counts a broken order as a rejected variant of its own reason, and publishes none", () => {

@@ -115,7 +115,7 @@ export type SymbolicCondition = (
   | { readonly kind: "differ"; readonly a: SymbolicRef; readonly b: SymbolicRef; readonly why: string }
   /** a / aPer compared with b / bPer: a pack's price per item against the single price. */
   | { readonly kind: "perUnitOrder"; readonly a: SymbolicRef; readonly aPer: SymbolicRef; readonly b: SymbolicRef; readonly bPer: SymbolicRef; readonly cmp: -1 | 1; readonly why: string }
-  /** a − b ≥ min: a parent at least 15 years older than a child. */
+  /** a − b ≥ min: a parent at least 18 years older than a child. */
   | { readonly kind: "gap"; readonly a: SymbolicRef; readonly b: SymbolicRef; readonly min: Rational; readonly why: string }
   /** The value is one of `values` (a banknote: $1, $2, $5, $10, $20, $50, $100). */
   | { readonly kind: "oneOf"; readonly ref: SymbolicRef; readonly values: readonly Rational[]; readonly why: string }
