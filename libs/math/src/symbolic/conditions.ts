@@ -158,6 +158,10 @@ export const inferConditions = (input: ConditionInput): SymbolicCondition[] => {
       if (cmp !== 0 && refs.some((r) => r.kind !== "const")) {
         out.push({ kind: "perUnitOrder", a: refs[0]!, aPer: refs[1]!, b: refs[2]!, bPer: { kind: "const", value: R.ONE }, cmp: cmp > 0 ? -1 : 1, why: o.why, rule: "implausible_order" })
       }
+    } else if (o.kind === "ratio") {
+      const [a, b] = [atomRef(o.a), atomRef(o.b)]
+      const band = (x: number): Rational => R.rat(String(Math.round(x * 10000) / 10000))
+      if (a.kind !== "const" || b.kind !== "const") out.push({ kind: "ratio", a, b, min: band(o.min), max: band(o.max), why: o.why })
     } else {
       const parent = atomRef(o.parent)
       const child = atomRef(o.child)

@@ -121,6 +121,13 @@ const failure = (c: SymbolicCondition, ev: Evaluation): string | undefined => {
     }
     case "gap":
       return R.compare(R.sub(ev.ref(c.a), ev.ref(c.b)), c.min) < 0 ? `${show(c.a)} must stay at least ${R.toString(c.min)} above ${show(c.b)} (${c.why})` : undefined
+    case "ratio": {
+      const q = R.div(ev.ref(c.a), ev.ref(c.b))
+      if (!q.ok || R.compare(q.value, c.min) < 0 || R.compare(q.value, c.max) > 0) {
+        return `${show(c.a)} / ${show(c.b)} must stay between ${R.toString(c.min)} and ${R.toString(c.max)} (${c.why})`
+      }
+      return undefined
+    }
     case "oneOf": {
       const v = ev.ref(c.ref)
       return c.values.some((x) => R.equals(x, v)) ? undefined : `${show(c.ref)} must be one of ${c.values.map(R.toString).join(", ")} (${c.why})`

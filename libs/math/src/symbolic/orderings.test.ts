@@ -7,7 +7,7 @@ import { findTies } from "./ties.ts"
 const orderings = (question: string): string[] => {
   const atoms = scanProseNumbers(question)
   return impliedOrderings(question, atoms).map((o) =>
-    o.kind === "pair" ? `${atoms[o.a]!.text}~${atoms[o.b]!.text}` : o.kind === "perUnit" ? `${atoms[o.pack]!.text}/${atoms[o.count]!.text}~${atoms[o.single]!.text}` : `${atoms[o.parent]!.text}>${atoms[o.child]!.text}`
+    o.kind === "pair" ? `${atoms[o.a]!.text}~${atoms[o.b]!.text}` : o.kind === "perUnit" ? `${atoms[o.pack]!.text}/${atoms[o.count]!.text}~${atoms[o.single]!.text}` : o.kind === "ratio" ? `${atoms[o.a]!.text}:${atoms[o.b]!.text} in ${o.min}-${o.max}` : `${atoms[o.parent]!.text}>${atoms[o.child]!.text}`
   )
 }
 

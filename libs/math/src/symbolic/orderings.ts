@@ -68,6 +68,8 @@ export type ImpliedOrdering =
   | { readonly kind: "perUnit"; readonly pack: number; readonly count: number; readonly single: number; readonly why: string }
   /** parent − child keeps at least its gap (capped at 18 years) and its sign. */
   | { readonly kind: "age"; readonly parent: number; readonly child: number; readonly why: string }
+  /** a / b stays within [min, max]: an overtime rate against the regular one. */
+  | { readonly kind: "ratio"; readonly a: number; readonly b: number; readonly min: number; readonly max: number; readonly why: string }
 
 const BOUNDARY = /[,;]|\b(?:and|or|but|while|whereas|then)\b/gi
 const sentenceBounds = (text: string, at: number): { start: number; end: number } => {
@@ -203,6 +205,19 @@ export const impliedOrderings = (question: string, atoms: ReadonlyArray<ProseNum
     // The parent is named as such, or is the person whose child this is ("Maria is 38 … her daughter is 12").
     const parent = roles.find((r) => r.role === "parent") ?? roles.find((r) => r.role === undefined && r.i < c.i)
     if (parent !== undefined) push({ kind: "age", parent: parent.i, child: c.i, why: `a parent (${parent.a.text}) stays older than a child (${c.a.text})` }, `age ${parent.i}/${c.i}`)
+  }
+  // Overtime pays 1.25 to 2 times the regular hourly rate (or the seed's own ratio, when outside that).
+  const hourly = atoms.map((a, i) => ({ a, i })).filter(({ a }) => a.money && a.context === "plain" && /^\s*(?:an|a|per|each|every)\s+hour\b/i.test(question.slice(a.span.end, a.span.end + 20)))
+  const isOvertime = (i: number): boolean => {
+    const words = [...qualifierWords(question, atoms, i, false), ...qualifierWords(question, atoms, i, true)]
+    return words.some((w) => /^(?:overtime|over-time)$/.test(w))
+  }
+  const overtime = hourly.filter(({ i }) => isOvertime(i))
+  const regular = hourly.filter(({ i }) => !isOvertime(i))
+  if (overtime.length === 1 && regular.length === 1) {
+    const [o, r] = [overtime[0]!, regular[0]!]
+    const seedRatio = R.toNumber(o.a.value) / R.toNumber(r.a.value)
+    push({ kind: "ratio", a: o.i, b: r.i, min: Math.min(1.25, seedRatio), max: Math.max(2, seedRatio), why: `overtime ($${o.a.text}) pays 1.25 to 2 times the regular rate ($${r.a.text})` }, `ratio ${o.i}/${r.i}`)
   }
   return out
 }

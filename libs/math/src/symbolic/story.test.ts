@@ -177,6 +177,24 @@ describe("orderings the seed implies", () => {
     expect(gaps.map((v) => [R.toNumber(v.domain.min), R.toNumber(v.domain.max)])).toEqual([[18, 45], [18, 45]])
   })
 
+  it("overtime stays 1.25 to 2 times the regular rate: $8 and $34 is redrawn, $14 and $21 kept", () => {
+    const t = templated({
+      question: "Mateo is paid $14 an hour at the bakery and $21 an hour for each hour of overtime. Last week he worked 18 regular hours and 4 hours of overtime. What did he earn last week?",
+      reference: "His regular pay was 14 * 18 = $<<14*18=252>>252.\nHis overtime pay was 21 * 4 = $<<21*4=84>>84.\nHe earned 252 + 84 = $<<252+84=336>>336 in all.\n#### 336"
+    })
+    expect(draw(t, { "14 an hour": "8", "21 an hour": "34" }).rule).toMatch(/^arithmetic: .*overtime/)
+    expect(draw(t, { "14 an hour": "16", "21 an hour": "17" }).rule).toMatch(/^arithmetic: .*overtime/)
+    expect(draw(t, { "14 an hour": "16", "21 an hour": "32" }).rule).toBe("kept")
+    expect(draw(t, { "14 an hour": "14", "21 an hour": "21" }).rule).toBe("kept")
+    const { variants } = variantsOf({ question: t.question, reference: t.reference }, { count: 10, rng: rngFor(1, "story", "overtime") })
+    expect(variants.length).toBeGreaterThan(5)
+    for (const v of variants) {
+      const [regular, over] = [...v.question.matchAll(/\$(\d+(?:\.\d+)?) an hour/g)].map((m) => Number(m[1]))
+      expect(over! / regular!, v.question).toBeGreaterThanOrEqual(1.25)
+      expect(over! / regular!, v.question).toBeLessThanOrEqual(2)
+    }
+  })
+
   it("counts a broken order as a rejected variant of its own reason, and publishes none", () => {
     const seed = {
       question: "A cinema sells small popcorn for $4, medium for $6.50 and large for $8. On Friday night it sold 120 small, 85 medium and 64 large popcorns. How much money did the popcorn bring in?",

@@ -117,6 +117,8 @@ export type SymbolicCondition = (
   | { readonly kind: "perUnitOrder"; readonly a: SymbolicRef; readonly aPer: SymbolicRef; readonly b: SymbolicRef; readonly bPer: SymbolicRef; readonly cmp: -1 | 1; readonly why: string }
   /** a − b ≥ min: a parent at least 18 years older than a child. */
   | { readonly kind: "gap"; readonly a: SymbolicRef; readonly b: SymbolicRef; readonly min: Rational; readonly why: string }
+  /** min ≤ a / b ≤ max: an overtime rate 1.25 to 2 times the regular one. */
+  | { readonly kind: "ratio"; readonly a: SymbolicRef; readonly b: SymbolicRef; readonly min: Rational; readonly max: Rational; readonly why: string }
   /** The value is one of `values` (a banknote: $1, $2, $5, $10, $20, $50, $100). */
   | { readonly kind: "oneOf"; readonly ref: SymbolicRef; readonly values: readonly Rational[]; readonly why: string }
   /** a = b + offset, for a tie the template could not make a variable follow. */
