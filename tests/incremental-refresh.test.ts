@@ -7,7 +7,7 @@ import { Effect } from "effect"
 import { DuckDb, sqlStringList } from "#io"
 import { autodidact } from "./helpers.ts"
 
-const PER_SEED = 8
+const PER_SEED = 4
 const CONFIGS = ["correction", "preference", "rl", "sft", "step_preference"]
 /** The stages that process row by row through their memo (the map stages of the math pipeline). */
 const ROW_STAGES = ["verified", "variants", "sft", "rl", "rise", "lemma", "preference", "step_preference"]
