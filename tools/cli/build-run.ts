@@ -10,6 +10,7 @@ import type { DecontaminateOptions, DryRun, Published } from "#pipelines/pipelin
 import { UsageError } from "./errors.ts"
 import { RunWhereabouts, trackedProgress } from "./interrupt.ts"
 import { requireWritableDir } from "./paths.ts"
+import { codeFingerprint } from "./code-fingerprint.ts"
 import { liveLine, modelFlags, modelReport, modelSetup, usageLine, type ModelFlagValues } from "./model-flags.ts"
 import packageJson from "../../package.json" with { type: "json" }
 
@@ -130,7 +131,7 @@ export const runBuild = (flags: BuildFlagValues, display: (extra: () => Readonly
     if (flags.dryRun) {
       if (model.options === undefined) return yield* new UsageError({ message: "--dry-run estimates what a model build would send: pass --llm URL and --model NAME" })
       const offline = withoutModelStages(stages, definition.modelStages)
-      const run = yield* runPipeline({ pipeline: definition.name, stages: offline, seed: flags.seed, dataDir: flags.out, config }).pipe(
+      const run = yield* runPipeline({ code: codeFingerprint(), pipeline: definition.name, stages: offline, seed: flags.seed, dataDir: flags.out, config }).pipe(
         // No stage left asks a model: the layer that says so if one did.
         Effect.provide(Layer.merge(trackedProgress(display(() => [])), LanguageModel.none))
       )
@@ -146,7 +147,7 @@ export const runBuild = (flags: BuildFlagValues, display: (extra: () => Readonly
       const lm = yield* LanguageModel
       extra = () => liveLine(lm)
       const reports = modelReport.pipe(Effect.provideService(LanguageModel, lm))
-      return yield* runPipeline({ pipeline: definition.name, stages, seed: flags.seed, dataDir: flags.out, config, reports })
+      return yield* runPipeline({ code: codeFingerprint(), pipeline: definition.name, stages, seed: flags.seed, dataDir: flags.out, config, reports })
     }).pipe(Effect.provide(Layer.merge(trackedProgress(display(() => extra())), model.layer)))
     where.phase = "publishing"
     const published = yield* definition.publish(run, { ...options, config })

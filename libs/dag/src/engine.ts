@@ -41,6 +41,12 @@ export interface RunOptions<S extends Stage<any> = Stage> {
   readonly lockTimeoutMs?: number
   /** Figures of services the stages used (a language model's usage), read when the run ends, kept in its summary. */
   readonly reports?: Effect.Effect<Readonly<Record<string, unknown>>>
+  /**
+   * A fingerprint of the code that computes the stages (e.g. a hash of its sources), part of every stage key
+   * and memo identity: a stage whose code changed never serves output an older version of it computed,
+   * even when nobody bumped its `version`.
+   */
+  readonly code?: string
 }
 
 /** A finished stage's output: its part files in order, with counts; what the next stage reads. */
@@ -113,7 +119,7 @@ const runStages = (options: RunOptions<Stage<any>>): Effect.Effect<RunResult, Ru
           }
           inputs.set(name, result.success)
         }
-        return yield* executeStage(stage, inputs, { runDir, cacheDir, dataDir: options.dataDir, seed: options.seed }, figures)
+        return yield* executeStage(stage, inputs, { runDir, cacheDir, dataDir: options.dataDir, seed: options.seed, code: options.code }, figures)
       }).pipe(
         Effect.catchCause((cause) => {
           const error = toStageError(stage.name, cause)
@@ -172,6 +178,7 @@ interface RunPaths {
   readonly cacheDir: string
   readonly dataDir: string
   readonly seed: number
+  readonly code: string | undefined
 }
 
 const emptyFigures = (name: string): StageFigures => ({
@@ -241,7 +248,7 @@ const executeStage = (stage: Stage<any>, inputs: ReadonlyMap<string, StageOutput
     // The seed is part of every key: any stage may draw from ctx.rng, and a reused draw would be wrong.
     // Key columns change the part files, so they are part of the key (only when declared: other stages keep theirs).
     const keyColumns = stage.keyColumns === undefined || stage.keyColumns.length === 0 ? {} : { keyColumns: stage.keyColumns }
-    const key = hashValue({ name: stage.name, version: stage.version, seed: paths.seed, config: stage.config ?? null, inputs: inputKeys, ...keyColumns })
+    const key = hashValue({ name: stage.name, version: stage.version, seed: paths.seed, config: stage.config ?? null, inputs: inputKeys, ...keyColumns, ...(paths.code === undefined ? {} : { code: paths.code }) })
     const dir = join(paths.runDir, stage.name)
     const cacheEntry = join(paths.cacheDir, `${key}.json`)
 
@@ -293,7 +300,7 @@ const executeStage = (stage: Stage<any>, inputs: ReadonlyMap<string, StageOutput
     }
     const memo =
       stage.kind === "map" && stage.rowIndependent === true
-        ? { memo: yield* openMemo(memoDir(paths.dataDir, { name: stage.name, version: stage.version, seed: paths.seed, config: stage.config ?? null, keyColumns: stage.keyColumns ?? [] })), readNow }
+        ? { memo: yield* openMemo(memoDir(paths.dataDir, { name: stage.name, version: stage.version, seed: paths.seed, config: stage.config ?? null, keyColumns: stage.keyColumns ?? [], ...(paths.code === undefined ? {} : { code: paths.code }) })), readNow }
         : undefined
     const stats =
       stage.kind === "map"

@@ -33,6 +33,8 @@ export interface StageIdentity {
   readonly seed: number
   readonly config: unknown
   readonly keyColumns?: ReadonlyArray<string>
+  /** The run's code fingerprint (RunOptions.code), when it has one. */
+  readonly code?: string
 }
 
 /** Bump when the memo's layout or meaning changes: old memos are then left unread. */
