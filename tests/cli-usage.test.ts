@@ -31,7 +31,7 @@ describe("usage errors", () => {
     expect(await usageError(["verify", "--json"])).toBe("error: autodidact verify needs <file> (see autodidact verify --help)")
     expect(await usageError(["build", "math", "extra"])).toBe('error: unexpected argument "extra" (see autodidact build --help)')
     const unknown = await usageError(["biuld", "--json"])
-    expect(unknown).toMatch(/^error: unknown command "biuld"; did you mean build\? commands: build, verify, .* \(see autodidact --help\)$/)
+    expect(unknown).toMatch(/^error: unknown command "biuld"; did you mean build\? commands: build, refresh, verify, .* \(see autodidact --help\)$/)
   })
 
   it("still print help on stdout, and exit 0, when asked for it", async () => {
