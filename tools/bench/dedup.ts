@@ -96,6 +96,7 @@ const decontaminationInputs = (count: number, seed: number): { benchmark: Array<
 const drive = async <P>(texts: ReadonlyArray<string>, ahead: number, prepare: (batch: ReadonlyArray<string>) => Promise<P>, apply: (start: number, batch: ReadonlyArray<string>, p: P) => void) => {
   const inFlight: Array<{ start: number; batch: ReadonlyArray<string>; p: Promise<P> }> = []
   let next = 0
+  let applyMs = 0
   const send = () => {
     const batch = texts.slice(next, next + BATCH)
     inFlight.push({ start: next, batch, p: prepare(batch) })
@@ -104,8 +105,12 @@ const drive = async <P>(texts: ReadonlyArray<string>, ahead: number, prepare: (b
   while (next < texts.length || inFlight.length > 0) {
     while (next < texts.length && inFlight.length < ahead) send()
     const head = inFlight.shift()!
-    apply(head.start, head.batch, await head.p)
+    const p = await head.p
+    const t0 = performance.now()
+    apply(head.start, head.batch, p)
+    applyMs += performance.now() - t0
   }
+  return applyMs / 1000
 }
 
 // ---- parts (each in a child process) ----------------------------------------------------------------------
@@ -114,12 +119,13 @@ const minhashPart = async (threads: number) => {
   const texts = shortDocuments(ROWS, 1)
   const words = texts.reduce((n, t) => n + t.split(" ").length, 0)
   const t0 = performance.now()
+  const cpu0 = process.cpuUsage()
   const deduper = new MinHashDeduper<number>()
   const params = deduper.params
   const runner = new BatchRunner<SignatureBatch>({ kind: "signatures", params }, (batch) => signatureBatch(batch, params), threads)
   const digest = createHash("sha256")
   let removed = 0
-  await drive(texts, threads * 2, (batch) => runner.run(batch), (start, batch, signatures) => {
+  const applySeconds = await drive(texts, threads * 2, (batch) => runner.run(batch), (start, batch, signatures) => {
     for (const d of deduper.addBatch(batch.map((_, i) => start + i), signatures)) {
       if (!d.kept) {
         removed++
@@ -129,18 +135,20 @@ const minhashPart = async (threads: number) => {
   })
   await runner.close()
   const s = (performance.now() - t0) / 1000
-  return { part: "minhash", threads, rows: ROWS, wordsPerRow: words / ROWS, seconds: s, perSecond: ROWS / s, removed, comparisons: deduper.comparisons, maxRssMb: maxRssMb(), digest: digest.digest("hex") }
+  const cpu = process.cpuUsage(cpu0)
+  return { part: "minhash", threads, rows: ROWS, wordsPerRow: words / ROWS, seconds: s, perSecond: ROWS / s, cpuSeconds: (cpu.user + cpu.system) / 1e6, applySeconds, removed, comparisons: deduper.comparisons, maxRssMb: maxRssMb(), digest: digest.digest("hex") }
 }
 
 const decontaminatePart = async (threads: number) => {
   const { benchmark, rows } = decontaminationInputs(ROWS, 2)
   const t0 = performance.now()
+  const cpu0 = process.cpuUsage()
   const index = benchmarkIndex(benchmark.map((text, i) => ({ file: "benchmark.jsonl", line: i + 1, text })))
   const indexSeconds = (performance.now() - t0) / 1000
   const runner = new BatchRunner<MatchBatch>({ kind: "match", table: index.buffers, n: index.n }, (batch) => index.matchBatch(batch), threads)
   const digest = createHash("sha256")
   let removed = 0
-  await drive(rows, threads * 2, (batch) => runner.run(batch), (start, batch, found) => {
+  const applySeconds = await drive(rows, threads * 2, (batch) => runner.run(batch), (start, batch, found) => {
     for (let i = 0; i < batch.length; i++) {
       if (found.rows[i]! >= 0) {
         removed++
@@ -151,7 +159,8 @@ const decontaminatePart = async (threads: number) => {
   })
   await runner.close()
   const s = (performance.now() - t0) / 1000
-  return { part: "decontaminate", threads, rows: ROWS, benchmarkRows: benchmark.length, benchmarkNgrams: index.size, indexSeconds, seconds: s, perSecond: ROWS / s, removed, maxRssMb: maxRssMb(), digest: digest.digest("hex") }
+  const cpu = process.cpuUsage(cpu0)
+  return { part: "decontaminate", threads, rows: ROWS, cpuSeconds: (cpu.user + cpu.system) / 1e6, applySeconds, benchmarkRows: benchmark.length, benchmarkNgrams: index.size, indexSeconds, seconds: s, perSecond: ROWS / s, removed, maxRssMb: maxRssMb(), digest: digest.digest("hex") }
 }
 
 /** The main thread's cost of handing 1M texts to a worker four ways, and the worker's cost of reading them back. */
@@ -272,7 +281,7 @@ if (part !== undefined) {
   const [m1, mN] = sides["minhash"]! as [Record<string, number | string>, Record<string, number | string>]
   const [d1, dN] = sides["decontaminate"]! as [Record<string, number | string>, Record<string, number | string>]
   const row = (r: Record<string, number | string>, unit: string) =>
-    `${String(r["threads"]).padStart(2)} thread${r["threads"] === 1 ? " " : "s"}: ${fmt(r["seconds"] as number, 1).padStart(5)} s, ${fmt(r["perSecond"] as number).padStart(7)} ${unit}/s, peak RSS ${fmt(r["maxRssMb"] as number)} MB, removed ${fmt(r["removed"] as number)}`
+    `${String(r["threads"]).padStart(2)} thread${r["threads"] === 1 ? " " : "s"}: ${fmt(r["seconds"] as number, 1).padStart(5)} s, ${fmt(r["perSecond"] as number).padStart(7)} ${unit}/s, peak RSS ${fmt(r["maxRssMb"] as number)} MB, removed ${fmt(r["removed"] as number)}; CPU ${fmt(r["cpuSeconds"] as number, 1)} s (${fmt((r["cpuSeconds"] as number) / (r["seconds"] as number), 2)} cores busy on average), main thread applying results ${fmt(r["applySeconds"] as number, 1)} s`
   console.log(`\nminhash (word 5-grams, 0.8, 20 x 7): ${fmt(ROWS)} documents of ${fmt(m1["wordsPerRow"] as number, 1)} words on average, 10% planted near-copies`)
   console.log(`  ${row(m1, "documents")}\n  ${row(mN, "documents")}`)
   console.log(`  ${THREADS} threads / 1: ${fmt((m1["seconds"] as number) / (mN["seconds"] as number), 2)}x; identical decisions: ${m1["digest"] === mN["digest"]}; peak RSS under 2 GB: ${Math.max(m1["maxRssMb"] as number, mN["maxRssMb"] as number) < 2048}`)
