@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest"
 import { Effect } from "effect"
-import { Progress, formatStage } from "./progress.ts"
+import { Progress, formatPhase, formatStage, reportPhase } from "./progress.ts"
 
 describe("progress", () => {
   it("formats a stage line with rows, rate and an ETA from the expected input", () => {
@@ -59,5 +59,56 @@ describe("progress", () => {
     } finally {
       vi.useRealTimers()
     }
+  })
+
+  it("formats a task's phase with its count and the task's time so far", () => {
+    expect(formatPhase("publish math", { update: { phase: "sft: shards written", done: 12, total: 50 }, startedAt: 0 }, 14_200)).toBe("publish math       sft: shards written 12/50, 14.2s")
+    expect(formatPhase("publish math", { update: { phase: "syncing" }, startedAt: 0 }, 500)).toBe("publish math       syncing, 0.5s")
+    expect(formatPhase("publish math", { update: { phase: "published v0003", final: true }, startedAt: 0, endedAt: 75_000 }, 99_000)).toBe("publish math       published v0003, 1m15s")
+  })
+
+  it("writes a plain line per phase, not per count; the interval's lines show a running task's counts; none once it ended", async () => {
+    vi.useFakeTimers()
+    try {
+      const lines: Array<string> = []
+      await Effect.runPromise(
+        Effect.gen(function* () {
+          const p = yield* Progress
+          reportPhase(p, "publish math", { phase: "sft: staging rows", done: 0, total: 1000 })
+          reportPhase(p, "publish math", { phase: "sft: staging rows", done: 500, total: 1000 })
+          vi.advanceTimersByTime(1000)
+          reportPhase(p, "publish math", { phase: "sft: shards written", done: 0, total: 4 })
+          reportPhase(p, "publish math", { phase: "sft: shards written", done: 1, total: 4 })
+          reportPhase(p, "publish math", { phase: "published v0001", final: true })
+          vi.advanceTimersByTime(1000)
+          p.close()
+        }).pipe(Effect.provide(Progress.plain((l) => lines.push(l), 1000)))
+      )
+      expect(lines.map((l) => l.replace(/, [\d.]+s$/, ""))).toEqual([
+        "publish math       sft: staging rows 0/1000",
+        "publish math       sft: staging rows 500/1000",
+        "publish math       sft: shards written 0/4",
+        "publish math       published v0001"
+      ])
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it("draws a task's line under the stages on a terminal", async () => {
+    let screen = ""
+    const out = { write: (s: string) => ((screen += s), true) } as unknown as NodeJS.WriteStream
+    await Effect.runPromise(
+      Effect.gen(function* () {
+        const p = yield* Progress
+        p.start("sft")
+        p.finish("sft", "done")
+        reportPhase(p, "publish math", { phase: "sft: shards written", done: 3, total: 50 })
+        p.close()
+      }).pipe(Effect.provide(Progress.tty(out)))
+    )
+    const last = screen.split("\x1b[2K").slice(-2).map((l) => l.trim())
+    expect(last[0]).toMatch(/^sft {16}done/)
+    expect(last[1]).toMatch(/^publish math {7}sft: shards written 3\/50, \d+\.\ds$/)
   })
 })

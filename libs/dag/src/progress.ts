@@ -7,9 +7,27 @@ export interface ProgressShape {
   readonly start: (stage: string, expectedIn?: number) => void
   readonly advance: (stage: string, rowsIn: number, rowsOut: number) => void
   readonly finish: (stage: string, status: StageStatus) => void
+  /**
+   * A task that is not a stage (a publish) moved on to `update`; tasks show under the stages. Optional,
+   * so that a display made before tasks existed is still one: callers go through `reportPhase`.
+   */
+  readonly phase?: (task: string, update: PhaseUpdate) => void
   /** Stops timers and leaves the display in its final state. */
   readonly close: () => void
 }
+
+/** Where a task stands: a publish's "staging rows" 200000/1000000, "shuffling", "shards written" 3/50, ... */
+export interface PhaseUpdate {
+  readonly phase: string
+  /** Units done of `total` (rows, shards, files), when the phase counts them. */
+  readonly done?: number
+  readonly total?: number
+  /** The task ended with this phase ("published v0003", "failed"): its clock stops. */
+  readonly final?: boolean
+}
+
+/** Tells `progress` where `task` stands, when it shows tasks at all. */
+export const reportPhase = (progress: ProgressShape, task: string, update: PhaseUpdate): void => progress.phase?.(task, update)
 
 /** The one progress display of a run; the engine feeds it, stages never print progress themselves. */
 export class Progress extends Context.Service<Progress, ProgressShape>()("autodidact/Progress") {
@@ -59,13 +77,41 @@ export const formatStage = (name: string, s: StageLine, now: number): string => 
   return `${name.padEnd(18)} ${s.status.padEnd(8)} ${input}${s.rowsOut} out, ${Math.round(rate)} rows/s, ${formatDuration(seconds)}${eta}`
 }
 
+interface TaskLine {
+  update: PhaseUpdate
+  startedAt: number
+  endedAt?: number
+}
+
+/** `publish sft        shards written 12/50, 14.2s`: the phase, its count, the task's time so far. */
+export const formatPhase = (name: string, t: TaskLine, now: number): string => {
+  const { phase, done, total } = t.update
+  const count = done === undefined ? "" : total === undefined ? ` ${done}` : ` ${done}/${total}`
+  return `${name.padEnd(18)} ${phase}${count}, ${formatDuration(Math.max(((t.endedAt ?? now) - t.startedAt) / 1000, 1e-3))}`
+}
+
 const formatDuration = (seconds: number): string =>
   seconds < 60 ? `${seconds.toFixed(1)}s` : `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, "0")}s`
 
 const track = () => {
   const stages = new Map<string, StageLine>()
+  const tasks = new Map<string, TaskLine>()
   return {
     stages,
+    tasks,
+    /** Records the update; true when it starts a new phase (or ends the task), which plain output writes. */
+    phase: (task: string, update: PhaseUpdate): boolean => {
+      const now = Date.now()
+      const t = tasks.get(task)
+      if (t === undefined || t.endedAt !== undefined) {
+        tasks.set(task, { update, startedAt: now, ...(update.final ? { endedAt: now } : {}) })
+        return true
+      }
+      const changed = t.update.phase !== update.phase || update.final === true
+      t.update = update
+      if (update.final) t.endedAt = now
+      return changed
+    },
     start: (stage: string, expectedIn?: number) => {
       const line: StageLine = { status: "running", rowsIn: 0, rowsOut: 0, startedAt: Date.now() }
       if (expectedIn !== undefined) line.expectedIn = expectedIn
@@ -92,7 +138,7 @@ const renderer = (draw: (lines: ReadonlyArray<string>, previous: number) => void
   let drawn = 0
   const redraw = () => {
     const now = Date.now()
-    const lines = [...[...t.stages].map(([name, s]) => formatStage(name, s, now)), ...extra()]
+    const lines = [...[...t.stages].map(([name, s]) => formatStage(name, s, now)), ...[...t.tasks].map(([name, task]) => formatPhase(name, task, now)), ...extra()]
     draw(lines, drawn)
     drawn = lines.length
   }
@@ -104,6 +150,10 @@ const renderer = (draw: (lines: ReadonlyArray<string>, previous: number) => void
     finish: (stage, status) => {
       t.finish(stage, status)
       redraw()
+    },
+    phase: (task, update) => {
+      t.phase(task, update)
+      if (update.final) redraw()
     },
     close: () => {
       clearInterval(timer)
@@ -122,6 +172,7 @@ const plainLines = (write: (line: string) => void, everyMs: number, extra: Extra
       running = true
       write(formatStage(name, s, now))
     }
+    for (const [name, task] of t.tasks) if (task.endedAt === undefined) write(formatPhase(name, task, now))
     if (running) for (const line of extra()) write(line)
   }, everyMs)
   timer.unref()
@@ -134,6 +185,10 @@ const plainLines = (write: (line: string) => void, everyMs: number, extra: Extra
     finish: (stage, status) => {
       t.finish(stage, status)
       write(formatStage(stage, t.stages.get(stage)!, Date.now()))
+    },
+    // A line per phase, not per count: the interval's lines show the counts of a long phase.
+    phase: (task, update) => {
+      if (t.phase(task, update)) write(formatPhase(task, t.tasks.get(task)!, Date.now()))
     },
     close: () => clearInterval(timer)
   }

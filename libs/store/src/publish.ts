@@ -1,9 +1,9 @@
 import { writeFile } from "node:fs/promises"
 import { join } from "node:path"
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import { hashValue } from "#core"
 import { acquireLock, commitFile, DuckDb, ensureDir, fileDigest, listDir, removePath, sqlString, tookOverMessage, writeFileAtomic } from "#io"
-import type { RunSummary } from "#dag"
+import { Progress, reportPhase, type PhaseUpdate, type RunSummary } from "#dag"
 import { renderCard, type CardInput } from "./card.ts"
 import { refreshCatalog } from "./catalog.ts"
 import { PublishInputError, ValidationFailed, type StoreError } from "./errors.ts"
@@ -22,7 +22,7 @@ import {
 } from "./layout.ts"
 import { checkSizes, leftoverKind } from "./versions.ts"
 import { allFiles, contentHash, readManifest, stageEntries, type ConfigEntry, type Manifest, type ManifestContent, type ShardFile } from "./manifest.ts"
-import { EIGHT_SHARDS_FROM_ROWS, keyedSource, SPLITS, writeConfigShards, type ConfigSpec, type WrittenConfig } from "./shards.ts"
+import { EIGHT_SHARDS_FROM_ROWS, keyedSource, SPLITS, writeConfigShards, type ConfigSpec, type Report, type WrittenConfig } from "./shards.ts"
 import { testSplitOf } from "./test-split.ts"
 
 export interface PublishRequest {
@@ -201,10 +201,11 @@ const latestProblems = (dir: string, manifest: Manifest) =>
  * against the rows it should hold, and the column names and types of the shards against the config.
  * The read-back and sha256 of each shard were done right after it was written (writeConfigShards).
  */
-const verifyConfig = (dataset: string, version: string, staging: string, spec: ConfigSpec, written: WrittenConfig, splitBy: string) =>
+const verifyConfig = (dataset: string, version: string, staging: string, spec: ConfigSpec, written: WrittenConfig, splitBy: string, report: Report) =>
   Effect.gen(function* () {
     const db = yield* DuckDb
     const files = Object.values(written.splits).flatMap((s) => s.files)
+    report({ phase: "verifying shards", done: 0, total: files.length })
     const described = yield* db.all(`DESCRIBE SELECT * FROM read_parquet(${sqlString(join(staging, files[0]!.path))})`)
     const columns = described.map((r) => ({ name: String(r["column_name"]), type: String(r["column_type"]) }))
     const expected = spec.columns.map((c) => c.name)
@@ -218,6 +219,7 @@ const verifyConfig = (dataset: string, version: string, staging: string, spec: C
       })
     }
     const splits: Record<string, { rows: number; files: Array<ShardFile> }> = {}
+    let checked = 0
     for (const split of SPLITS) {
       const s = written.splits[split]!
       const out: Array<ShardFile> = []
@@ -235,9 +237,11 @@ const verifyConfig = (dataset: string, version: string, staging: string, spec: C
           })
         }
         out.push({ path: f.path, rows: f.rows, bytes: back.bytes, sha256: back.sha256 })
+        checked += 1
       }
       splits[split] = { rows: s.rows, files: out }
     }
+    report({ phase: "verifying shards", done: checked, total: files.length })
     const entry: ConfigEntry = {
       description: spec.description,
       rows: written.rows,
@@ -270,8 +274,25 @@ const sampleRow = (path: string) =>
 /**
  * Publishes a pipeline's output as a new immutable version (DESIGN.md, "Published dataset"):
  * staged, verified, renamed into place, then LATEST moved; identical content makes no new version.
+ * Where a Progress is provided, the publish shows there as the task `publish <name>`, phase by phase
+ * (`<config>: staging rows` n/N, `shuffling`, `checking rows`, `shards written` k/K, `verifying shards`
+ * k/K, then `checksums`, `syncing`, `catalog`), ending `published vNNNN`, `unchanged vNNNN` or `failed`.
  */
 export const publish = (req: PublishRequest): Effect.Effect<PublishResult, StoreError, DuckDb> =>
+  Effect.gen(function* () {
+    const progress = yield* Effect.serviceOption(Progress)
+    const task = `publish ${req.name}`
+    const report = (update: PhaseUpdate) => {
+      if (Option.isSome(progress)) reportPhase(progress.value, task, update)
+    }
+    return yield* publishReporting(req, report).pipe(
+      Effect.onExit((exit) =>
+        Effect.sync(() => report(exit._tag === "Success" ? { phase: `${exit.value.status} ${exit.value.version}`, final: true } : { phase: "failed", final: true }))
+      )
+    )
+  })
+
+const publishReporting = (req: PublishRequest, report: Report): Effect.Effect<PublishResult, StoreError, DuckDb> =>
   Effect.scoped(
     Effect.gen(function* () {
       yield* checkRequest(req)
@@ -311,13 +332,21 @@ export const publish = (req: PublishRequest): Effect.Effect<PublishResult, Store
       yield* ensureDir(staging)
       const configs: Record<string, ConfigEntry> = {}
       for (const spec of req.configs) {
-        const written = yield* writeConfigShards(req.name, staging, spec, layout)
-        configs[spec.name] = yield* verifyConfig(req.name, version, staging, spec, written, layout.splitBy)
+        // Phases are named by config, so a publish of several shows which one it is in.
+        const reportConfig: Report = (u) => report({ ...u, phase: `${spec.name}: ${u.phase}` })
+        const written = yield* writeConfigShards(req.name, staging, spec, layout, reportConfig)
+        configs[spec.name] = yield* verifyConfig(req.name, version, staging, spec, written, layout.splitBy, reportConfig)
       }
-      const seedFiles = []
-      for (const path of req.seedFiles) seedFiles.push({ path, ...(yield* io(path, () => fileDigest(path))) })
-      const benchmarkFiles = []
-      for (const path of req.benchmarkFiles ?? []) benchmarkFiles.push({ path, ...(yield* io(path, () => fileDigest(path))) })
+      // The shards' checksums were taken as each was written; these are the inputs' (seed and benchmark files).
+      const inputs = [...req.seedFiles, ...(req.benchmarkFiles ?? [])]
+      const digests: Array<{ path: string; sha256: string; bytes: number }> = []
+      for (const path of inputs) {
+        report({ phase: "checksums", done: digests.length, total: inputs.length })
+        digests.push({ path, ...(yield* io(path, () => fileDigest(path))) })
+      }
+      if (inputs.length > 0) report({ phase: "checksums", done: digests.length, total: inputs.length })
+      const seedFiles = digests.slice(0, req.seedFiles.length)
+      const benchmarkFiles = digests.slice(req.seedFiles.length)
 
       const content: ManifestContent = {
         manifest_version: 1,
@@ -370,11 +399,13 @@ export const publish = (req: PublishRequest): Effect.Effect<PublishResult, Store
         const previous = read._tag === "Success" ? read.success : undefined
         if (previous === undefined) repairs = `LATEST ${latest} failed verification (${read._tag === "Failure" ? read.failure.message : ""})`
         else if (previous.content_hash === hash) {
+          report({ phase: `checking ${latest}` })
           const problems = yield* latestProblems(versionDir(req.dataDir, req.name, latest), previous)
           if (problems.length > 0) repairs = `LATEST ${latest} failed verification (${problems.slice(0, 3).join("; ")}${problems.length > 3 ? "; ..." : ""})`
         }
         if (previous !== undefined && previous.content_hash === hash && repairs === undefined) {
           yield* removePath(staging)
+          report({ phase: "catalog" })
           // Rebuilt here too, so publishing again mends a catalog an earlier publish could not update.
           yield* refreshCatalog(req.dataDir, req.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS).pipe(Effect.ignore)
           return {
@@ -420,12 +451,14 @@ export const publish = (req: PublishRequest): Effect.Effect<PublishResult, Store
         await writeFile(join(staging, "README.md"), renderCard(manifest, req.card, samples))
       })
       const shards = allFiles(manifest).map((f) => join(staging, f.path))
+      report({ phase: "syncing" })
       yield* syncTree(staging, [join(staging, "manifest.json"), join(staging, "README.md")], shards)
       if (req.hooks?.beforeRename) yield* req.hooks.beforeRename(staging)
       const dir = versionDir(req.dataDir, req.name, version)
       yield* commitFile(staging, dir)
       if (req.hooks?.beforeLatest) yield* req.hooks.beforeLatest(dir)
       yield* writeFileAtomic(latestPath(req.dataDir, req.name), version + "\n")
+      report({ phase: "catalog" })
       yield* refreshCatalog(req.dataDir, req.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS).pipe(
         Effect.catch((e) =>
           Effect.sync(() => {

@@ -3,6 +3,7 @@ import { join } from "node:path"
 import type { DuckDBConnection } from "@duckdb/node-api"
 import { Effect } from "effect"
 import { DuckDb, ensureDir, errorMessage, fileDigest, fsyncPath, sqlIdent, sqlString, sqlStringList, type DuckDbError, type MaterialiseError } from "#io"
+import type { PhaseUpdate } from "#dag"
 import { PublishInputError, StoreIoError } from "./errors.ts"
 import { jsonStructure, shuffleKey, testSplitPredicate } from "./sql.ts"
 import { cutoffPredicate } from "./test-split.ts"
@@ -94,6 +95,9 @@ export interface WrittenConfig {
 
 export const SPLITS = ["train", "test"] as const
 
+/** Where a config's publish stands (publish.ts passes it on to the run's Progress). */
+export type Report = (update: PhaseUpdate) => void
+
 /** `train-00001-of-00004.parquet`: the Hugging Face shard naming that `datasets` recognises. */
 export const shardName = (split: string, index: number, count: number): string =>
   `${split}-${String(index).padStart(5, "0")}-of-${String(count).padStart(5, "0")}.parquet`
@@ -110,7 +114,8 @@ export const writeConfigShards = (
   dataset: string,
   stagingDir: string,
   spec: ConfigSpec,
-  layout: ShardLayout
+  layout: ShardLayout,
+  report: Report = () => {}
 ): Effect.Effect<WrittenConfig, PublishInputError | StoreIoError | MaterialiseError | DuckDbError, DuckDb> =>
   Effect.gen(function* () {
     const db = yield* DuckDb
@@ -130,7 +135,9 @@ export const writeConfigShards = (
       const prepared = yield* db
         .use(`publish ${dataset}/${spec.name}`, async (c) => {
           await c.run(`ATTACH ':memory:' AS ${scratch}`)
-          await stage(c, table, spec, layout)
+          for (const setting of ["enable_progress_bar = true", "enable_progress_bar_print = false", "progress_bar_time = 0"]) await c.run(`SET ${setting}`)
+          await stage(c, table, spec, layout, report)
+          report({ phase: "checking rows" })
           const problem = await checkRows(c, table, spec, layout.splitBy)
           if (problem !== undefined) return { problem }
           const counts = (await c.runAndReadAll(`SELECT CASE WHEN __train THEN 'train' ELSE 'test' END AS split, count(*) AS n FROM ${table} GROUP BY ALL`)).getRowObjectsJS()
@@ -183,6 +190,8 @@ export const writeConfigShards = (
       // depend only on its rows; otherwise ORDER BY makes it so (at the cost of a sort).
       const order = prepared.ordered ? "" : " ORDER BY rowid"
       const readBack = new Map<string, { rows: number; bytes: number; sha256: string }>()
+      // A shard counts once it is written, read back, flushed and hashed.
+      report({ phase: "shards written", done: 0, total: jobs.length })
       yield* Effect.forEach(
         jobs,
         (job) =>
@@ -205,6 +214,7 @@ export const writeConfigShards = (
               catch: (e) => new StoreIoError({ path: job.path, message: errorMessage(e) })
             })
             readBack.set(job.file, { rows, ...digest })
+            report({ phase: "shards written", done: readBack.size, total: jobs.length })
           }),
         { concurrency: Math.max(1, Math.min(4, prepared.threads)), discard: true }
       )
@@ -226,18 +236,59 @@ export const writeConfigShards = (
  * shards' writes. The keys come from the part files' key columns when every file has them (the engine
  * writes them for stages that declare `keyColumns`), which skips a JSON parse of every row; otherwise
  * they are parsed out of the JSON. Both give the same values, so the shards do not depend on which was used.
+ *
+ * One statement reads and sorts: DuckDB spills its sort and the scratch database to its temp folder past
+ * its memory limit (a 10M-row config is ~9 GB of text). Loading the rows first and sorting them in a
+ * second statement would report staging exactly, but held a third copy of the rows (3.3 against 2.6 GiB
+ * peak at 1M rows). So the progress is DuckDB's own, polled while the statement runs: "staging rows"
+ * while it reads the part files, "shuffling" once they are read and the sort finishes.
  */
-const stage = async (c: DuckDBConnection, table: string, spec: ConfigSpec, layout: ShardLayout): Promise<void> => {
+const stage = async (c: DuckDBConnection, table: string, spec: ConfigSpec, layout: ShardLayout, report: Report): Promise<void> => {
   const source = await keyedSource(c, spec, layout.splitBy)
+  const total = (await fileRows(c, spec.files)).reduce((a, b) => a + b, 0)
+  report({ phase: "staging rows", done: 0, total })
   // Narrow sort keys (a boolean, a number, then the id for ties) and only one string besides the row.
-  await c.run(
-    `CREATE TABLE ${table} AS
-     SELECT row, "id", "task_id" IS NULL AS __no_task, __split_key IS NULL AS __no_split,
-            NOT coalesce(${testPredicateOf(layout)}, false) AS __train,
-            ${shuffleKey(layout.seed, '"id"')} AS __key
-     FROM ${source}
-     ORDER BY __train, __key, "id"`
+  await whileRunning(
+    c,
+    c.run(
+      `CREATE TABLE ${table} AS
+       SELECT row, "id", "task_id" IS NULL AS __no_task, __split_key IS NULL AS __no_split,
+              NOT coalesce(${testPredicateOf(layout)}, false) AS __train,
+              ${shuffleKey(layout.seed, '"id"')} AS __key
+       FROM ${source}
+       ORDER BY __train, __key, "id"`
+    ),
+    (percentage) => {
+      if (percentage >= SCANNED) report({ phase: "shuffling" })
+      else if (percentage >= 0) report({ phase: "staging rows", done: Math.min(total, Math.round((percentage / 100) * total)), total })
+    }
   )
+}
+
+/** DuckDB's progress once the part files are read: the rest of the statement is the sort's merge and the table's writing. */
+const SCANNED = 99.9
+const POLL_MS = 500
+
+/**
+ * Runs `pending` (a statement on `c`) to its end, giving `tick` DuckDB's progress of it (a percentage,
+ * -1 while unknown) every POLL_MS. DuckDB tracks progress only with its progress bar on (printing off;
+ * from the first moment rather than after 2 s): writeConfigShards sets these on its connection.
+ */
+const whileRunning = async (c: DuckDBConnection, pending: Promise<unknown>, tick: (percentage: number) => void): Promise<void> => {
+  const timer = setInterval(() => tick(c.progress.percentage), POLL_MS)
+  try {
+    await pending
+  } finally {
+    clearInterval(timer)
+  }
+}
+
+/** Rows in each part file, from the Parquet footers. */
+const fileRows = async (c: DuckDBConnection, files: ReadonlyArray<string>): Promise<Array<number>> => {
+  if (files.length === 0) return []
+  const rows = (await c.runAndReadAll(`SELECT file_name, num_rows FROM parquet_file_metadata(${sqlStringList(files)})`)).getRowObjectsJS()
+  const byFile = new Map(rows.map((r) => [String(r["file_name"]), Number(r["num_rows"])]))
+  return files.map((f) => byFile.get(f) ?? 0)
 }
 
 /** True for a test row, over a subquery's `__split_key`. */
@@ -248,17 +299,18 @@ const testPredicateOf = (layout: ShardLayout): string =>
  * A config's part files as a subquery of (row, id, task_id, __split_key). The keys come from the part
  * files' key columns when every file has them, else from each row's JSON (one parse for all three).
  */
-export const keyedSource = async (c: DuckDBConnection, spec: Pick<ConfigSpec, "files">, splitBy: string): Promise<string> => {
-  const keys = ["id", "task_id", splitBy]
-  return spec.files.length === 0
-      ? `(SELECT NULL::VARCHAR AS row, NULL::VARCHAR AS "id", NULL::VARCHAR AS "task_id", NULL::VARCHAR AS __split_key WHERE false)`
-      : (await haveKeyColumns(c, spec.files, keys))
-        ? `(SELECT row, "id", "task_id", ${sqlIdent(splitBy)} AS __split_key FROM read_parquet(${sqlStringList(spec.files)}))`
-        : // One JSON parse per row for all three keys (a list of paths), not one per key.
-          `(SELECT row, k[1] AS "id", k[2] AS "task_id", k[3] AS __split_key
-            FROM (SELECT row, json_extract_string(row, [${keys.map((name) => sqlString(`$.${JSON.stringify(name)}`)).join(", ")}]) AS k
-                  FROM read_parquet(${sqlStringList(spec.files)})))`
-}
+export const keyedSource = async (c: DuckDBConnection, spec: Pick<ConfigSpec, "files">, splitBy: string): Promise<string> =>
+  sourceOf(spec.files, splitBy, spec.files.length > 0 && (await haveKeyColumns(c, spec.files, ["id", "task_id", splitBy])))
+
+const sourceOf = (files: ReadonlyArray<string>, splitBy: string, keyed: boolean): string =>
+  files.length === 0
+    ? `(SELECT NULL::VARCHAR AS row, NULL::VARCHAR AS "id", NULL::VARCHAR AS "task_id", NULL::VARCHAR AS __split_key WHERE false)`
+    : keyed
+      ? `(SELECT row, "id", "task_id", ${sqlIdent(splitBy)} AS __split_key FROM read_parquet(${sqlStringList(files)}))`
+      : // One JSON parse per row for all three keys (a list of paths), not one per key.
+        `(SELECT row, k[1] AS "id", k[2] AS "task_id", k[3] AS __split_key
+          FROM (SELECT row, json_extract_string(row, [${["id", "task_id", splitBy].map((name) => sqlString(`$.${JSON.stringify(name)}`)).join(", ")}]) AS k
+                FROM read_parquet(${sqlStringList(files)})))`
 
 /**
  * Whether every file has each of `keys` as a top-level VARCHAR column. Read from the Parquet footers
