@@ -1,37 +1,10 @@
-import { spawn } from "node:child_process"
 import { existsSync } from "node:fs"
 import { mkdtemp, readFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { runFiles } from "./fixtures/run-files.ts"
-import { autodidact, type CliResult } from "./helpers.ts"
-
-const node = join(process.cwd(), "node_modules", ".bin", "node")
-const bin = join(process.cwd(), "tools", "cli", "bin.ts")
-
-/**
- * Runs `autodidact ...args` and sends `signal` once its progress (stderr, plain lines since it is not
- * a terminal) says `stage` started: the kill point comes from what the child prints, never a timer.
- */
-const interruptAt = (args: ReadonlyArray<string>, stage: string, signal: NodeJS.Signals): Promise<CliResult & { readonly sent: boolean }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(node, [bin, ...args], { stdio: ["ignore", "pipe", "pipe"] })
-    let stdout = ""
-    let stderr = ""
-    let sent = false
-    const started = new RegExp(`^${stage} +started$`, "m")
-    child.stdout.on("data", (d) => (stdout += d))
-    child.stderr.on("data", (d) => {
-      stderr += d
-      if (!sent && started.test(stderr)) {
-        sent = true
-        child.kill(signal)
-      }
-    })
-    child.on("error", reject)
-    child.on("exit", (code) => resolve({ code: code ?? -1, stdout, stderr, sent }))
-  })
+import { autodidact, interruptAt } from "./helpers.ts"
 
 const lastLine = (text: string): string => text.trimEnd().split("\n").at(-1) ?? ""
 
@@ -45,12 +18,12 @@ describe("a build stopped by Ctrl-C or SIGTERM", () => {
     expect(first.sent, first.stderr).toBe(true)
     expect(first.code, first.stderr).toBe(130)
     expect(first.stdout).toBe("")
-    const stopped = /^interrupted: run (\S+) stopped in stages? (.+), (\d+) of 10 stages finished; run the same command to resume$/
+    const stopped = /^interrupted: run (\S+) stopped in stages? (.+), (\d+) of 11 stages finished; run the same command to resume$/
     const m1 = stopped.exec(lastLine(first.stderr))
     expect(m1, first.stderr).not.toBeNull()
     const runDir = m1![1]!
     expect(runDir.startsWith(join(dir, "runs", "math-s3-"))).toBe(true)
-    expect(m1![2]).toMatch(/^variants \(\d+ of 27 batches committed\)$/)
+    expect(m1![2]).toMatch(/^variants \(\d+ of 77 batches committed\)$/)
     // The run's lock was released on the way out: the next process does not have to take it over.
     expect(existsSync(join(runDir, ".lock"))).toBe(false)
 

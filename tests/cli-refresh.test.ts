@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { autodidact, type CliResult } from "./helpers.ts"
+import { autodidact, interruptAt } from "./helpers.ts"
 
 const node = join(process.cwd(), "node_modules", ".bin", "node")
 const bin = join(process.cwd(), "tools", "cli", "bin.ts")
@@ -18,26 +18,6 @@ const records = async (data: string) => {
   return Promise.all(files.map(async (f) => JSON.parse(await readFile(join(dir, f), "utf8")) as { status: string; version?: string; error?: string; latest?: string }))
 }
 const events = (stdout: string) => stdout.trim().split("\n").map((l) => JSON.parse(l) as { event: string } & Record<string, unknown>)
-
-/** `refresh` as a child process, signalled once its stage progress (stderr) says `stage` started. */
-const signalAt = (args: ReadonlyArray<string>, stage: string, signal: NodeJS.Signals): Promise<CliResult & { readonly sent: boolean }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(node, [bin, ...args], { stdio: ["ignore", "pipe", "pipe"] })
-    let stdout = ""
-    let stderr = ""
-    let sent = false
-    const started = new RegExp(`^${stage} +started$`, "m")
-    child.stdout.on("data", (d) => (stdout += d))
-    child.stderr.on("data", (d) => {
-      stderr += d
-      if (!sent && started.test(stderr)) {
-        sent = true
-        child.kill(signal)
-      }
-    })
-    child.on("error", reject)
-    child.on("exit", (code) => resolve({ code: code ?? -1, stdout, stderr, sent }))
-  })
 
 describe("autodidact refresh --once", () => {
   it("publishes new content, then publishes nothing while nothing changed, leaving a record of each refresh", async () => {
@@ -118,7 +98,7 @@ describe("autodidact refresh --once", () => {
   it("stops at SIGTERM with exit 143 and LATEST untouched; the next refresh resumes the run and publishes", async () => {
     const data = await newData()
     const args = ["refresh", "math", "--once", "--size", "2000", "--seed", "5", "--out", data]
-    const stopped = await signalAt(args, "rise", "SIGTERM")
+    const stopped = await interruptAt(args, "rise", "SIGTERM")
     expect(stopped.sent, stopped.stderr).toBe(true)
     expect(stopped.code, stopped.stderr).toBe(143)
     expect(stopped.stderr.trimEnd().split("\n").at(-1)).toMatch(/^interrupted: run \S+ stopped in stages? .+; run the same command to resume$/)

@@ -26,3 +26,26 @@ export const autodidact = (
     child.on("error", reject)
     child.on("exit", (code) => resolve({ code: code ?? -1, stdout, stderr }))
   })
+
+/**
+ * Runs `autodidact ...args` and sends `signal` once its progress (stderr, plain lines since it is not
+ * a terminal) says `stage` started: the kill point comes from what the child prints, never a timer.
+ */
+export const interruptAt = (args: ReadonlyArray<string>, stage: string, signal: NodeJS.Signals): Promise<CliResult & { readonly sent: boolean }> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(join(process.cwd(), "node_modules", ".bin", "node"), [join(process.cwd(), "tools", "cli", "bin.ts"), ...args], { stdio: ["ignore", "pipe", "pipe"] })
+    let stdout = ""
+    let stderr = ""
+    let sent = false
+    const started = new RegExp(`^${stage} +started$`, "m")
+    child.stdout.on("data", (d) => (stdout += d))
+    child.stderr.on("data", (d) => {
+      stderr += d
+      if (!sent && started.test(stderr)) {
+        sent = true
+        child.kill(signal)
+      }
+    })
+    child.on("error", reject)
+    child.on("exit", (code) => resolve({ code: code ?? -1, stdout, stderr, sent }))
+  })
