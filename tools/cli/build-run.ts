@@ -3,6 +3,7 @@ import { join } from "node:path"
 import { Effect, Layer, Option } from "effect"
 import { Argument, Flag } from "effect/cli"
 import { Progress, runIdFor, runPipeline, type RunResult, type RunSummary } from "#dag"
+import { DuckDb, defaultMemoryLimit } from "#io"
 import { DECONTAMINATION_NGRAM } from "#dedup"
 import { LanguageModel, type ModelUsage, type Prices } from "#llm"
 import { pipelines } from "#pipelines/registry.ts"
@@ -71,6 +72,13 @@ export const buildFlags = {
       Flag.withDescription("with --llm: run the stages that need no model, then print what the model stages would send (requests, tokens, cost, the first request) and stop; nothing is sent or published"),
       Flag.withDefault(false)
     ),
+    memoryLimit: Flag.String("memory-limit").pipe(
+      Flag.withDescription(
+        `DuckDB's memory limit, e.g. 2GB or 1536MiB (default a tenth of this machine's memory, ${defaultMemoryLimit()}): ` +
+          "past it the publish's sort and tables spill to <out>/cache/duckdb-tmp instead of growing the process"
+      ),
+      Flag.optional
+    ),
     ...modelFlags
   }
 
@@ -86,6 +94,7 @@ export interface BuildFlagValues extends ModelFlagValues {
   readonly decontaminateField: Option.Option<string>
   readonly decontaminateNgram: Option.Option<number>
   readonly dryRun: boolean
+  readonly memoryLimit: Option.Option<string>
 }
 
 /** What one build did: a dry run's estimates, or a finished run and what its publish did. */
@@ -150,10 +159,41 @@ export const runBuild = (flags: BuildFlagValues, display: (extra: () => Readonly
       return yield* runPipeline({ code: codeFingerprint(), pipeline: definition.name, stages, seed: flags.seed, dataDir: flags.out, config, reports })
     }).pipe(Effect.provide(Layer.merge(trackedProgress(display(() => extra())), model.layer)))
     where.phase = "publishing"
-    const published = yield* definition.publish(run, { ...options, config })
+    // A large publish takes a while: its phases show in a display of their own, under the stages'.
+    const published = yield* definition.publish(run, { ...options, config }).pipe(Effect.provide(closing(display(() => []))))
     where.phase = "done"
     return { kind: "built", run, published } satisfies BuildOutcome
-  })
+  }).pipe(Effect.provide(buildDuckDb(flags)))
+
+/** `display`, closed (its timer stopped, its last state drawn) when what it is provided to ends. */
+const closing = (display: Layer.Layer<Progress>): Layer.Layer<Progress> =>
+  Layer.effect(
+    Progress,
+    Effect.gen(function* () {
+      const shown = yield* Progress
+      return yield* Effect.acquireRelease(Effect.succeed(shown), (p) => Effect.sync(() => p.close()))
+    })
+  ).pipe(Layer.provide(display))
+
+/** DuckDB's size units, as --memory-limit takes them. */
+const MEMORY_SIZE = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i
+
+/**
+ * The build's own DuckDB, closed when the build ends: it spills under <out>/cache/duckdb-tmp, on the
+ * data's disk rather than in a /tmp that may be small or in memory, within --memory-limit. Each build
+ * spills into a folder of its own there (DuckDb.layer), so builds of two pipelines never share one.
+ */
+const buildDuckDb = (flags: BuildFlagValues) =>
+  Layer.unwrap(
+    Effect.gen(function* () {
+      const limit = Option.getOrUndefined(flags.memoryLimit)
+      if (limit !== undefined && !MEMORY_SIZE.test(limit.trim())) {
+        return yield* new UsageError({ message: `--memory-limit takes a size such as 2GB or 1536MiB (got "${limit}")` })
+      }
+      yield* requireWritableDir("--out", flags.out)
+      return DuckDb.layer({ tempDirectory: join(flags.out, "cache", "duckdb-tmp"), ...(limit === undefined ? {} : { memoryLimit: limit.trim() }) })
+    })
+  )
 
 /** The benchmark files and settings of --decontaminate-against, or undefined when none was named. */
 const decontaminateOptions = (flags: {

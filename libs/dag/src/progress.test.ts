@@ -67,7 +67,7 @@ describe("progress", () => {
     expect(formatPhase("publish math", { update: { phase: "published v0003", final: true }, startedAt: 0, endedAt: 75_000 }, 99_000)).toBe("publish math       published v0003, 1m15s")
   })
 
-  it("writes a plain line per phase, not per count; the interval's lines show a running task's counts; none once it ended", async () => {
+  it("writes a plain line as a task starts and ends, and the interval's lines show its phase and counts meanwhile", async () => {
     vi.useFakeTimers()
     try {
       const lines: Array<string> = []
@@ -80,6 +80,7 @@ describe("progress", () => {
           reportPhase(p, "publish math", { phase: "sft: shards written", done: 0, total: 4 })
           reportPhase(p, "publish math", { phase: "sft: shards written", done: 1, total: 4 })
           reportPhase(p, "publish math", { phase: "published v0001", final: true })
+          // A finished task is not written again at the interval.
           vi.advanceTimersByTime(1000)
           p.close()
         }).pipe(Effect.provide(Progress.plain((l) => lines.push(l), 1000)))
@@ -87,7 +88,6 @@ describe("progress", () => {
       expect(lines.map((l) => l.replace(/, [\d.]+s$/, ""))).toEqual([
         "publish math       sft: staging rows 0/1000",
         "publish math       sft: staging rows 500/1000",
-        "publish math       sft: shards written 0/4",
         "publish math       published v0001"
       ])
     } finally {

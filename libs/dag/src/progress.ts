@@ -99,7 +99,7 @@ const track = () => {
   return {
     stages,
     tasks,
-    /** Records the update; true when it starts a new phase (or ends the task), which plain output writes. */
+    /** Records the update; true when it starts or ends the task, which plain output writes. */
     phase: (task: string, update: PhaseUpdate): boolean => {
       const now = Date.now()
       const t = tasks.get(task)
@@ -107,10 +107,9 @@ const track = () => {
         tasks.set(task, { update, startedAt: now, ...(update.final ? { endedAt: now } : {}) })
         return true
       }
-      const changed = t.update.phase !== update.phase || update.final === true
       t.update = update
       if (update.final) t.endedAt = now
-      return changed
+      return update.final === true
     },
     start: (stage: string, expectedIn?: number) => {
       const line: StageLine = { status: "running", rowsIn: 0, rowsOut: 0, startedAt: Date.now() }
@@ -186,7 +185,7 @@ const plainLines = (write: (line: string) => void, everyMs: number, extra: Extra
       t.finish(stage, status)
       write(formatStage(stage, t.stages.get(stage)!, Date.now()))
     },
-    // A line per phase, not per count: the interval's lines show the counts of a long phase.
+    // A line as the task starts and ends, as for a stage: the interval's lines show a long one's phases and counts.
     phase: (task, update) => {
       if (t.phase(task, update)) write(formatPhase(task, t.tasks.get(task)!, Date.now()))
     },

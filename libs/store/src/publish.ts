@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises"
 import { join } from "node:path"
-import { Effect, Option } from "effect"
+import { Effect, Exit, Option } from "effect"
 import { hashValue } from "#core"
 import { acquireLock, commitFile, DuckDb, ensureDir, fileDigest, listDir, removePath, sqlString, tookOverMessage, writeFileAtomic } from "#io"
 import { Progress, reportPhase, type PhaseUpdate, type RunSummary } from "#dag"
@@ -276,7 +276,8 @@ const sampleRow = (path: string) =>
  * staged, verified, renamed into place, then LATEST moved; identical content makes no new version.
  * Where a Progress is provided, the publish shows there as the task `publish <name>`, phase by phase
  * (`<config>: staging rows` n/N, `shuffling`, `checking rows`, `shards written` k/K, `verifying shards`
- * k/K, then `checksums`, `syncing`, `catalog`), ending `published vNNNN`, `unchanged vNNNN` or `failed`.
+ * k/K, then `checksums`, `syncing`, `catalog`), ending `published vNNNN`, `unchanged vNNNN`, `failed` or
+ * `stopped` (interrupted).
  */
 export const publish = (req: PublishRequest): Effect.Effect<PublishResult, StoreError, DuckDb> =>
   Effect.gen(function* () {
@@ -287,7 +288,9 @@ export const publish = (req: PublishRequest): Effect.Effect<PublishResult, Store
     }
     return yield* publishReporting(req, report).pipe(
       Effect.onExit((exit) =>
-        Effect.sync(() => report(exit._tag === "Success" ? { phase: `${exit.value.status} ${exit.value.version}`, final: true } : { phase: "failed", final: true }))
+        Effect.sync(() =>
+          report({ phase: exit._tag === "Success" ? `${exit.value.status} ${exit.value.version}` : Exit.hasInterrupts(exit) ? "stopped" : "failed", final: true })
+        )
       )
     )
   })
