@@ -1,15 +1,18 @@
 import { mkdirSync } from "node:fs"
 import { dirname } from "node:path"
 import { DatabaseSync, type StatementSync } from "node:sqlite"
+import { Worker } from "node:worker_threads"
 import { Context, Effect, Layer, Schema } from "effect"
 import { hashValue } from "#core"
+import { INSERT_SQL, commitRows, type WriterRow } from "./cache-writer.ts"
 import type { ChatRequest, EndpointProfile, FinishReason } from "./chat.ts"
 
 /**
  * The durable response cache: every answer a model gave, stored before any stage uses it, so a killed run
  * never pays for it twice and a re-run sends nothing. SQLite (node:sqlite) in WAL mode with synchronous=FULL:
  * a committed answer survives a crash of the process or the machine. Writes are committed in groups (all
- * the answers that arrived while the previous commit ran), so fsyncs do not bound the request rate.
+ * the answers that arrived while the previous commit ran), so fsyncs do not bound the request rate, by a
+ * writer thread (cache-writer.ts), so an fsync never stalls the requests and rows of the main thread.
  *
  * An entry is one sample: the raw response body it came in (parsing is separate: a changed parser re-reads
  * it without sending), which choice of that body it is, and how it ended.
@@ -80,9 +83,6 @@ export class ResponseCache extends Context.Service<ResponseCache, ResponseCacheS
   static readonly layer = (path: string): Layer.Layer<ResponseCache, CacheError> => Layer.effect(ResponseCache, openCache(path))
 }
 
-/** How long a group commit gathers answers: at most one fsync per this many milliseconds. */
-const COMMIT_EVERY_MS = 3
-
 interface Row {
   key: string
   raw: string
@@ -92,6 +92,81 @@ interface Row {
   prompt_tokens: number
   completion_tokens: number
   choice_tokens: number | null
+}
+
+/** Commits groups of rows, one group at a time, resolving once a group is on disk. */
+interface Writer {
+  readonly commit: (rows: ReadonlyArray<WriterRow>) => Promise<void>
+  readonly close: () => Promise<void>
+}
+
+const WRITER_URL = new URL("./cache-writer.ts", import.meta.url)
+
+/**
+ * The writer thread (cache-writer.ts), started on the first write, so that a run that only reads (an
+ * offline build, a dry run) starts none. It keeps the process alive only while a commit is pending.
+ */
+const threadWriter = (path: string): Writer => {
+  let worker: Worker | undefined
+  let current: { resolve: () => void; reject: (e: unknown) => void } | undefined
+  let broken: unknown
+  let nextId = 0
+  const fail = (error: unknown) => {
+    broken ??= error
+    const c = current
+    current = undefined
+    c?.reject(broken)
+  }
+  const start = () => {
+    // None of the parent's flags: they can be ones a worker refuses (`--input-type` with `-e`).
+    const w = new Worker(WRITER_URL, { workerData: { cacheWriter: true, path }, execArgv: [] })
+    w.on("message", (reply: { id: number; error?: string }) => {
+      const c = current
+      current = undefined
+      w.unref()
+      if (reply.error === undefined) c?.resolve()
+      else c?.reject(new Error(reply.error))
+    })
+    w.on("error", (e) => fail(e))
+    w.on("messageerror", (e) => fail(e))
+    w.on("exit", (code) => fail(new Error(`the cache writer thread exited (code ${code})`)))
+    w.unref()
+    return w
+  }
+  return {
+    commit: (rows) =>
+      new Promise<void>((resolve, reject) => {
+        if (broken !== undefined) return reject(broken)
+        worker ??= start()
+        current = { resolve, reject }
+        worker.ref()
+        worker.postMessage({ id: nextId++, rows })
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (worker === undefined || broken !== undefined) return resolve()
+        broken = new Error("the response cache is closed")
+        worker.ref()
+        worker.once("exit", () => resolve())
+        worker.postMessage({ close: true })
+      })
+  }
+}
+
+/** For an in-memory cache (no file a thread could share): commits on this thread. */
+const inlineWriter = (db: DatabaseSync): Writer => {
+  const insert = db.prepare(INSERT_SQL)
+  return {
+    commit: (rows) => {
+      try {
+        commitRows(db, insert, rows)
+        return Promise.resolve()
+      } catch (error) {
+        return Promise.reject(error)
+      }
+    },
+    close: () => Promise.resolve()
+  }
 }
 
 const openCache = (path: string) =>
@@ -117,31 +192,33 @@ const openCache = (path: string) =>
       (db) => Effect.sync(() => db.close())
     )
     const select: StatementSync = db.prepare("SELECT key, raw, choice, finish_reason, max_tokens, prompt_tokens, completion_tokens, choice_tokens FROM responses WHERE key = ?")
-    const insert: StatementSync = db.prepare(
-      "INSERT OR REPLACE INTO responses (key, raw, choice, finish_reason, max_tokens, prompt_tokens, completion_tokens, choice_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-    )
     const count: StatementSync = db.prepare("SELECT count(*) AS n FROM responses")
+    // Released before the database above is closed: the writer finishes its commit, then closes its own.
+    const writer = yield* Effect.acquireRelease(
+      Effect.sync(() => (path === ":memory:" ? inlineWriter(db) : threadWriter(path))),
+      (w) => Effect.promise(() => w.close())
+    )
 
-    // Group commit: entries that arrive while a commit is pending join it; one transaction, one fsync.
-    let pending: Array<{ entries: ReadonlyArray<CacheEntry>; done: (error?: unknown) => void }> = []
+    // Group commit: entries that arrive while a commit is running join the next one; one transaction, one
+    // fsync per group. The first group waits only for the end of the current event-loop turn.
+    let next: Array<WriterRow> = []
+    let waiting: Array<(error?: unknown) => void> = []
+    let committing = false
+    let scheduled = false
     const flush = () => {
-      const group = pending
-      pending = []
-      try {
-        db.exec("BEGIN")
-        for (const { entries } of group) {
-          for (const e of entries) insert.run(e.key, e.raw, e.choice, e.finishReason, e.maxTokens, e.promptTokens, e.completionTokens, e.choiceTokens)
-        }
-        db.exec("COMMIT")
-        for (const g of group) g.done()
-      } catch (error) {
-        try {
-          db.exec("ROLLBACK")
-        } catch {
-          // the transaction may not have begun
-        }
-        for (const g of group) g.done(error)
+      scheduled = false
+      if (committing || next.length === 0) return
+      const rows = next
+      const done = waiting
+      next = []
+      waiting = []
+      committing = true
+      const settle = (error?: unknown) => {
+        committing = false
+        for (const d of done) d(error)
+        flush()
       }
+      writer.commit(rows).then(() => settle(), settle)
     }
 
     return ResponseCache.of({
@@ -168,9 +245,12 @@ const openCache = (path: string) =>
         entries.length === 0
           ? Effect.void
           : Effect.callback<void, CacheError>((resume) => {
-              // A group gathers for COMMIT_EVERY_MS: each commit is an fsync that blocks this thread.
-              if (pending.length === 0) setTimeout(flush, COMMIT_EVERY_MS)
-              pending.push({ entries, done: (error) => resume(error === undefined ? Effect.void : Effect.fail(fail(error))) })
+              for (const e of entries) next.push([e.key, e.raw, e.choice, e.finishReason, e.maxTokens, e.promptTokens, e.completionTokens, e.choiceTokens])
+              waiting.push((error) => resume(error === undefined ? Effect.void : Effect.fail(fail(error))))
+              if (!committing && !scheduled) {
+                scheduled = true
+                setImmediate(flush)
+              }
             }),
       size: Effect.try({ try: () => Number((count.get() as { n: number }).n), catch: fail })
     })

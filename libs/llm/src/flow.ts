@@ -1,4 +1,4 @@
-import { Clock, Context, Effect, Layer, Semaphore } from "effect"
+import { Clock, Context, Effect, Exit, Layer } from "effect"
 
 /**
  * One flow controller for a whole run, shared by every stage that calls a model. It bounds requests in
@@ -63,7 +63,6 @@ const refill = (b: Bucket, now: number) => {
 export const makeFlow = (options: FlowOptions) =>
   Effect.gen(function* () {
     const max = Math.max(1, Math.floor(options.concurrency))
-    const semaphore = yield* Semaphore.make(max)
     const start = yield* Clock.currentTimeMillis
     const bucket = (perMinute: number | undefined): Bucket | undefined =>
       perMinute === undefined || perMinute <= 0 ? undefined : { perMinute, available: perMinute, at: start }
@@ -79,13 +78,65 @@ export const makeFlow = (options: FlowOptions) =>
     let sent = 0
     let sentAtDecrease = 0
 
-    const resizeTo = (next: number) =>
-      Effect.suspend(() => {
-        const bounded = Math.max(1, Math.min(max, Math.floor(next)))
-        if (bounded === limit) return Effect.void
-        limit = bounded
-        return semaphore.resize(bounded)
+    /**
+     * The slots: a count and a first-come queue of requests waiting for one. Not Effect's Semaphore: it
+     * wakes by scanning every waiter on each release, and a row stage keeps hundreds waiting here.
+     * A freed slot is handed to the oldest waiter in a microtask, so a release never runs another
+     * request's work inside its own.
+     */
+    interface Waiter {
+      readonly resume: () => void
+      handed: boolean
+      cancelled: boolean
+    }
+    let queue: Array<Waiter> = []
+    let head = 0
+    let handing = false
+    const handOver = () => {
+      handing = false
+      while (inFlight < limit && head < queue.length) {
+        const w = queue[head++]!
+        if (w.cancelled) continue
+        w.handed = true
+        inFlight++
+        w.resume()
+      }
+      if (head > 1024 && head * 2 > queue.length) {
+        queue = queue.slice(head)
+        head = 0
+      }
+    }
+    const scheduleHandOver = () => {
+      if (!handing && head < queue.length && inFlight < limit) {
+        handing = true
+        queueMicrotask(handOver)
+      }
+    }
+    const acquire: Effect.Effect<void> = Effect.callback<void>((resume) => {
+      if (inFlight < limit && head === queue.length) {
+        inFlight++
+        resume(Effect.void)
+        return
+      }
+      const w: Waiter = { resume: () => resume(Effect.void), handed: false, cancelled: false }
+      queue.push(w)
+      return Effect.sync(() => {
+        w.cancelled = true
+        // Interrupted after being handed a slot it never used: the slot goes on to the next.
+        if (w.handed) release()
       })
+    })
+    const release = () => {
+      inFlight--
+      scheduleHandOver()
+    }
+
+    const resizeTo = (next: number) => {
+      const bounded = Math.max(1, Math.min(max, Math.floor(next)))
+      if (bounded === limit) return
+      limit = bounded
+      scheduleHandOver()
+    }
 
     /** Waits until both buckets can give what is asked, then takes it. */
     const reserve = (cost: number): Effect.Effect<void> =>
@@ -111,50 +162,55 @@ export const makeFlow = (options: FlowOptions) =>
         }
       })
 
-    const grow = Effect.suspend(() => {
-      window = Math.min(max, window + 1 / Math.max(1, window))
-      return resizeTo(window)
-    })
-    const shrink = (seq: number) =>
-      Effect.suspend(() => {
-        if (seq <= sentAtDecrease) return Effect.void
-        sentAtDecrease = sent
-        throttledCount++
-        window = Math.max(1, window / 2)
-        return resizeTo(window)
-      })
+    const grow = () => {
+      if (window < max) {
+        window = Math.min(max, window + 1 / Math.max(1, window))
+        resizeTo(window)
+      }
+    }
+    const shrink = (seq: number) => {
+      if (seq <= sentAtDecrease) return
+      sentAtDecrease = sent
+      throttledCount++
+      window = Math.max(1, window / 2)
+      resizeTo(window)
+    }
 
-    const withSlot: FlowShape["withSlot"] = (estimatedTokens, send, overloaded) =>
-      Effect.gen(function* () {
-        yield* reserve(estimatedTokens)
-        return yield* semaphore.withPermit(
-          Effect.gen(function* () {
-            inFlight++
-            const seq = ++sent
-            maxInFlight = Math.max(maxInFlight, inFlight)
-            const result = yield* send.pipe(
-              Effect.ensuring(Effect.sync(() => inFlight--)),
-              // A failed attempt used no tokens the server counts: its reservation goes back.
-              Effect.tapError((e) =>
-                Effect.andThen(
-                  Effect.sync(() => {
-                    if (tokens) tokens.available = Math.min(tokens.perMinute, tokens.available + Math.min(estimatedTokens, tokens.perMinute))
-                  }),
-                  overloaded(e) ? shrink(seq) : Effect.void
-                )
-              )
-            )
-            if (tokens) tokens.available = Math.min(tokens.perMinute, tokens.available + Math.min(estimatedTokens, tokens.perMinute) - result.tokens)
-            yield* grow
-            return result.value
-          })
-        )
-      })
+    const withSlot: FlowShape["withSlot"] = (estimatedTokens, send, overloaded) => {
+      const inSlot = Effect.uninterruptibleMask((restore) =>
+        Effect.flatMap(restore(acquire), () => {
+          const seq = ++sent
+          maxInFlight = Math.max(maxInFlight, inFlight)
+          return restore(send).pipe(
+            Effect.onExit((exit) =>
+              Effect.sync(() => {
+                release()
+                if (Exit.isSuccess(exit)) {
+                  if (tokens) tokens.available = Math.min(tokens.perMinute, tokens.available + Math.min(estimatedTokens, tokens.perMinute) - exit.value.tokens)
+                  grow()
+                  return
+                }
+                // A failed attempt used no tokens the server counts: its reservation goes back.
+                if (tokens) tokens.available = Math.min(tokens.perMinute, tokens.available + Math.min(estimatedTokens, tokens.perMinute))
+                const failure = exit.cause.reasons.find((r) => r._tag === "Fail")
+                if (failure !== undefined && overloaded(failure.error)) shrink(seq)
+              })
+            ),
+            Effect.map((result) => result.value)
+          )
+        })
+      )
+      // With no per-minute limit there is nothing to reserve: no clock read, no fiber step.
+      return Effect.suspend(() => (requests === undefined && tokens === undefined ? inSlot : Effect.andThen(reserve(estimatedTokens), inSlot)))
+    }
 
     return FlowController.of({
       withSlot,
       learn: (headers) =>
-        Effect.gen(function* () {
+        // Most answers carry no limits, or limits already known: no clock read, no fiber step.
+        (requests !== undefined || headers["x-ratelimit-limit-requests"] === undefined) && (tokens !== undefined || headers["x-ratelimit-limit-tokens"] === undefined)
+          ? Effect.void
+          : Effect.gen(function* () {
           const now = yield* Clock.currentTimeMillis
           // A limit must be positive; what remains may be 0 (the budget is spent until it refills).
           const read = (name: string, least: number) => {

@@ -1,10 +1,10 @@
 import { Context, Effect, Layer, Random, Schema } from "effect"
-import type { HttpClient } from "effect/http"
+import { HttpClient } from "effect/http"
 import { DEFAULT_PROFILE, type ChatRequest, type ChatResponse, type EndpointProfile, type FinishReason } from "./chat.ts"
 import { ResponseCache, formOf, sampleKey, usable, type CacheEntry } from "./cache.ts"
 import type { AttemptFailed } from "./errors.ts"
 import { FlowController } from "./flow.ts"
-import { sendChat, type Attempt, type Endpoint } from "./provider.ts"
+import { sendChatWith, type Attempt, type Endpoint } from "./provider.ts"
 import { parseCompletion, wireBody } from "./wire.ts"
 
 /**
@@ -137,7 +137,9 @@ const makeLanguageModel = (options: ModelOptions) =>
     if (options.endpoints.length === 0) return yield* Effect.die(new Error("a language model needs at least one endpoint"))
     const flow = yield* FlowController
     const cache = yield* ResponseCache
-    const http = yield* Effect.context<HttpClient.HttpClient>()
+    const client = yield* HttpClient.HttpClient
+    /** No tracing span per request: a span with its attributes and a traceparent header was a measurable share of the CPU per request, and no run installs a tracer. */
+    const untraced = () => true
     const revision = options.revision ?? ""
     const timeoutMs = options.timeoutMs ?? 300_000
     const maxAttempts = Math.max(1, options.maxAttempts ?? 6)
@@ -176,13 +178,13 @@ const makeLanguageModel = (options: ModelOptions) =>
             usage.requests++
             stageFigures(stage).requests++
             firstSentAt ??= performance.now()
-            return sendChat(target.endpoint, wireBody(full, target.profile, n, seed), full.prefill, timeoutMs).pipe(
+            return sendChatWith(client, target.endpoint, wireBody(full, target.profile, n, seed), full.prefill, timeoutMs).pipe(
               Effect.tap((a: Attempt) => store(a.response)),
               Effect.map((a: Attempt) => ({ value: a, tokens: a.response.usage.promptTokens + a.response.usage.completionTokens })),
               Effect.ensuring(Effect.sync(() => target.inFlight--))
             )
           })
-          const outcome = yield* flow.withSlot(estimate(full, n), send, isOverload).pipe(Effect.provide(http), Effect.result)
+          const outcome = yield* flow.withSlot(estimate(full, n), send, isOverload).pipe(Effect.provideService(HttpClient.TracerDisabledWhen, untraced), Effect.result)
           if (outcome._tag === "Success") {
             yield* flow.learn(outcome.success.headers)
             return { response: outcome.success.response, profile: chosen.profile }
@@ -284,10 +286,13 @@ const makeLanguageModel = (options: ModelOptions) =>
           if (response.choices.length === 1) profile.honoursN = false
           missing = missing.filter((i) => !answered.has(i))
         }
-        yield* Effect.forEach(missing, (index) => request(full, 1, seedOf(full, keys, index), stage, storeFor([index], new Set())), {
-          concurrency: "unbounded",
-          discard: true
-        })
+        // One sample missing (the usual case): asked on this fiber, not a forked one.
+        if (missing.length === 1) yield* request(full, 1, seedOf(full, keys, missing[0]!), stage, storeFor(missing, new Set()))
+        else
+          yield* Effect.forEach(missing, (index) => request(full, 1, seedOf(full, keys, index), stage, storeFor([index], new Set())), {
+            concurrency: "unbounded",
+            discard: true
+          })
         return out as Array<Sample>
       })
 

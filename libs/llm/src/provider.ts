@@ -40,44 +40,81 @@ const request = (endpoint: Endpoint, method: "GET" | "POST", path: string) => {
 }
 
 /**
+ * `self`, or the failure `onTimeout()` once `ms` have passed (`self` is then interrupted). One child fiber
+ * and one timer: `Effect.timeoutOrElse` races two fibers (one of them a sleep) for every request, which
+ * shows in the model stage's CPU profile.
+ */
+const within = <A, E, R, E2>(self: Effect.Effect<A, E, R>, ms: number, onTimeout: () => E2): Effect.Effect<A, E | E2, R> =>
+  Effect.flatMap(Effect.forkChild(self, { startImmediately: true }), (fiber) =>
+    Effect.callback<A, E | E2>((resume) => {
+      const timer = setTimeout(() => {
+        remove()
+        fiber.interruptUnsafe()
+        resume(Effect.fail(onTimeout()))
+      }, ms)
+      const remove = fiber.addObserver((exit) => {
+        clearTimeout(timer)
+        resume(exit)
+      })
+      return Effect.sync(() => {
+        clearTimeout(timer)
+        remove()
+        fiber.interruptUnsafe()
+      })
+    })
+  )
+
+/**
  * One POST to `/chat/completions`, bounded by `timeoutMs`. Every failure is an `AttemptFailed` that says
  * whether re-sending can help; nothing here retries or waits: that is the flow controller's job.
  */
 export const sendChat = (endpoint: Endpoint, body: Record<string, unknown>, prefill: string | undefined, timeoutMs: number) =>
-  Effect.gen(function* () {
-    const client = yield* HttpClient.HttpClient
-    const fail = (kind: AttemptFailed["kind"], message: string, extra: { status?: number; retryable?: boolean; retryAfterMs?: number | undefined } = {}) =>
-      new AttemptFailed({
-        endpoint: endpoint.url,
-        kind,
-        retryable: extra.retryable ?? true,
-        message: `${endpoint.url}: ${message}`,
-        ...(extra.status !== undefined ? { status: extra.status } : {}),
-        ...(extra.retryAfterMs !== undefined ? { retryAfterMs: extra.retryAfterMs } : {})
-      })
-    const exchange = Effect.gen(function* () {
-      const response = yield* client
-        .execute(HttpClientRequest.bodyJsonUnsafe(request(endpoint, "POST", "/chat/completions"), body))
-        .pipe(Effect.mapError((e) => fail("transport", `request failed: ${e.message}`)))
-      const text = yield* response.text.pipe(Effect.mapError((e) => fail("transport", `reading the answer failed: ${e.message}`)))
-      return { status: response.status, headers: response.headers as Readonly<Record<string, string | undefined>>, text }
+  Effect.flatMap(HttpClient.HttpClient, (client) => sendChatWith(client, endpoint, body, prefill, timeoutMs))
+
+/** `sendChat` with the client given: the model layer takes its client once, not from the context per request. */
+export const sendChatWith = (
+  client: HttpClient.HttpClient,
+  endpoint: Endpoint,
+  body: Record<string, unknown>,
+  prefill: string | undefined,
+  timeoutMs: number
+): Effect.Effect<Attempt, AttemptFailed> => {
+  const fail = (kind: AttemptFailed["kind"], message: string, extra: { status?: number; retryable?: boolean; retryAfterMs?: number | undefined } = {}) =>
+    new AttemptFailed({
+      endpoint: endpoint.url,
+      kind,
+      retryable: extra.retryable ?? true,
+      message: `${endpoint.url}: ${message}`,
+      ...(extra.status !== undefined ? { status: extra.status } : {}),
+      ...(extra.retryAfterMs !== undefined ? { retryAfterMs: extra.retryAfterMs } : {})
     })
-    const answer = yield* exchange.pipe(
-      Effect.timeoutOrElse({ duration: `${timeoutMs} millis`, orElse: () => Effect.fail(fail("timeout", `no answer within ${timeoutMs} ms`)) })
-    )
-    if (answer.status < 200 || answer.status >= 300) {
-      return yield* Effect.fail(
-        fail("http", `HTTP ${answer.status}: ${errorText(answer.text)}`, {
-          status: answer.status,
-          retryable: retryableStatus(answer.status),
-          retryAfterMs: retryAfterMs(answer.headers, Date.now())
-        })
+  const exchange = client.execute(HttpClientRequest.bodyJsonUnsafe(request(endpoint, "POST", "/chat/completions"), body)).pipe(
+    Effect.mapError((e) => fail("transport", `request failed: ${e.message}`)),
+    Effect.flatMap((response) =>
+      response.text.pipe(
+        Effect.mapError((e) => fail("transport", `reading the answer failed: ${e.message}`)),
+        Effect.map((text) => ({ status: response.status, headers: response.headers as Readonly<Record<string, string | undefined>>, text }))
       )
+    )
+  )
+  return Effect.flatMap(
+    within(exchange, timeoutMs, () => fail("timeout", `no answer within ${timeoutMs} ms`)),
+    (answer): Effect.Effect<Attempt, AttemptFailed> => {
+      if (answer.status < 200 || answer.status >= 300) {
+        return Effect.fail(
+          fail("http", `HTTP ${answer.status}: ${errorText(answer.text)}`, {
+            status: answer.status,
+            retryable: retryableStatus(answer.status),
+            retryAfterMs: retryAfterMs(answer.headers, Date.now())
+          })
+        )
+      }
+      const parsed = parseCompletion(answer.text, prefill)
+      if (typeof parsed === "string") return Effect.fail(fail("malformed", `malformed answer: ${parsed}`))
+      return Effect.succeed({ response: parsed, headers: answer.headers })
     }
-    const parsed = parseCompletion(answer.text, prefill)
-    if (typeof parsed === "string") return yield* Effect.fail(fail("malformed", `malformed answer: ${parsed}`))
-    return { response: parsed, headers: answer.headers } satisfies Attempt
-  })
+  )
+}
 
 /**
  * Checks an endpoint before any stage runs: it answers `/models`, accepts the key, and serves `model`.
