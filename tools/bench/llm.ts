@@ -8,13 +8,16 @@
  *            longest a freed slot waited for its next request (a dispatch gap).
  *   tail     200 ms answers, 5% of them 20x slower: total time beside the ideal for the same latencies (a
  *            dispatcher that never leaves a slot free while requests remain).
- *   memory   the instant server, streaming many rows (default 1M) at 256 in flight: peak memory (run alone).
+ *   memory   the instant server, streaming many rows (default 1M) at 256 in flight: peak memory, in a process
+ *            of its own started with HEAP_FLAGS (run alone).
  *   node tools/bench/llm.ts [all|instant|latency|tail|memory] [requests]
  */
 import { spawn, type ChildProcess } from "node:child_process"
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import v8 from "node:v8"
+import { monitorEventLoopDelay } from "node:perf_hooks"
 import { Effect, Layer, Schema, Stream } from "effect"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { DuckDb } from "#io"
@@ -138,7 +141,12 @@ const instant = async () => {
 const latency = async () => {
   const requests = requestsArg ?? 2_560
   const server = await serve({ latencyMs: 2_000, capacity: CONCURRENCY })
+  // How long this process's event loop was held at once: a dispatch gap longer than that is the
+  // scheduling's; one as long is work (or other processes on the machine) holding the loop.
+  const loop = monitorEventLoopDelay({ resolution: 10 })
+  loop.enable()
   const p = await pipeline(server.url, requests)
+  loop.disable()
   const s = await server.stats()
   server.stop()
   const ideal = CONCURRENCY / 2
@@ -146,7 +154,9 @@ const latency = async () => {
   console.log(`latency: ${fmt(requests)} requests of 2 s, server capacity ${CONCURRENCY}`)
   console.log(`  model stage           ${fmt(achieved, 1)} requests/s = ${fmt((100 * achieved) / ideal, 1)}% of the ideal ${ideal} (target 95%)`)
   console.log(`  longest dispatch gap  ${s.longestIdleMs} ms with a slot free and no request coming (target under 100); most in flight ${s.maxInFlight}`)
-  return { requests, achieved, ideal, ratio: achieved / ideal, longestIdleMs: s.longestIdleMs }
+  const loopMaxMs = loop.max / 1e6
+  console.log(`  event loop           held at most ${fmt(loopMaxMs)} ms at once (99th percentile of its delays ${fmt(loop.percentile(99) / 1e6)} ms)`)
+  return { requests, achieved, ideal, ratio: achieved / ideal, longestIdleMs: s.longestIdleMs, loopMaxMs }
 }
 
 /**
@@ -176,14 +186,50 @@ const tail = async () => {
   return { requests, ms: p.stageMs, idealMs, ratio: p.stageMs / idealMs, longestIdleMs: s.longestIdleMs }
 }
 
+/**
+ * V8's flags for the memory run. The live heap stays near 60 MB, but V8 lets garbage pile up to several
+ * hundred MB before a full collection unless told otherwise; a capped old space alone made the run twice as
+ * slow here (promotions from a large young generation fill it), a small young generation with it did not.
+ * LLM_BENCH_HEAP overrides them ("" for none).
+ */
+const HEAP_FLAGS = (process.env["LLM_BENCH_HEAP"] ?? "--max-old-space-size=128 --max-semi-space-size=8").split(" ").filter((f) => f !== "")
+
+/** The memory run in a process of its own, started with HEAP_FLAGS, so that its peak RSS is the pipeline's alone. */
 const memory = async () => {
   const requests = requestsArg ?? 1_000_000
+  const child = spawn(process.execPath, [...HEAP_FLAGS, import.meta.filename, "memory-run", String(requests)], { stdio: ["ignore", "pipe", "inherit"] })
+  let out = ""
+  child.stdout!.on("data", (d: Buffer) => (out += d.toString()))
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve))
+  if (code !== 0) throw new Error(`the memory run exited with code ${code}`)
+  const lines = out.trim().split("\n")
+  for (const line of lines.slice(0, -1)) console.log(line)
+  console.log(`  V8 flags: ${HEAP_FLAGS.join(" ") || "(none)"}`)
+  return { ...(JSON.parse(lines.at(-1)!) as { "memory-run": object })["memory-run"], flags: HEAP_FLAGS.join(" ") }
+}
+
+const memoryRun = async () => {
+  const requests = requestsArg ?? 1_000_000
   const server = await serve({})
+  // Where the memory is, sampled each second: the JS heap, memory outside it (Buffers, DuckDB's and
+  // SQLite's native allocations show in RSS only).
+  const peak = { heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 }
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage()
+    for (const k of Object.keys(peak) as Array<keyof typeof peak>) peak[k] = Math.max(peak[k], m[k])
+  }, 1000)
+  // LLM_BENCH_SNAPSHOT=seconds: a heap snapshot that far into the run, to see what holds the heap.
+  const snapshotAt = Number(process.env["LLM_BENCH_SNAPSHOT"] ?? 0)
+  const snap = snapshotAt > 0 ? setTimeout(() => console.log(`heap snapshot: ${(v8.writeHeapSnapshot as () => string)()}`), snapshotAt * 1000) : undefined
   const p = await pipeline(server.url, requests)
+  clearTimeout(snap)
+  clearInterval(sampler)
   server.stop()
   const peakMb = process.resourceUsage().maxRSS / 1024
+  const mb = (b: number) => fmt(b / 2 ** 20)
   console.log(`memory: ${fmt(requests)} rows at ${CONCURRENCY} in flight in ${fmt(p.ms / 1000, 1)} s: peak RSS ${fmt(peakMb)} MB (target 300)`)
-  return { requests, peakMb, seconds: p.ms / 1000 }
+  console.log(`  peaks sampled each second: JS heap used ${mb(peak.heapUsed)} MB of ${mb(peak.heapTotal)} MB, external ${mb(peak.external)} MB (array buffers ${mb(peak.arrayBuffers)} MB)`)
+  return { requests, peakMb, seconds: p.ms / 1000, heapUsedMb: peak.heapUsed / 2 ** 20, heapTotalMb: peak.heapTotal / 2 ** 20, externalMb: peak.external / 2 ** 20 }
 }
 
 /** The model stage alone against the instant server: for profiling (node --cpu-prof). */
@@ -196,7 +242,7 @@ const stage = async () => {
   return p
 }
 
-const scenarios: Record<string, () => Promise<unknown>> = { instant, latency, tail, memory, stage }
+const scenarios: Record<string, () => Promise<unknown>> = { instant, latency, tail, memory, "memory-run": memoryRun, stage }
 const chosen = which === "all" ? ["instant", "latency", "tail"] : [which]
 const results: Record<string, unknown> = {}
 for (const name of chosen) {
