@@ -24,8 +24,8 @@ import { jsonStructure, publish, type ColumnSpec } from "#store"
 
 const GB = 1024 ** 3
 const PART_ROWS = 20_000
-/** Bytes of disk a row needs at the peak (two stages' parts, the shards, the raw copy and DuckDB's spill), measured at 1M rows with margin. */
-const DISK_PER_ROW = 3_000
+/** Bytes of disk a row needs at the peak (two stages' parts, the shards, the raw copy and DuckDB's spill): 1,790 measured at 10M rows, with margin. */
+const DISK_PER_ROW = 2_400
 
 /** mulberry32 (the same text generator as tools/bench/store.ts, so the rows compress alike). */
 const prng = (seed: number) => () => {
@@ -110,6 +110,11 @@ const peakRss = async (): Promise<number> => {
 }
 const resetPeak = () => writeFile("/proc/self/clear_refs", "5").catch(() => undefined)
 
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since)
+  return (used.user + used.system) / 1000
+}
+
 const diskUsed = (path: string) => {
   const s = statfsSync(path)
   return (s.blocks - s.bfree) * s.bsize
@@ -128,6 +133,10 @@ interface Measured {
   readonly build_ms: number
   readonly publish_ms: number
   readonly raw_ms: number
+  /** CPU time of the process (DuckDB's threads included) per phase: steadier than wall time on a shared machine. */
+  readonly build_cpu_ms: number
+  readonly publish_cpu_ms: number
+  readonly raw_cpu_ms: number
   readonly build_peak: number
   readonly publish_peak: number
   readonly raw_peak: number
@@ -152,30 +161,36 @@ const one = async (rows: number): Promise<void> => {
 
     yield* Effect.promise(resetPeak)
     const t0 = performance.now()
+    const c0 = process.cpuUsage()
     const run = yield* runPipeline({ pipeline: "scale", stages: stagesFor(rows), seed: 1, dataDir, config: { rows } }).pipe(
       Effect.provide(Progress.plain(phaseLine, 30_000))
     )
     const buildMs = performance.now() - t0
+    const buildCpu = cpuMs(c0)
     const buildPeak = yield* Effect.promise(peakRss)
     const files = run.outputs.get("sft")!.files
 
     yield* Effect.promise(resetPeak)
     const t1 = performance.now()
+    const c1 = process.cpuUsage()
     const published = yield* publish({
       dataDir, name: "scale", pipeline: "scale", seed: 1, config: { rows }, seedFiles: [], runSummary: run.summary,
       configs: [{ name: "sft", description: "SFT rows", columns, files }],
       card: { title: "scale", summary: "scale benchmark", strategies: [] }
     }).pipe(Effect.provide(Progress.plain(phaseLine, 10_000)))
     const publishMs = performance.now() - t1
+    const publishCpu = cpuMs(c1)
     const publishPeak = yield* Effect.promise(peakRss)
 
     yield* Effect.promise(resetPeak)
     const t2 = performance.now()
+    const c2 = process.cpuUsage()
     yield* db.run(
       `COPY (SELECT s.* FROM (SELECT from_json(row, ${sqlString(jsonStructure(columns))}) AS s FROM read_parquet(${sqlStringList(files)}))) ` +
         `TO ${sqlString(join(root, "raw.parquet"))} (FORMAT parquet, COMPRESSION zstd)`
     )
     const rawMs = performance.now() - t2
+    const rawCpu = cpuMs(c2)
     const rawPeak = yield* Effect.promise(peakRss)
 
     const sft = published.manifest.configs["sft"]!
@@ -185,6 +200,9 @@ const one = async (rows: number): Promise<void> => {
       build_ms: buildMs,
       publish_ms: publishMs,
       raw_ms: rawMs,
+      build_cpu_ms: buildCpu,
+      publish_cpu_ms: publishCpu,
+      raw_cpu_ms: rawCpu,
       build_peak: buildPeak,
       publish_peak: publishPeak,
       raw_peak: rawPeak,
@@ -250,6 +268,11 @@ const main = async (sizes: ReadonlyArray<number>) => {
     row("build + publish, µs per row", (m) => perRow(m, total(m)).toFixed(1)),
     row("per-row cost vs the first size (target ≤ 1.5x)", (m) => `${(perRow(m, total(m)) / perRow(base, total(base))).toFixed(2)}x`),
     row("  build only / publish only", (m) => `${(perRow(m, m.build_ms) / perRow(base, base.build_ms)).toFixed(2)}x / ${(perRow(m, m.publish_ms) / perRow(base, base.publish_ms)).toFixed(2)}x`),
+    row("CPU time: build / publish / raw, s", (m) => `${s(m.build_cpu_ms)} / ${s(m.publish_cpu_ms)} / ${s(m.raw_cpu_ms)}`),
+    row("build + publish CPU, µs per row; vs the first size", (m) => {
+      const cpu = (x: Measured) => perRow(x, x.build_cpu_ms + x.publish_cpu_ms)
+      return `${cpu(m).toFixed(1)}; ${(cpu(m) / cpu(base)).toFixed(2)}x`
+    }),
     row("peak RSS: build / publish / raw, GiB", (m) => `${gb(m.build_peak)} / ${gb(m.publish_peak)} / ${gb(m.raw_peak)}`),
     row("peak RSS (target < 4 GB)", (m) => `${gb(peak(m))} GiB${peak(m) < 4e9 ? "" : " (missed)"}`),
     row("disk: parts (2 stages) / shards / peak in use, GiB", (m) => `${gb(m.parts_bytes)} / ${gb(m.shards_bytes)} / ${gb(m.disk_peak)}`)

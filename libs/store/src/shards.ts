@@ -241,7 +241,8 @@ export const writeConfigShards = (
  * its memory limit (a 10M-row config is ~9 GB of text). Loading the rows first and sorting them in a
  * second statement would report staging exactly, but held a third copy of the rows (3.3 against 2.6 GiB
  * peak at 1M rows). So the progress is DuckDB's own, polled while the statement runs: "staging rows"
- * while it reads the part files, "shuffling" once they are read and the sort finishes.
+ * while it reads the part files, "shuffling" once they are read and the sort finishes (DuckDB's count
+ * is of the rows its steps processed, an estimate that can pause while a spilled sort merges).
  */
 const stage = async (c: DuckDBConnection, table: string, spec: ConfigSpec, layout: ShardLayout, report: Report): Promise<void> => {
   const source = await keyedSource(c, spec, layout.splitBy)
@@ -258,24 +259,30 @@ const stage = async (c: DuckDBConnection, table: string, spec: ConfigSpec, layou
        FROM ${source}
        ORDER BY __train, __key, "id"`
     ),
-    (percentage) => {
-      if (percentage >= SCANNED) report({ phase: "shuffling" })
-      else if (percentage >= 0) report({ phase: "staging rows", done: Math.min(total, Math.round((percentage / 100) * total)), total })
+    ({ percentage, rows }) => {
+      if (percentage < 0) return
+      // Rows read count towards the sort's later steps too when it spills (10M rows stopped at 75% while it merged).
+      if (percentage >= SCANNED || rows >= total) report({ phase: "shuffling" })
+      else report({ phase: "staging rows", done: rows, total })
     }
   )
 }
 
-/** DuckDB's progress once the part files are read: the rest of the statement is the sort's merge and the table's writing. */
+/** DuckDB's progress once the part files are read, if its count of rows has not told already: the rest is the sort's merge and the table's writing. */
 const SCANNED = 99.9
 const POLL_MS = 500
 
 /**
- * Runs `pending` (a statement on `c`) to its end, giving `tick` DuckDB's progress of it (a percentage,
- * -1 while unknown) every POLL_MS. DuckDB tracks progress only with its progress bar on (printing off;
- * from the first moment rather than after 2 s): writeConfigShards sets these on its connection.
+ * Runs `pending` (a statement on `c`) to its end, giving `tick` DuckDB's progress of it every POLL_MS: a
+ * percentage (-1 while unknown) and the rows its steps have processed. DuckDB tracks progress only with
+ * its progress bar on (printing off; from the first moment rather than after 2 s): writeConfigShards
+ * sets these on its connection.
  */
-const whileRunning = async (c: DuckDBConnection, pending: Promise<unknown>, tick: (percentage: number) => void): Promise<void> => {
-  const timer = setInterval(() => tick(c.progress.percentage), POLL_MS)
+const whileRunning = async (c: DuckDBConnection, pending: Promise<unknown>, tick: (progress: { percentage: number; rows: number }) => void): Promise<void> => {
+  const timer = setInterval(() => {
+    const p = c.progress
+    tick({ percentage: p.percentage, rows: Number(p.rows_processed) })
+  }, POLL_MS)
   try {
     await pending
   } finally {
