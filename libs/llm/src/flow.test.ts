@@ -7,6 +7,38 @@ const ok = (tokens = 0) => Effect.succeed({ value: "answer", tokens })
 const overloaded = (e: string) => e === "429"
 
 describe("the flow controller", () => {
+  it.effect("hands freed slots to waiters in arrival order, and a waiter interrupted in the queue takes no slot with it", () =>
+    Effect.gen(function* () {
+      const flow = yield* makeFlow({ concurrency: 2 })
+      const gates = yield* Effect.forEach(Array.from({ length: 6 }), () => Deferred.make<void>())
+      const started: Array<number> = []
+      const fibers = yield* Effect.forEach(gates, (gate, i) =>
+        Effect.forkChild(
+          flow.withSlot(
+            0,
+            Effect.gen(function* () {
+              started.push(i)
+              yield* Deferred.await(gate)
+              return { value: i, tokens: 0 }
+            }),
+            overloaded
+          )
+        )
+      )
+      yield* Effect.yieldNow
+      expect(started).toEqual([0, 1])
+      // Request 2 gives up while it waits; 3 is next in line and must get the slot 0 frees.
+      yield* Fiber.interrupt(fibers[2]!)
+      yield* Deferred.succeed(gates[0]!, undefined)
+      for (let i = 0; i < 5; i++) yield* Effect.yieldNow
+      expect(started).toEqual([0, 1, 3])
+      for (const g of gates) yield* Deferred.succeed(g, undefined)
+      yield* Fiber.joinAll([0, 1, 3, 4, 5].map((i) => fibers[i]!))
+      expect(started).toEqual([0, 1, 3, 4, 5])
+      expect((yield* flow.stats).inFlight).toBe(0)
+    })
+  )
+
   it.effect("never has more requests in flight than its bound, and starts the next as soon as one ends", () =>
     Effect.gen(function* () {
       const flow = yield* makeFlow({ concurrency: 3 })
