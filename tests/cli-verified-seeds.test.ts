@@ -41,7 +41,7 @@ describe("a seed whose final answer contradicts its steps", () => {
   it("stops the build under --on-bad-rows fail, naming the stage, file, line and reason", async () => {
     const r = await autodidact(["build", "--seeds", seeds, "--out", join(dir, "fail"), "--size", "4"])
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/stage "verified" failed( in batch \d+)?: /)
+    expect(r.stderr).toMatch(/stage "verified" failed( in batch \d+)?( at record task-[0-9a-f]+)?: /)
     expect(r.stderr).toContain(`${seeds}:2: field "answer": the solution does not verify: ${REASON}`)
     expect(r.stderr).toContain("--on-bad-rows skip")
   })
