@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest"
 import { Effect } from "effect"
-import { Progress, formatPhase, formatStage, reportPhase } from "./progress.ts"
+import { Progress, formatDuration, formatPhase, formatStage, reportPhase } from "./progress.ts"
 
 describe("progress", () => {
   it("formats a stage line with rows, rate and an ETA from the expected input", () => {
@@ -110,5 +110,11 @@ describe("progress", () => {
     const last = screen.split("\x1b[2K").slice(-2).map((l) => l.trim())
     expect(last[0]).toMatch(/^sft {16}done/)
     expect(last[1]).toMatch(/^publish math {7}sft: shards written 3\/50, \d+\.\ds$/)
+  })
+})
+
+describe("formatDuration", () => {
+  it("writes tenths under a minute and whole seconds after, never 60 seconds in a minute", () => {
+    expect([0.04, 9.94, 59.94, 59.96, 60, 119.4, 119.6, 3599.7].map(formatDuration)).toEqual(["0.0s", "9.9s", "59.9s", "1m00s", "1m00s", "1m59s", "2m00s", "60m00s"])
   })
 })

@@ -90,8 +90,12 @@ export const formatPhase = (name: string, t: TaskLine, now: number): string => {
   return `${name.padEnd(18)} ${phase}${count}, ${formatDuration(Math.max(((t.endedAt ?? now) - t.startedAt) / 1000, 1e-3))}`
 }
 
-const formatDuration = (seconds: number): string =>
-  seconds < 60 ? `${seconds.toFixed(1)}s` : `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, "0")}s`
+/** "9.9s" under a minute, then "2m00s": rounded to whole seconds first, so 119.6 s is never "1m60s". */
+export const formatDuration = (seconds: number): string => {
+  if (seconds < 59.95) return `${seconds.toFixed(1)}s`
+  const whole = Math.round(seconds)
+  return `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, "0")}s`
+}
 
 const track = () => {
   const stages = new Map<string, StageLine>()
