@@ -17,40 +17,17 @@ import { statfsSync } from "node:fs"
 import { tmpdir, totalmem, cpus } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { Effect, Layer, Schema, Stream } from "effect"
+import { Effect, Schema, Stream } from "effect"
 import { DuckDb, sqlString, sqlStringList } from "#io"
 import { Progress, mapStage, runPipeline, streamStage } from "#dag"
 import { jsonStructure, publish, type ColumnSpec } from "#store"
+import { text } from "./text.ts"
 
 const GB = 1024 ** 3
 const PART_ROWS = 20_000
 /** Bytes of disk a row needs at the peak (two stages' parts, the shards, the raw copy and DuckDB's spill): 1,790 measured at 10M rows, with margin. */
 const DISK_PER_ROW = 2_400
 
-/** mulberry32 (the same text generator as tools/bench/store.ts, so the rows compress alike). */
-const prng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
-const syllables = "ba ce di fo gu ha je ki lo mu na pe qui ro su ta ve wi xo yu ze an er in on un al el il ol ul ar or ur st tr pl gr".split(" ")
-const vocabulary = Array.from({ length: 3000 }, (_, i) => {
-  const r = prng(i + 1)
-  return Array.from({ length: 1 + Math.floor(r() * 3) }, () => syllables[Math.floor(r() * syllables.length)]).join("")
-})
-const text = (seed: number, length: number): string => {
-  const r = prng(seed)
-  const out: Array<string> = []
-  let n = 0
-  while (n < length) {
-    const u = r()
-    const w = u < 0.1 ? String(Math.floor(r() * 10_000)) : vocabulary[Math.floor(vocabulary.length * r() ** 3)]!
-    out.push(w)
-    n += w.length + 1
-  }
-  return out.join(" ").slice(0, length)
-}
 
 const Task = Schema.Struct({ id: Schema.String, task_id: Schema.String, question: Schema.String, answer: Schema.String })
 type Task = typeof Task.Type

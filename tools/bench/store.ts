@@ -16,37 +16,13 @@ import { Effect } from "effect"
 import { DuckDb, sqlString, sqlStringList } from "#io"
 import { keyColumnsOf, writeJsonParquet, type RunSummary } from "#dag"
 import { jsonStructure, publish, queryDataset, refreshCatalog, versionName, type ColumnSpec, type Manifest, type PublishResult } from "#store"
+import { text } from "./text.ts"
 
 const rows = Number(process.argv[2] ?? 1_000_000)
 const rounds = Number(process.argv[3] ?? 5)
 const PART_ROWS = 50_000
 const KEY_COLUMNS = ["id", "task_id"]
 
-/** mulberry32: a small, good PRNG (the high bits matter: an LCG's low bits repeat too soon and would compress unrealistically). */
-const prng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
-const syllables = "ba ce di fo gu ha je ki lo mu na pe qui ro su ta ve wi xo yu ze an er in on un al el il ol ul ar or ur st tr pl gr".split(" ")
-const vocabulary = Array.from({ length: 3000 }, (_, i) => {
-  const r = prng(i + 1)
-  return Array.from({ length: 1 + Math.floor(r() * 3) }, () => syllables[Math.floor(r() * syllables.length)]).join("")
-})
-/** Deterministic text of `length` characters, words drawn Zipf-like from a 3000-word vocabulary, with numbers. */
-const text = (seed: number, length: number): string => {
-  const r = prng(seed)
-  const out: Array<string> = []
-  let n = 0
-  while (n < length) {
-    const u = r()
-    const w = u < 0.1 ? String(Math.floor(r() * 10_000)) : vocabulary[Math.floor(vocabulary.length * r() ** 3)]!
-    out.push(w)
-    n += w.length + 1
-  }
-  return out.join(" ").slice(0, length)
-}
 
 const columns: ReadonlyArray<ColumnSpec> = [
   { name: "id", type: "VARCHAR", description: "row id" },
