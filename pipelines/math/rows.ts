@@ -55,10 +55,8 @@ const ConversationalPair = {
   annotated_rejected: Schema.String
 }
 
-export const PreferenceRow = Schema.Struct({
-  ...Lineage,
-  ...ConversationalPair,
-  ...InjectedError,
+/** The injected edit, as a full-solution pair records it. */
+const Edit = {
   rejected_answer: Schema.String,
   /** The edited text in the original (annotated) step: `edit_from` at [edit_start, edit_end) became `edit_to`. */
   edit_start: Schema.Number,
@@ -69,7 +67,9 @@ export const PreferenceRow = Schema.Struct({
   edit_steps: Schema.Array(Schema.Number),
   /** The edit in words ("35 → 36", "3 ↔ 2 (steps 1 and 4)"). */
   edit_detail: Schema.String
-})
+}
+
+export const PreferenceRow = Schema.Struct({ ...Lineage, ...ConversationalPair, ...InjectedError, ...Edit })
 export type PreferenceRow = typeof PreferenceRow.Type
 
 /**
@@ -82,13 +82,7 @@ export const RiseRecord = Schema.Struct({
   chosen: Schema.String,
   rejected: Schema.String,
   ...InjectedError,
-  rejected_answer: Schema.String,
-  edit_start: Schema.Number,
-  edit_end: Schema.Number,
-  edit_from: Schema.String,
-  edit_to: Schema.String,
-  edit_steps: Schema.Array(Schema.Number),
-  edit_detail: Schema.String,
+  ...Edit,
   step_initial_reason_steps: Schema.String,
   step_chosen: Schema.String,
   step_rejected: Schema.String
