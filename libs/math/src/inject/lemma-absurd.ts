@@ -6,7 +6,10 @@
  *   - zero_or_negative: states a result of 0 or below where the correct step's is positive;
  *   - fractional_count: states a non-integer where the correct step counts whole things (people, eggs,
  *     buses: any result that is not money, a percentage or a measure);
- *   - tenfold: states a result 10 or more times larger or smaller than the correct one.
+ *   - tenfold: states a result 10 or more times larger or smaller than the correct one;
+ *   - identity: multiplies or divides by 1 (`24 / 1 = 24`, `1 * 3 = $8`) where the correct annotation
+ *     differs: either the edit made a step that does nothing, or it miscounted a product by one, and a
+ *     reader sees either at a glance (issue #11's second review: 61 traces).
  * The checks compare the wrong step's annotations with the correct step's, position by position; a step
  * with a different number of annotations is compared up to the shorter.
  */
@@ -16,7 +19,7 @@ import type { Expr } from "../arithmetic.ts"
 import type { Annotation, ParsedStep } from "../parse.ts"
 import { readNumber } from "./format.ts"
 
-export const ABSURD_REASONS = ["self_cancel", "zero_or_negative", "fractional_count", "tenfold"] as const
+export const ABSURD_REASONS = ["self_cancel", "zero_or_negative", "fractional_count", "tenfold", "identity"] as const
 export type AbsurdReason = (typeof ABSURD_REASONS)[number]
 
 /** Words after a number that make it a measure or money, where a fraction is ordinary. */
@@ -44,6 +47,19 @@ const isMeasure = (stepText: string, a: Annotation, stepStart: number): boolean 
   return MEASURE.test(after)
 }
 
+const isOne = (e: Expr): boolean => {
+  const u = unwrap(e)
+  return u.kind === "num" && R.equals(u.value, R.ONE)
+}
+
+/** A `*` or `/` with an operand of exactly 1 (`x * 1`, `1 * x`, `x / 1`). */
+const identityOp = (ast: Expr): boolean =>
+  nodes(ast).some(({ node }) => {
+    if (node.kind !== "bin") return false
+    if (node.op === "*") return isOne(node.left) || isOne(node.right)
+    return (node.op === "/" || node.op === "//") && isOne(node.right)
+  })
+
 const stated = (a: Annotation): R.Rational | undefined => (a.result === undefined ? undefined : readNumber(a.result))
 
 /** Why the wrong step is absurd next to the correct one, or undefined when it is a plausible mistake. */
@@ -54,6 +70,7 @@ export const absurdity = (right: ParsedStep, wrong: ParsedStep): AbsurdReason | 
     const wa = wrong.annotations[i]!
     const p = parseExpression(wa.expr)
     if (p.ok && selfCancels(p.ast)) return "self_cancel"
+    if (p.ok && identityOp(p.ast) && (ra.expr.replace(/\s+/g, "") !== wa.expr.replace(/\s+/g, "") || ra.result !== wa.result)) return "identity"
     const rv = stated(ra)
     const wv = stated(wa)
     if (rv === undefined || wv === undefined || R.equals(rv, wv)) continue

@@ -323,6 +323,10 @@ describe("LEMMA absurd wrong steps", () => {
     expect(absurdity(step("The discount is 48600 * 24 / 100 = $<<48600*24/100=11664>>11,664."), step("The discount is 48600 * 24 / 1000 = $<<48600*24/1000=1166.4>>1,166.4."))).toBe("tenfold")
     expect(absurdity(step("They carry 13 * 40 = <<13*40=520>>520 passengers."), step("They carry 130 * 40 = <<130*40=5200>>5200 passengers."))).toBe("tenfold")
     expect(absurdity(step("She took in 77 * 3 = $<<77*3=231>>231."), step("She took in 77 * 3 = $<<77*3=238>>238."))).toBeUndefined()
+    // A step by 1 does nothing, and a product by 1 miscounted is plain to see.
+    expect(absurdity(step("So 24 / 2 = <<24/2=12>>12 work from home."), step("So 24 / 1 = <<24/1=24>>24 work from home."))).toBe("identity")
+    expect(absurdity(step("It costs 1 * 3 = $<<1*3=3>>3."), step("It costs 1 * 3 = $<<1*3=8>>8."))).toBe("identity")
+    expect(absurdity(step("It costs 2 * 3 = $<<2*3=6>>6."), step("It costs 2 * 4 = $<<2*4=8>>8."))).toBeUndefined()
   })
   it("the injector counts the candidates it rejects as absurd and never returns one", () => {
     const g = fixture("school")
