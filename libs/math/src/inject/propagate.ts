@@ -6,13 +6,18 @@
  * Propagation rule: walking the annotations in document order from the error, each changed stated result
  * records (old value → new value). A later annotation literal equal to an old value (the latest change wins)
  * takes the new value, the annotation is recomputed exactly, its stated and written results are rewritten,
- * and a change of its own result is recorded in turn. Prose numbers outside expressions that equal a changed
+ * and a change of its own result is recorded in turn. A literal follows only where it is bound to the result:
+ * a divisor of 100 is a percent constant and never follows ("100 * 6 / 100" becomes "118 * 6 / 100", not
+ * "118 * 6 / 118"), and a literal that is also a number of the question the solution has not used yet
+ * cannot be told from that number, so such a plan is refused rather than guessed (issue #11: a $100 seat
+ * price became $140). A question number already used before the result was computed (the 6 of "6%" in
+ * "100 * 6 / 100" before "100 + 6") is taken as spent: solutions use a given number once. Prose numbers outside expressions that equal a changed
  * value (and are not also numbers of the question) and the `#### N` line follow the same map.
  */
 import * as R from "../rational.ts"
 import type { Rational } from "../rational.ts"
-import { evaluateExpression, literals, replaceSpans } from "../arithmetic.ts"
-import type { Span } from "../arithmetic.ts"
+import { evaluateExpression, getAt, literals, replaceSpans } from "../arithmetic.ts"
+import type { Expr, Literal, Span } from "../arithmetic.ts"
 import { stripAnnotations } from "../plain.ts"
 import { editableTokens, formatLike, numberStyleOf, writtenPlaces } from "./format.ts"
 import type { NumberStyle, WriteStyle } from "./format.ts"
@@ -82,6 +87,17 @@ const statedFor = (value: Rational, site: AnnotationSite): Rational | string => 
   return value
 }
 
+/** `x / 100`'s 100: a percent constant, never a result carried from an earlier step. */
+const isPercentDivisor = (ast: Expr, lit: Literal): boolean => {
+  if (!R.equals(lit.value, R.HUNDRED) || lit.path[lit.path.length - 1] !== "right") return false
+  const parent = getAt(ast, lit.path.slice(0, -1))
+  return parent?.kind === "bin" && (parent.op === "/" || parent.op === "//")
+}
+
+/** Whether an annotation that ends by `at` uses `v` as a literal. */
+const usedBefore = (model: SolutionModel, v: Rational, at: number): boolean =>
+  model.sites.some((s) => s.annotation.span.end <= at && literals(s.expr.ast).some((l) => R.equals(l.value, v)))
+
 const stepSpan = (model: SolutionModel, step: number): Span | undefined => model.parsed.steps[step - 1]?.span
 
 /** Whether the number at `at` is money: a `$` right before it (or before the annotation it follows). */
@@ -138,10 +154,15 @@ export const applyPlan = (model: SolutionModel, plan: Plan, options: ApplyOption
     const ops = plan.ops.get(site.index) ?? []
     const forced = plan.forced?.get(site.index)
     const subs = new Map<number, Rational>()
+    let ambiguous: Rational | undefined
     literals(site.expr.ast).forEach((lit, i) => {
+      if (isPercentDivisor(site.expr.ast, lit)) return
       const c = latest(changes, lit.value)
-      if (c) subs.set(i, c.next)
+      if (!c) return
+      if (model.questionValues.some((q) => R.equals(q, lit.value)) && !usedBefore(model, lit.value, c.at)) ambiguous ??= lit.value
+      subs.set(i, c.next)
     })
+    if (ambiguous !== undefined) return fail(`step ${site.step}: ${R.toString(ambiguous)} is both a changed result and a number of the question`)
     if (ops.length === 0 && subs.size === 0 && forced === undefined) continue
     const exprText = rewriteExpr(site.expr, ops, subs)
     if (exprText === undefined) return fail(`step ${site.step}: the edited expression cannot be written`)

@@ -209,6 +209,29 @@ describe("RISE edit kinds, exact outputs", () => {
     expect(inj.original_answer).toBe("183")
   })
 
+  it("a carried result rewrites only the literals bound to it: a percent's 100 stays, a question number is refused", () => {
+    const paint = {
+      question: "Kwabena buys 3 cans of paint at $19 each, 2 brushes at $15 each and a roller for $13. Sales tax is 6% of the total. How much does he pay?",
+      solution:
+        "The paint costs 3 * 19 = $<<3*19=57>>57.\nThe brushes cost 2 * 15 = $<<2*15=30>>30.\nBefore tax his items cost 57 + 30 + 13 = $<<57+30+13=100>>100.\nThe tax is 100 * 6 / 100 = $<<100*6/100=6>>6.\nHe pays 100 + 6 = $<<100+6=106>>106.\n#### 106"
+    }
+    const m = modelFor(paint)
+    expect(lines(applied(m, candidate(m, misreadQuestion, 3, "reads 13 as 31"))).slice(2)).toEqual([
+      "Before tax his items cost 57 + 30 + 31 = $<<57+30+31=118>>118.",
+      "The tax is 118 * 6 / 100 = $<<118*6/100=7.08>>7.08.",
+      "He pays 118 + 7.08 = $<<118+7.08=125.08>>125.08.",
+      "#### 125.08"
+    ])
+    // 24 * 5 = 120 is also the question's 120 minutes: which one the last step uses cannot be told.
+    const shift = {
+      question: "A shift has 24 tasks of 5 minutes each. The break lasts 120 minutes. How long are the tasks and the break together?",
+      solution: "The tasks take 24 * 5 = <<24*5=120>>120 minutes.\nTogether 120 + 120 = <<120+120=240>>240 minutes.\n#### 240"
+    }
+    const sm = modelFor(shift)
+    const r = applyPlan(sm, candidate(sm, changeValue, 1, "24 → 25"))
+    expect(r).toEqual({ ok: false, reason: "step 2: 120 is both a changed result and a number of the question" })
+  })
+
   it("diffSpan widens to whole numbers", () => {
     expect(diffSpan("costs $231.", "costs $81.")).toEqual({ span: { start: 7, end: 10 }, original: "231", replacement: "81" })
   })
