@@ -127,6 +127,24 @@ describe("templateOf: variables, constants and steps", () => {
     expect(summarise(walks)).toEqual({ variables: { v1: "25", v2: "6" }, constants: ["2"], steps: ["v1*2", "r1*v2"], final: "r2" })
   })
 
+  it("binds a term of a sum of money to the money result, not to an equal head count", () => {
+    // 36 guests and $36 of juice: bound to the guests, a variant with 20 guests and $60 of juice added $20.
+    const t = templated({
+      question: "Amelia is planning a party for 36 guests. Each guest drinks 2 cups of juice. A jug of juice fills 8 cups and costs $4. She also rents 6 tables at $12 each. How much will the party cost?",
+      reference: "She needs 36 * 2 = <<36*2=72>>72 cups of juice.\nThat is 72 / 8 = <<72/8=9>>9 jugs.\nThe juice costs 9 * 4 = $<<9*4=36>>36.\nThe tables cost 6 * 12 = $<<6*12=72>>72.\nThe party costs 36 + 72 = $<<36+72=108>>108.\n#### 108"
+    })
+    expect(summarise(t).steps).toEqual(["v1*v2", "r1/v3", "r2*v4", "v5*v6", "r3+r4"])
+  })
+
+  it("keeps equal question numbers of different kinds apart: neither moves", () => {
+    // "4 people" and "4 Sundays" are one value by chance; one variable would cook for as many Sundays as people.
+    const t = templated({
+      question: "A pancake recipe for 4 people uses 300 grams of flour. Nadia cooks pancakes for 8 people every Sunday for 4 Sundays. How many grams of flour does she use?",
+      reference: "Each person needs 300 / 4 = <<300/4=75>>75 grams.\nEach Sunday she uses 75 * 8 = <<75*8=600>>600 grams.\nIn all she uses 600 * 4 = <<600*4=2400>>2,400 grams.\n#### 2400"
+    })
+    expect(summarise(t)).toEqual({ variables: { v1: "300", v2: "8" }, constants: ["4"], steps: ["v1/4", "r1*v2", "r2*4"], final: "r3" })
+  })
+
   it("continues a chain instead of reading a coincidence in the question", () => {
     // "3 packages" equals 5 - 2 = 3 extra kilograms; the next step means the extra kilograms.
     const t = templated({
@@ -155,7 +173,15 @@ describe("templateOf: variables, constants and steps", () => {
     ["seed_unverified", { question: "Tom has 4 bags of 5 apples. How many apples?", reference: "He has 4 * 5 = <<4*5=21>>21 apples.\n#### 21" }, "seed_unverified"],
     ["no_annotations", { question: "Tom has 4 bags of 5 apples. How many apples?", reference: "He has 20 apples.\n#### 20" }, "no_annotations"],
     ["rounded_annotation", { question: "Split $10 among 3 friends. How much does each get?", reference: "Each gets 10 / 3 = $<<10/3=3.33>>3.33.\n#### 3.33" }, "rounded_annotation"],
-    ["final_answer_unbound", { question: "Tom has 4 bags of 5 apples. How many apples?", reference: "He has 4 * 5 = <<4*5=20>>20 apples and 7 pears.\n#### 7" }, "final_answer_unbound"]
+    ["final_answer_unbound", { question: "Tom has 4 bags of 5 apples. How many apples?", reference: "He has 4 * 5 = <<4*5=20>>20 apples and 7 pears.\n#### 7" }, "final_answer_unbound"],
+    [
+      "ambiguous_number",
+      {
+        question: "Amelia has 36 guests, and each drinks 2 cups of juice. A jug fills 8 cups and costs $4. Ice is 7 bags at $5 each. She buys the same juice for 3 parties. How much is the juice?",
+        reference: "She needs 36 * 2 = <<36*2=72>>72 cups.\nThat is 72 / 8 = <<72/8=9>>9 jugs.\nThe juice costs 9 * 4 = $<<9*4=36>>36.\nThe ice costs 7 * 5 = $<<7*5=35>>35.\nFor 3 parties the juice is 36 * 3 = $<<36*3=108>>108.\n#### 108"
+      },
+      "ambiguous_number"
+    ]
   ]
   it.each(failures)("fails with %s", (_name, task, reason) => {
     const t = templateOf(task)

@@ -7,7 +7,7 @@
 import * as R from "../rational.ts"
 import type { Rational } from "../rational.ts"
 import { literals, parentOf, parseExpression } from "../arithmetic.ts"
-import type { Literal, Span } from "../arithmetic.ts"
+import type { Expr, Literal, Path, Span } from "../arithmetic.ts"
 import { verifySolution } from "../verify.ts"
 import { commaConvention, scanNumberWords, scanProseNumbers } from "./numbers.ts"
 import type { NumberStyle, NumberWord, ProseNumber } from "./numbers.ts"
@@ -116,6 +116,19 @@ const keepTies = (
   return unkept
 }
 
+/** What a question number counts, for telling equal numbers apart: money or not, its context, the first word of its unit. */
+const kindOfAtom = (a: ProseNumber): string => `${a.money ? "$" : ""}${a.context}:${(a.unit ?? "").split(/\s+/)[0]!.replace(/e?s$/, "")}`
+
+/** A literal every operator above which is + or -: a term of the step's total, so of the same kind as its result. */
+const isSumTerm = (ast: Expr, path: Path): boolean => {
+  for (let k = path.length; k > 0; k--) {
+    const parent = parentOf(ast, path.slice(0, k))
+    if (parent === undefined) return false
+    if (parent.node.op !== "+" && parent.node.op !== "-") return false
+  }
+  return true
+}
+
 /** Template of a seed, or why it cannot be one. Pure and deterministic. */
 export const templateOf = (task: SeedTask, options: TemplateOptions = {}): TemplateResult => {
   const { question, reference } = task
@@ -137,6 +150,12 @@ export const templateOf = (task: SeedTask, options: TemplateOptions = {}): Templ
     if (atom.fixed !== undefined || R.equals(atom.value, R.ONE) || R.isZero(atom.value)) g.frozen = true
     groups.set(key, g)
   })
+  // Equal numbers of different kinds ("36 guests" and "$36", "4 people" and "4 Sundays") are a coincidence the
+  // solution cannot tell apart: moved together, a variant would tie a price to a head count. They stay as they are.
+  for (const g of groups.values()) {
+    const kinds = new Set(g.atoms.map((i) => kindOfAtom(atoms[i]!)))
+    if (kinds.size > 1) g.frozen = true
+  }
   // Numbers the words tie together: frozen ones stay, and a tie to a frozen number freezes its partner.
   const prose = scanProseNumbers(reference)
   const ties = findTies(question, atoms, reference, prose)
@@ -276,8 +295,21 @@ export const templateOf = (task: SeedTask, options: TemplateOptions = {}): Templ
             for (const i of idxs) bindings[i] = q
           } else {
             // Tying would be circular ("3 parts … 24 / 8 = 3 … 3 * 3"): give each copy its own meaning.
+            // A copy that is a term of a sum of money (or of counts) means the candidate of that kind: "36 guests"
+            // and "the juice costs $36", then "135 + 36 + 72 = $243", is the juice; bound to the guests, a variant
+            // with 20 guests adds $20 of juice. When the kinds differ and the words cannot tell, the seed is refused.
+            const qMoney = groups.get(q.id)!.atoms.some((k) => atoms[k]!.money)
+            const kindOf = (r: SymbolicRef): boolean => (r.kind === "result" ? annotations[r.index]!.money : qMoney)
             const cands = [q, ...results.map(asResult)]
-            idxs.forEach((i, n) => (bindings[i] = cands[Math.min(n, cands.length - 1)]!))
+            const mixed = cands.some((c) => kindOf(c) !== qMoney)
+            if (mixed && idxs.length === 1) {
+              const kind = isSumTerm(p.ast, lits[idxs[0]!]!.path) ? money : undefined
+              const match = kind === undefined ? [] : cands.filter((c) => kindOf(c) === kind)
+              if (match.length === 0 || (match.length > 1 && match.some((c) => c !== match[0] && kindOf(c) !== kindOf(match[0]!)))) {
+                return fail("ambiguous_number", `step ${step}: ${R.toString(v)} in <<${a.body}>> is both a question number and an earlier step's result, of another kind`)
+              }
+              bindings[idxs[0]!] = match[0]!
+            } else idxs.forEach((i, n) => (bindings[i] = cands[Math.min(n, cands.length - 1)]!))
           }
         } else {
           for (const i of idxs) bindings[i] = asResult(latest)

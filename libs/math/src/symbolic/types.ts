@@ -150,6 +150,8 @@ export type TemplateFailure =
   | "chained_annotation"
   | "no_numbers_to_vary"
   | "final_answer_unbound"
+  /** A number of the solution is a question number and an earlier result of another kind (count and money), and its words do not say which. */
+  | "ambiguous_number"
 
 export type TemplateResult =
   | { readonly ok: true; readonly template: SymbolicTemplate }
