@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import * as R from "../rational.ts"
-import { ageGapBand, overBound, questionBound, resultBound } from "./bounds.ts"
+import { ageGapBand, overBound, questionBound, rateMultiplierBand, resultBound } from "./bounds.ts"
 
 /** [sentence with the number marked as #, whole question (defaults to the sentence), expected max or undefined]. */
 const questionCases: Array<[string, string | undefined, number | undefined]> = [
@@ -20,7 +20,25 @@ const questionCases: Array<[string, string | undefined, number | undefined]> = [
   ["Fuel costs # liters per hour", undefined, undefined],
   ["The tank holds # liters", "Kaveh is filling up his car. The tank holds # liters.", 80],
   ["His car has a #-gallon tank", undefined, 25],
-  ["The water tank holds # liters", "A water tank holds # liters when full. A pump adds 75 liters per minute.", undefined]
+  ["The water tank holds # liters", "A water tank holds # liters when full. A pump adds 75 liters per minute.", undefined],
+  // Speeds stay within what their mover can do, by its mode and unit.
+  ["A freight train moving at # kilometers per hour", undefined, 200],
+  ["Tomás drives at # miles per hour", undefined, 75],
+  ["She drives for 3 hours on the motorway at # kilometers per hour", undefined, 120],
+  ["The ferry travels at # kilometers per hour", undefined, 65],
+  ["Lena cycles at # km/h", undefined, 40],
+  ["Aiko jogs at # miles per hour", undefined, 12],
+  ["He walks at # mph", undefined, 5],
+  ["The jet flies at # mph", undefined, 600],
+  // A tax is a few percent; a tip or a discount is not bounded here.
+  ["The hotel adds a tax of #% to the room charge", undefined, 15],
+  ["Sales tax is #% of the total", undefined, 15],
+  ["The store adds #% sales tax to the total", undefined, 15],
+  ["They left a tip of #% of the bill", undefined, undefined],
+  // A day of driving or work.
+  ["he drives on the motorway for # hours on the first day", undefined, 12],
+  ["he drives for 4 hours on the first day and # hours on the second", undefined, 12],
+  ["She reads for # hours on the first day", undefined, undefined]
 ]
 
 describe("questionBound", () => {
@@ -33,7 +51,10 @@ describe("questionBound", () => {
 
 /** [step line with the result marked as #, expected max or undefined]. */
 const resultCases: Array<[string, number | undefined]> = [
-  ["Each day he spends 14 * 0.75 = <<14*0.75=10.5>># hours on deliveries.", 24],
+  // A day of deliveries or driving is a person's work: 12 hours at most, not 24.
+  ["Each day he spends 14 * 0.75 = <<14*0.75=10.5>># hours on deliveries.", 12],
+  ["The third day takes 350 / 70 = <<350/70=5>># hours of driving.", 12],
+  ["Each day the pump runs 3 * 4 = <<3*4=12>># hours.", 24],
   ["Each week he spends 10.5 * 5 = <<10.5*5=52.5>># hours.", 168],
   ["He works 8 * 5 = <<8*5=40>># hours a week.", 168],
   ["She reads 3 * 7 = <<3*7=21>># days in all.", undefined],
@@ -73,5 +94,18 @@ describe("ageGapBand", () => {
     ["His sister Tatiana is # years older than he is", undefined]
   ])("%s", (sentence, expected) => {
     expect(band(sentence)).toEqual(expected)
+  })
+})
+
+describe("rateMultiplierBand", () => {
+  it.each([
+    [" times her weekday rate", [1.1, 3]],
+    [" times his regular hourly pay", [1.1, 3]],
+    [" times the base fare", [1.1, 3]],
+    [" times as many pies", undefined],
+    [" times a week", undefined]
+  ])("N%s", (after, expected) => {
+    const b = rateMultiplierBand(after)
+    expect(b === undefined ? undefined : [R.toNumber(b.min), R.toNumber(b.max)]).toEqual(expected)
   })
 })

@@ -45,6 +45,41 @@ const bound = (n: number, why: string): Bound => ({ max: R.fromBigInt(BigInt(n))
 
 const VEHICLE = /\b(?:car|cars|truck|van|SUV|fuel|gas station|petrol|diesel|road trip|drives?)\b/i
 
+const DRIVE_OR_WORK = /\b(?:drives?|drove|driving|works?|worked|working|deliver(?:s|ies|ing)?|shifts?)\b/i
+
+/** Fastest plausible speed of a mover, by mode, in miles and kilometers per hour; the first mode named nearest the number wins. */
+const SPEEDS: ReadonlyArray<readonly [RegExp, number, number, string]> = [
+  [/\b(?:plane|jet|airplane|aircraft|flies|flight)\b/i, 600, 950, "a plane"],
+  [/\b(?:train|railway|rail)\b/i, 125, 200, "a train"],
+  [/\b(?:car|cars|bus|buses|truck|van|drives?|drove|driving|motorway|highway|taxi|motorcycle|coach)\b/i, 75, 120, "a road vehicle"],
+  [/\b(?:ferry|boat|ship|yacht)\b/i, 40, 65, "a boat"],
+  [/\b(?:cycles?|cycling|cyclist|bikes?|biking|bicycle|rides?)\b/i, 25, 40, "a bicycle"],
+  [/\b(?:runs?|running|runner|jogs?|jogging|jogger|sprints?)\b/i, 12, 20, "a runner"],
+  [/\b(?:walks?|walking|walker|hikes?|hiking|hiker|strolls?)\b/i, 5, 8, "a walker"]
+]
+
+/** "at 90 kilometers per hour", "62 mph": a speed stays within what its mover can do (a train at 300 mph cannot). */
+const speedBound = (before: string, after: string, question: string): Bound | undefined => {
+  const unit = /^\s*(mph|miles?\s+(?:per|an|a)\s+hour|km\/h|kph|km\s+per\s+hour|kilomet(?:er|re)s?\s+(?:per|an|a)\s+hour)\b/i.exec(after)
+  if (!unit) return undefined
+  const miles = /^m/i.test(unit[1]!)
+  const clause = before.split(/[,;]|\band\b|\bwhile\b|\bbut\b/).at(-1) ?? before
+  for (const text of [clause, before, question]) {
+    const hit = SPEEDS.find(([re]) => re.test(text))
+    if (hit) return bound(miles ? hit[1] : hit[2], `${miles ? "mph" : "km/h"} of ${hit[3]}`)
+  }
+  return bound(miles ? 75 : 120, `${miles ? "mph" : "km/h"} of a road vehicle`)
+}
+
+/**
+ * The band a multiplier of a rate keeps: "on weekends she earns 1.25 times her weekday rate" stays a raise
+ * (more than 1, at most 3), so a redraw cannot pay 0.75 times the weekday rate on weekends.
+ */
+export const rateMultiplierBand = (after: string): { readonly min: Rational; readonly max: Rational; readonly why: string } | undefined => {
+  if (!/^\s*times\s+(?:(?:her|his|their|the|its|a|an)\s+)?(?:weekday|regular|normal|usual|standard|base|daytime|weekly|hourly|ordinary)\s+(?:\w+\s+)?(?:rate|pay|wage|price|fare|fee)\b/i.test(after)) return undefined
+  return { min: { num: 11n, den: 10n }, max: R.fromBigInt(3n), why: "a premium rate stays 1.1 to 3 times the base rate" }
+}
+
 /**
  * The bound the words around a question number put on it, if any. `before` is the text of its sentence
  * up to the number, `after` the text after it, `question` the whole question (for "yearly … 14 months").
@@ -68,6 +103,16 @@ export const questionBound = (before: string, after: string, question: string): 
     const max = PER[`${unit}/${period === "workday" || period === "working day" ? "day" : period}`]
     if (max !== undefined) return bound(max, `${unit}s in a ${period}`)
   }
+  const speed = speedBound(before, after, question)
+  if (speed !== undefined) return speed
+  // A sales or hotel tax is a few percent: "a tax of 15%" redrawn to 30% reads wrong.
+  if (/^\s*(?:%|percent\b)/.test(after) && (/\btax(?:es)?\b[^,;]*$/i.test(before) || /^\s*(?:%|percent)\s+(?:\w+\s+)?tax\b/i.test(after))) {
+    return bound(15, "percent of tax")
+  }
+  // "drives for 4 hours on the first day": a day of driving (or of work) has at most 12 hours of it.
+  if (/^\s*hours?\s+(?:on|in|of)\s+(?:(?:the\s+|each\s+|that\s+|a\s+|one\s+)?(?:\w+\s+)?day\b|the\s+(?:first|second|third|fourth|fifth|last|next)\b)/i.test(after) && DRIVE_OR_WORK.test(before)) {
+    return bound(12, "hours of driving or work in a day")
+  }
   // A car's fuel tank holds some 40 to 80 liters, 10 to 25 gallons: past that (a redraw, or liters become gallons) it is no car's.
   const tank = /^[\s-]*(lit(?:er|re)s?|gallons?)\b/i.exec(after)
   if (tank && (/\btanks?\b/i.test(before) || /^[\s-]*\w+\s+(?:(?:fuel|gas|petrol)\s+)?tank\b/i.test(after)) && VEHICLE.test(question)) {
@@ -87,7 +132,7 @@ export const questionBound = (before: string, after: string, question: string): 
 
 /** The per-period words of a solution step: "Each day he spends …", "… hours a week". */
 const PERIOD_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
-  [/\b(?:each|every|a|per|one|in a|in one)\s+day\b|\bdaily\b/i, "day"],
+  [/\b(?:each|every|a|per|one|in a|in one|the (?:first|second|third|fourth|fifth|last|same|next))\s+day\b|\bdaily\b/i, "day"],
   [/\b(?:each|every|a|per|one|in a|in one)\s+week\b|\bweekly\b/i, "week"],
   [/\b(?:each|every|a|per|one|in a|in one)\s+month\b|\bmonthly\b/i, "month"],
   [/\b(?:each|every|a|per|one|in a|in one)\s+year\b|\byearly\b|\bannually\b/i, "year"],
@@ -112,7 +157,10 @@ export const resultBound = (after: string, line: string): Bound | undefined => {
   const u = singular(unit[1]!)
   const periods = PERIOD_WORDS.filter(([re, period]) => period !== u && re.test(line)).map(([, period]) => period)
   if (periods.length !== 1) return undefined
-  const max = PER[`${u}/${periods[0]!}`]
+  const key = `${u}/${periods[0]!}`
+  // Hours a day of driving or deliveries are a person's: at most 12 of them ("13-hour delivery days" read wrong).
+  if (key === "hour/day" && DRIVE_OR_WORK.test(line)) return bound(12, "hours of driving or work in a day")
+  const max = PER[key]
   return max !== undefined ? bound(max, `${u}s in a ${periods[0]!}`) : undefined
 }
 

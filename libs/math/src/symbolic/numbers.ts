@@ -7,7 +7,7 @@
 import * as R from "../rational.ts"
 import type { Rational } from "../rational.ts"
 import type { Span } from "../arithmetic.ts"
-import { ageGapBand, questionBound } from "./bounds.ts"
+import { ageGapBand, questionBound, rateMultiplierBand } from "./bounds.ts"
 
 /** How a number is written, so a new value can be printed the same way. */
 export interface NumberStyle {
@@ -110,7 +110,7 @@ export const scanProseNumbers = (text: string): ProseNumber[] => {
     const sentenceStart = Math.max(text.lastIndexOf(". ", start), text.lastIndexOf("? ", start), text.lastIndexOf("! ", start), text.lastIndexOf("\n", start)) + 1
     const limit = questionBound(text.slice(sentenceStart, start), after, text)
     // A seed already past the bound says the words mean something else ("18 hours a day" of a machine).
-    const band = ageGapBand(text.slice(sentenceStart, start), after)
+    const band = ageGapBand(text.slice(sentenceStart, start), after) ?? rateMultiplierBand(after)
     const inBand = band !== undefined && R.compare(parsed.value, band.min) >= 0 && R.compare(parsed.value, band.max) <= 0 ? band : undefined
     const cap = limit !== undefined && R.compare(parsed.value, limit.max) <= 0 ? limit : inBand
     const percent = /^\s*(?:%|percent\b)/.test(after)

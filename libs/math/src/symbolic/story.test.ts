@@ -97,10 +97,11 @@ describe("calendar and clock bounds", () => {
       "Each day he spends 14 * 0.75 = <<14*0.75=10.5>>10.5 hours on deliveries.\nEach week he spends 10.5 * 5 = <<10.5*5=52.5>>52.5 hours.\nHe earns 52.5 * 22 = $<<52.5*22=1155>>1,155.\n#### 1155"
   }
 
-  it("keeps a step's hours in a day within 24: 20 deliveries of 1.25 hours (25 hours) is rejected, 16 of them (20 hours) kept", () => {
+  it("keeps a day of deliveries within 12 hours: 16 deliveries of 1.25 hours (20 hours) is rejected, 8 of them (10 hours) kept", () => {
     const t = templated(DRIVER)
     expect(draw(t, { "14 deliveries": "20", "0.75 hours": "1.25" }).rule).toBe("calendar_bound")
-    expect(draw(t, { "14 deliveries": "16", "0.75 hours": "1.25" }).rule).toBe("kept")
+    expect(draw(t, { "14 deliveries": "16", "0.75 hours": "1.25" }).rule).toBe("calendar_bound")
+    expect(draw(t, { "14 deliveries": "8", "0.75 hours": "1.25" }).rule).toBe("kept")
   })
 
   it("keeps '5 days a week' within 7, in the domain and as a condition", () => {
