@@ -28,6 +28,7 @@ import type { Span } from "../arithmetic.ts"
 import type { ProseNumber } from "./numbers.ts"
 import { resultBound } from "./bounds.ts"
 import { impliedOrderings } from "./orderings.ts"
+import { GENERATION_GAP, generationBefore } from "./ages.ts"
 import { BANKNOTES, isBanknote } from "./ties.ts"
 import type { StoryRule, SymbolicAnnotation, SymbolicCondition, SymbolicRef, SymbolicVariable } from "./types.ts"
 
@@ -168,6 +169,31 @@ export const inferConditions = (input: ConditionInput): SymbolicCondition[] => {
       const gap = R.sub(atoms[o.parent]!.value, atoms[o.child]!.value)
       if (R.sign(gap) <= 0 || (parent.kind === "const" && child.kind === "const")) continue
       out.push({ kind: "gap", a: parent, b: child, min: R.compare(gap, PARENT_GAP) < 0 ? R.ONE : PARENT_GAP, why: o.why, rule: "implausible_order" })
+    }
+  }
+  // Family ages, stated or computed, keep a generation between a parent and a child (when the seed does).
+  const AGE_AFTER = /^\s*(?:-|\s)?years?(?:-|\s)old\b/i
+  const ages: Array<{ ref: SymbolicRef; value: Rational; gen: number }> = []
+  atoms.forEach((a, i) => {
+    if (a.money || !AGE_AFTER.test(input.question.slice(a.span.end, a.span.end + 20))) return
+    const start = Math.max(input.question.lastIndexOf(". ", a.span.start), input.question.lastIndexOf("? ", a.span.start)) + 1
+    const gen = generationBefore(input.question.slice(start, a.span.start))
+    if (gen !== undefined) ages.push({ ref: atomRef(i), value: a.value, gen })
+  })
+  annotations.forEach((a, index) => {
+    const slot = a.written ?? a.result
+    if (slot === undefined || !AGE_AFTER.test(input.reference.slice(slot.span.end, slot.span.end + 20))) return
+    const lineStart = input.reference.lastIndexOf("\n", a.exprSpan.start) + 1
+    const gen = generationBefore(input.reference.slice(lineStart, a.exprSpan.start).replace(/[\d.,\s+\-*/()$=]*$/, " "))
+    if (gen !== undefined) ages.push({ ref: { kind: "result", index, scale: slot.scale }, value: R.mul(a.value, slot.scale), gen })
+  })
+  for (const p of ages) {
+    for (const c of ages) {
+      const n = p.gen - c.gen
+      if (n < 1 || (p.ref.kind === "const" && c.ref.kind === "const")) continue
+      const min = R.fromBigInt(BigInt(GENERATION_GAP * n))
+      if (R.compare(R.sub(p.value, c.value), min) < 0) continue
+      out.push({ kind: "gap", a: p.ref, b: c.ref, min, why: `a ${n === 1 ? "parent" : "grandparent"} (${R.toString(p.value)}) stays ${GENERATION_GAP * n} or more years older than a ${n === 1 ? "child" : "grandchild"} (${R.toString(c.value)})`, rule: "implausible_order" })
     }
   }
   if (input.keepUnitOrder) {
