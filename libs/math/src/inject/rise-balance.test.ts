@@ -18,7 +18,7 @@ import { stripAnnotations } from "../plain.ts"
 import { variantsOf } from "../symbolic/variants.ts"
 import { injectError, RISE_ERROR_TYPES } from "./rise.ts"
 import type { RiseErrorType } from "./rise.ts"
-import { detectTells, guessAccuracy, rejectedLargerShare, surfaceBalance, TELL_CODES } from "./tells.ts"
+import { detectTells, guessAccuracy, guessRejectedByGrounding, rejectedLargerShare, surfaceBalance, TELL_CODES } from "./tells.ts"
 import type { SurfaceBalance } from "./tells.ts"
 import type { TellCode } from "./tells.ts"
 
@@ -42,6 +42,8 @@ interface Figures {
   readonly swapTwoSteps: number
   readonly swapRecorded: number
   readonly examples: string[]
+  /** The second review's guess (a number from nowhere, then an unused result): right, wrong, undecided. */
+  readonly grounding: { right: number; wrong: number; undecided: number; changeValue: number; changeValueRight: number }
 }
 
 const measure = (): Figures => {
@@ -56,6 +58,7 @@ const measure = (): Figures => {
   let swapTwoSteps = 0
   let swapRecorded = 0
   const examples: string[] = []
+  const grounding = { right: 0, wrong: 0, undecided: 0, changeValue: 0, changeValueRight: 0 }
   for (const [i, row] of rows.entries()) {
     const answer = extractFinalAnswer(row.answer)?.raw ?? ""
     const result = variantsOf({ question: row.question, reference: row.answer, answer }, { count: VARIANTS_PER_SEED, rng: rngFor(0, "variants", String(i)) })
@@ -83,6 +86,15 @@ const measure = (): Figures => {
           if (inj.edit_steps.length === 2 && inj.detail.includes(`steps ${inj.edit_steps[0]} and ${inj.edit_steps[1]}`)) swapRecorded++
         }
       }
+      const g = guessRejectedByGrounding(task.question, inj.chosen, inj.rejected)
+      const right = g === "b" ? 1 : g === undefined ? 0.5 : 0
+      if (g === "b") grounding.right++
+      else if (g === "a") grounding.wrong++
+      else grounding.undecided++
+      if (inj.error_type === "change_value") {
+        grounding.changeValue++
+        grounding.changeValueRight += right
+      }
       const found = detectTells(task.question, inj.chosen, inj.rejected)
       if (found.length > 0) {
         flagged++
@@ -91,7 +103,7 @@ const measure = (): Figures => {
       for (const code of new Set(found.map((t) => t.code))) tells[code]++
     }
   }
-  return { pairs, failed, flagged, tells, types, steps, surface: surfaceBalance(made), deleteShorter, swapTwoSteps, swapRecorded, examples }
+  return { pairs, failed, flagged, tells, types, steps, surface: surfaceBalance(made), deleteShorter, swapTwoSteps, swapRecorded, examples, grounding }
 }
 
 const pct = (n: number, d: number): string => `${((100 * n) / Math.max(d, 1)).toFixed(1)}%`
@@ -104,6 +116,7 @@ describe.skipIf(rows.length < 80)("RISE pairs over the seeds and their variants"
       `RISE balance: ${f.pairs} pairs, ${f.failed} tasks without one; tells ${pct(f.flagged, f.pairs)} (${TELL_CODES.map((c) => `${c} ${f.tells[c]}`).join(", ")}); ` +
         `types ${RISE_ERROR_TYPES.map((t) => `${t} ${f.types[t]}`).join(", ")}; ` +
         `rejected answer larger ${f.surface.rejectedLarger} (${pct(f.surface.rejectedLarger, f.pairs)}), smaller ${f.surface.rejectedSmaller}; ` +
+        `number-from-nowhere/unused-result guess right ${f.grounding.right}, wrong ${f.grounding.wrong}, undecided ${f.grounding.undecided} (accuracy ${pct(f.grounding.right + f.grounding.undecided / 2, f.pairs)}; change_value ${pct(f.grounding.changeValueRight, f.grounding.changeValue)}); ` +
         `math-blind guess right ${f.surface.guessRight}, wrong ${f.surface.guessWrong}, undecided ${f.surface.guessUndecided} (accuracy ${pct(guessAccuracy(f.surface) * f.pairs, f.pairs)}); ` +
         `delete_term shorter ${f.deleteShorter} of ${f.types.delete_term}; swap_terms across two steps ${f.swapTwoSteps} of ${f.types.swap_terms}, both steps recorded in ${f.swapRecorded}; ` +
         `steps (seen/uniform) ${(["first", "middle", "last"] as const).map((p) => `${p} ${f.steps[p].seen}/${Math.round(f.steps[p].uniform)}`).join(", ")}`
@@ -124,6 +137,10 @@ describe.skipIf(rows.length < 80)("RISE pairs over the seeds and their variants"
 
   it("a guess that never checks the math (repeated operand, non-whole steps, larger answer) is right in at most 55%", () => {
     expect(guessAccuracy(f.surface)).toBeLessThanOrEqual(0.55)
+  })
+
+  it("the second review's guess (a number from nowhere, then a result left unused) is right in at most 55%", () => {
+    expect((f.grounding.right + f.grounding.undecided / 2) / f.pairs).toBeLessThanOrEqual(0.55)
   })
 
   it("delete_term's rejected text is shorter in at most 65% of its pairs", () => {

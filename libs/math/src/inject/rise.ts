@@ -51,13 +51,13 @@ export type RiseErrorType = (typeof RISE_ERROR_TYPES)[number]
  * only RISE_DELETE_SHORTER_SHARE of records may keep one (see there).
  */
 export const RISE_KIND_WEIGHTS: Readonly<Record<RiseErrorType, number>> = {
-  change_value: 0.8,
-  change_related_values: 10,
-  wrong_substitution: 1,
+  change_value: 2,
+  change_related_values: 14,
+  wrong_substitution: 0.8,
   delete_term: 200,
-  change_operator: 1.7,
-  swap_terms: 2,
-  misread_question: 0.7
+  change_operator: 1.2,
+  swap_terms: 1.6,
+  misread_question: 0.8
 }
 
 /**
@@ -67,6 +67,13 @@ export const RISE_KIND_WEIGHTS: Readonly<Record<RiseErrorType, number>> = {
  * first, middle and last steps.
  */
 export const RISE_LAST_STEP_WEIGHT = 1
+
+/**
+ * Share of records that prefer a higher wrong answer. Lower answers run out more often (a slip must stay
+ * positive, whole where counted and grounded in the question), so the fallback leans high; since
+ * ungrounded_number and unused_result are refused, a draw of one half gave 56% larger rejected answers (0.4 gives about 48%).
+ */
+export const RISE_HIGHER_SHARE = 0.4
 
 /**
  * Share of records that may keep a delete_term edit that shortens the solution. Dropping a term shortens
@@ -249,7 +256,7 @@ export const injectError = (question: string, solution: string, rng: Rng, option
   const tellRejects: Partial<Record<TellCode, number>> = {}
   const tellsOf = tellsAgainst(question, model.text)
   // Drawn before the search, so each record's preferences depend on its Rng alone.
-  const higher = rng.next() < 0.5
+  const higher = rng.next() < RISE_HIGHER_SHARE
   const shorterOk = rng.next() < (options.deleteShorterShare ?? RISE_DELETE_SHORTER_SHARE)
   const chosenLength = stripAnnotations(model.text).length
   let haveFallback = false

@@ -12,6 +12,7 @@ import * as R from "../rational.ts"
 import type { Rational } from "../rational.ts"
 import { extractFinalAnswer } from "../answer.ts"
 import { stripAnnotations } from "../plain.ts"
+import { questionNumbers } from "./format.ts"
 
 export const TELL_CODES = [
   /** The rejected final answer is 10× or more off the chosen's (either way). */
@@ -38,7 +39,18 @@ export const TELL_CODES = [
   /** A quantity of exactly 0, or a negative one. */
   "zero_or_negative",
   /** A comparison in the prose ("Since 51 is more than 50") that the rejected numbers make false. */
-  "false_comparison"
+  "false_comparison",
+  /**
+   * An operand of a written step that is neither a number of the question, nor an earlier result, nor a
+   * number the chosen also writes (a constant such as 60 or 100): a changed value comes from nowhere.
+   * The second review of issue #11 found such a number in 21.9% of rejected texts and no chosen one.
+   */
+  "ungrounded_number",
+  /**
+   * A step result that no later step uses (as an operand, a stated value or the answer), more of them than
+   * the chosen leaves: the edit replaced a use of it (17.0% of pairs, 99.6% of them on the rejected side).
+   */
+  "unused_result"
 ] as const
 export type TellCode = (typeof TELL_CODES)[number]
 
@@ -367,6 +379,35 @@ export const comparisons = (text: string): Array<{ text: string; holds: boolean 
   return out
 }
 
+/** A step's stated result: the number right after "=". */
+const isResult = (plain: string, t: Token): boolean => t.place !== "final" && plain[backTo(plain, t.start)] === "="
+
+/**
+ * The operands of a text that come from nowhere: not in `known` (the question's numbers, and for a
+ * rejected text the numbers its chosen writes), not stated earlier in the text. Values as R.toString.
+ */
+const ungroundedOperands = (plain: string, toks: readonly Token[], known: ReadonlySet<string>): string[] => {
+  const seen = new Set(known)
+  const out: string[] = []
+  for (const t of toks) {
+    const v = R.toString(t.value)
+    if (t.place === "operand" && !isResult(plain, t) && !seen.has(v)) out.push(v)
+    seen.add(v)
+  }
+  return out
+}
+
+/** Step results (the last one excepted) whose value no later number of the text repeats. */
+const unusedResults = (plain: string, toks: readonly Token[]): string[] => {
+  const results = toks.map((t, i) => ({ t, i })).filter(({ t }) => isResult(plain, t))
+  return results
+    .slice(0, -1)
+    .filter(({ t, i }) => !toks.slice(i + 1).some((u) => !isResult(plain, u) && R.equals(u.value, t.value)))
+    .map(({ t }) => R.toString(t.value))
+}
+
+const valuesOf = (toks: readonly Token[]): Set<string> => new Set(toks.map((t) => R.toString(t.value)))
+
 /** What the checks read of one solution text, computed once per text. */
 interface Profile {
   readonly plain: string
@@ -401,8 +442,12 @@ const profile = (text: string): Profile => {
 export const tellsAgainst = (question: string, chosen: string): ((rejected: string) => Tell[]) => {
   const c = profile(chosen)
   const style = formatStyle(question, c.tokens)
+  const asked = new Set(questionNumbers(question).map((v) => R.toString(v)))
+  const known = new Set([...asked, ...valuesOf(c.tokens)])
+  const chosenUnused = unusedResults(c.plain, c.tokens).length
   return (rejected) => {
     const r = profile(rejected)
+    const unused = unusedResults(r.plain, r.tokens)
     return [
       ...answerMagnitude(c.final, r.final),
       ...nonIntegerAnswer(c.final, r.final),
@@ -413,7 +458,9 @@ export const tellsAgainst = (question: string, chosen: string): ((rejected: stri
       ...zeroOrNegative(c.zerosAndNegatives, r.zerosAndNegatives),
       ...(r.falseComparisons.length > c.falseComparisons.length
         ? r.falseComparisons.slice(c.falseComparisons.length).map((t) => ({ code: "false_comparison" as const, detail: t }))
-        : [])
+        : []),
+      ...[...new Set(ungroundedOperands(r.plain, r.tokens, known))].map((v) => ({ code: "ungrounded_number" as const, detail: `${v} is in neither the question nor an earlier step` })),
+      ...(unused.length > chosenUnused ? [{ code: "unused_result" as const, detail: `${unused.join(", ")} never used later` }] : [])
     ]
   }
 }
@@ -466,6 +513,26 @@ export const guessRejected = (a: string, b: string): "a" | "b" | undefined => {
   const fb = extractFinalAnswer(b)?.answer.value
   if (!fa || !fb || R.equals(fa, fb)) return undefined
   return R.compare(fa, fb) > 0 ? "a" : "b"
+}
+
+/**
+ * The second review's math-blind guess (issue #11): the side with a number from nowhere (an operand
+ * neither in the question, nor stated earlier, nor written by the other side) is the wrong one; else the
+ * side that leaves more results unused; undefined when neither rule tells them apart.
+ */
+export const guessRejectedByGrounding = (question: string, a: string, b: string): "a" | "b" | undefined => {
+  const pa = stripAnnotations(a)
+  const pb = stripAnnotations(b)
+  const ta = tokens(pa)
+  const tb = tokens(pb)
+  const asked = questionNumbers(question).map((v) => R.toString(v))
+  const ga = ungroundedOperands(pa, ta, new Set([...asked, ...valuesOf(tb)])).length
+  const gb = ungroundedOperands(pb, tb, new Set([...asked, ...valuesOf(ta)])).length
+  if (ga !== gb) return ga > gb ? "a" : "b"
+  const ua = unusedResults(pa, ta).length
+  const ub = unusedResults(pb, tb).length
+  if (ua !== ub) return ua > ub ? "a" : "b"
+  return undefined
 }
 
 export const pairSurface = (chosen: string, rejected: string): PairSurface => {
