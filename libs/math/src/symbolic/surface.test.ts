@@ -60,6 +60,16 @@ describe("names", () => {
     expect(peopleIn("Mr. Patel and Ana")).toEqual({ people: [{ name: "Ana", gender: "female" }], titled: true })
   })
 
+  it("leaves a name that is part of a place's name (Lake Moana, Mount Ali, Omar Street) as it is", () => {
+    const q = "The ferry across Lake Moana carries Ali from Mount Ali to Omar Street. Ali pays $4. How much does he pay for 3 trips?"
+    const r = "Ali pays 4 * 3 = $<<4*3=12>>12.\n#### 12"
+    expect(peopleIn(q).people).toEqual([{ name: "Ali", gender: "male" }])
+    const s = varySurface(q, r, rng(2), { genderSwap: 0, dayShift: 0 })
+    const to = s.changes.find((c) => c.kind === "name")!.to
+    expect(s.question).toBe(`The ferry across Lake Moana carries ${to} from Mount Ali to Omar Street. ${to} pays $4. How much does he pay for 3 trips?`)
+    expect(s.reference).toBe(`${to} pays 4 * 3 = $<<4*3=12>>12.\n#### 12`)
+  })
+
   it("every seed name is in a list, and the lists are long", () => {
     for (const g of ["female", "male"] as const) expect(NAMES[g].length).toBeGreaterThanOrEqual(150)
     for (const n of ["Maya", "Tomás", "Priya", "Kofi", "Jordan", "Ming", "Aisha", "Kenji", "Sara", "Priscilla"]) expect(genderOf(n)).toBeDefined()

@@ -43,6 +43,11 @@ export interface Surface {
 }
 
 const TITLE_BEFORE = /(?:\b(?:Mr|Mrs|Ms|Mx|Dr|Miss|Prof|Professor|Coach|Captain|Grandma|Grandpa|Granny|Grandmother|Grandfather|Nana|Aunt|Auntie|Uncle|Saint|St)\.?\s+)$/
+
+/** A name inside a place's name ("Lake Ali", "Mount Emily", "Maya Street", "Kofi Park") names the place, not a person: it stays. */
+const PLACE_BEFORE = /\b(?:Lake|Mount|Mt\.?|Fort|Port|Saint|St\.|Cape|Glen|Camp|Point)\s+$/
+const PLACE_AFTER = /^\s+(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Drive|Boulevard|Way|Park|Square|Bridge|Lake|River|Hill|Hills|Bay|Island|Valley|Heights|Beach|Harbor|Harbour|Forest|Trail|Stadium|Arena|Mall|Market|Tower|Station|Airport|Hospital|Library|Hall|Center|Centre|Museum|Elementary|Middle|High|Academy|College|University|School|Gardens?|Plaza|Pier|Falls)\b/
+const inPlaceName = (text: string, at: number, end: number): boolean => PLACE_BEFORE.test(text.slice(Math.max(0, at - 8), at)) || PLACE_AFTER.test(text.slice(end, end + 20))
 const NAME_TOKEN = /(?<![\p{L}'])(\p{Lu}\p{Ll}+)(?![\p{L}])('s|'(?!\p{L}))?/gu
 
 /** Words for other people whose pronouns a gender swap could not tell apart from the named person's. */
@@ -118,7 +123,7 @@ export const peopleIn = (text: string): { readonly people: ReadonlyArray<Person>
   for (const m of text.matchAll(NAME_TOKEN)) {
     const name = m[1]!
     const gender = genderOf(name)
-    if (gender === undefined) continue
+    if (gender === undefined || inPlaceName(text, m.index, m.index + name.length)) continue
     if (TITLE_BEFORE.test(text.slice(Math.max(0, m.index - 16), m.index))) {
       titled = true
       continue
@@ -131,7 +136,7 @@ export const peopleIn = (text: string): { readonly people: ReadonlyArray<Person>
 const replaceNames = (text: string, map: ReadonlyMap<string, string>): string =>
   text.replace(NAME_TOKEN, (all: string, name: string, possessive: string | undefined, at: number) => {
     const to = map.get(name)
-    if (to === undefined || TITLE_BEFORE.test(text.slice(Math.max(0, at - 16), at))) return all
+    if (to === undefined || TITLE_BEFORE.test(text.slice(Math.max(0, at - 16), at)) || inPlaceName(text, at, at + name.length)) return all
     // "Carlos'" becomes "Maya's"; "Maya's" becomes "Carlos's".
     return `${to}${possessive === undefined ? "" : "'s"}`
   })
