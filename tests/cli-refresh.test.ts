@@ -64,7 +64,17 @@ describe("autodidact refresh --once", () => {
     expect(second.stderr).toMatch(/^error: another refresh of math is running \(pid \d+ on host .+\); this one stops without building\. Pass --wait to wait for it/)
     expect(await exited).toBe(0)
     expect(await versionsOf(data)).toEqual(["v0001"])
+    // The refresh that found the lock taken left a record saying so.
+    expect((await records(data)).map((r) => r.status).sort()).toEqual(["busy", "published"])
   }, 120_000)
+
+  it("with --cron, a bad build flag is a usage error at once, not a failure at every scheduled time", async () => {
+    const data = await newData()
+    const r = await autodidact(["refresh", "math", "--cron", "* * * * *", "--memory-limit", "lots", "--out", data])
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe("")
+    expect(r.stderr).toBe('error: --memory-limit takes a size such as 2GB or 1536MiB (got "lots")\n')
+  })
 
   it("leaves LATEST as it was when a refresh fails, and says why", async () => {
     const data = await newData()

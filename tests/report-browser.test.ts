@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs"
-import { mkdtemp, readFile } from "node:fs/promises"
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { pathToFileURL } from "node:url"
@@ -92,4 +92,17 @@ describe("autodidact report", () => {
       await browser.close()
     }
   }, 60_000)
+
+  // Last: it damages the parent version the other tests read.
+  it("still writes the report when the parent version is damaged, saying there is no diff against it", async () => {
+    const shards = join(dataDir, "datasets", "math", "v0001", "sft")
+    const [first] = (await readdir(shards)).filter((f) => f.endsWith(".parquet"))
+    await rm(join(shards, first!))
+    const out = join(dataDir, "..", "report-damaged.html")
+    const r = await autodidact(["report", "math", "--data-dir", dataDir, "--out", out])
+    expect(r.code, r.stderr).toBe(0)
+    const html = await readFile(out, "utf8")
+    expect(html).toContain("no diff against the parent v0001")
+    expect(html).toContain('<p class="empty" data-empty="diff">no diff against the parent v0001: see the notes below</p>')
+  })
 })

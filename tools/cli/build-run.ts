@@ -103,10 +103,11 @@ export type BuildOutcome =
   | { readonly kind: "built"; readonly run: RunResult; readonly published: Published }
 
 /**
- * Runs the pipeline the flags name and publishes it. `display` shows the stages' progress (given the
- * model's live line, when a model is used); the default draws on a TTY and writes plain lines elsewhere.
+ * Every check of the build flags that needs no run: the pipeline, sizing, decontamination, --out, the model
+ * flags and --memory-limit. `refresh --cron` calls it before it schedules anything, so a bad flag is a
+ * usage error at once rather than a failure at every scheduled time.
  */
-export const runBuild = (flags: BuildFlagValues, display: (extra: () => ReadonlyArray<string>) => Layer.Layer<Progress> = progressLayer) =>
+export const checkBuildFlags = (flags: BuildFlagValues) =>
   Effect.gen(function* () {
     const definition = pipelines[flags.pipeline]
     if (definition === undefined) {
@@ -121,8 +122,19 @@ export const runBuild = (flags: BuildFlagValues, display: (extra: () => Readonly
       if (perSeed < 1) return yield* new UsageError({ message: `--per-seed must be at least 1 (got ${perSeed})` })
     }
     const decontaminate = yield* decontaminateOptions(flags)
+    yield* memoryLimitOf(flags)
     yield* requireWritableDir("--out", flags.out)
     const model = yield* modelSetup(flags, flags.out)
+    return { definition, size, perSeed, decontaminate, model }
+  })
+
+/**
+ * Runs the pipeline the flags name and publishes it. `display` shows the stages' progress (given the
+ * model's live line, when a model is used); the default draws on a TTY and writes plain lines elsewhere.
+ */
+export const runBuild = (flags: BuildFlagValues, display: (extra: () => ReadonlyArray<string>) => Layer.Layer<Progress> = progressLayer) =>
+  Effect.gen(function* () {
+    const { definition, size, perSeed, decontaminate, model } = yield* checkBuildFlags(flags)
     const where = yield* RunWhereabouts
     where.phase = "starting"
     const options = {
@@ -183,15 +195,20 @@ const MEMORY_SIZE = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i
  * data's disk rather than in a /tmp that may be small or in memory, within --memory-limit. Each build
  * spills into a folder of its own there (DuckDb.layer), so builds of two pipelines never share one.
  */
+/** --memory-limit as DuckDB takes it, or a usage error. */
+const memoryLimitOf = (flags: BuildFlagValues): Effect.Effect<string | undefined, UsageError> => {
+  const limit = Option.getOrUndefined(flags.memoryLimit)?.trim()
+  return limit !== undefined && !MEMORY_SIZE.test(limit)
+    ? Effect.fail(new UsageError({ message: `--memory-limit takes a size such as 2GB or 1536MiB (got "${limit}")` }))
+    : Effect.succeed(limit)
+}
+
 const buildDuckDb = (flags: BuildFlagValues) =>
   Layer.unwrap(
     Effect.gen(function* () {
-      const limit = Option.getOrUndefined(flags.memoryLimit)
-      if (limit !== undefined && !MEMORY_SIZE.test(limit.trim())) {
-        return yield* new UsageError({ message: `--memory-limit takes a size such as 2GB or 1536MiB (got "${limit}")` })
-      }
+      const limit = yield* memoryLimitOf(flags)
       yield* requireWritableDir("--out", flags.out)
-      return DuckDb.layer({ tempDirectory: join(flags.out, "cache", "duckdb-tmp"), ...(limit === undefined ? {} : { memoryLimit: limit.trim() }) })
+      return DuckDb.layer({ tempDirectory: join(flags.out, "cache", "duckdb-tmp"), ...(limit === undefined ? {} : { memoryLimit: limit }) })
     })
   )
 

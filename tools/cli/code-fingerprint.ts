@@ -23,8 +23,8 @@ const sources = (root: string, dir: string): Array<string> => {
 const seen = new Map<string, string>()
 
 /**
- * sha256 of the code that computes stages: every source file of libs/ and pipelines/ (not tests) and the
- * lockfile (a dependency's version can change output too). The engine puts it in every stage key and memo
+ * sha256 of the code that computes stages: every source file of libs/ and pipelines/ (not tests), package.json
+ * (its imports map) and the lockfile (a dependency's version can change output too). The engine puts it in every stage key and memo
  * identity, so after an upgrade or a local edit a stage is recomputed instead of serving what older code
  * made; the model's response cache is keyed by requests, not code, so a model is not asked again.
  */
@@ -32,7 +32,7 @@ export const codeFingerprint = (root: string = ROOT): string => {
   const known = seen.get(root)
   if (known !== undefined) return known
   const hash = createHash("sha256")
-  const files = [...sources(root, "libs"), ...sources(root, "pipelines"), "package-lock.json"].map((f) => relative(root, join(root, f))).sort()
+  const files = [...sources(root, "libs"), ...sources(root, "pipelines"), "package.json", "package-lock.json"].map((f) => relative(root, join(root, f))).sort()
   for (const file of files) {
     let content: Buffer
     try {

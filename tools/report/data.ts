@@ -50,8 +50,12 @@ export const reportData = (dataDir: string, name: string, at?: string) =>
     history.push(rowsOf(manifest))
     let diff: DatasetDiff | undefined
     if (manifest.parent !== null) {
-      if (versions.includes(manifest.parent)) diff = yield* diffVersions(dataDir, name, manifest.parent, version)
-      else notes.push(`the parent version ${manifest.parent} is no longer in the store, so there is no diff against it`)
+      // A damaged parent (a missing shard, a broken manifest) costs the diff, not the report.
+      if (versions.includes(manifest.parent)) {
+        diff = yield* diffVersions(dataDir, name, manifest.parent, version).pipe(
+          Effect.catch((e) => Effect.sync(() => void notes.push(`no diff against the parent ${manifest.parent}: ${e.message}`)))
+        )
+      } else notes.push(`the parent version ${manifest.parent} is no longer in the store, so there is no diff against it`)
     }
     const db = yield* DuckDb
     const dir = versionDir(dataDir, name, version)

@@ -160,7 +160,7 @@ const costSection = (d: ReportData): string => {
 }
 
 const diffSection = (d: ReportData): string => {
-  if (d.diff === undefined) return `<h2>Changes against the parent</h2><p class="empty" data-empty="diff">${escapeHtml(d.manifest.parent === null ? "this is the first version: no parent to compare with" : "the parent version is not in the store")}</p>`
+  if (d.diff === undefined) return `<h2>Changes against the parent</h2><p class="empty" data-empty="diff">${escapeHtml(d.manifest.parent === null ? "this is the first version: no parent to compare with" : `no diff against the parent ${d.manifest.parent}: see the notes below`)}</p>`
   const diff = d.diff
   const table =
     `<table><tr><th>config</th><th class="n">rows ${escapeHtml(diff.a)}</th><th class="n">rows ${escapeHtml(diff.b)}</th><th class="n">added</th><th class="n">removed</th><th class="n">changed</th><th class="n">unchanged</th></tr>` +

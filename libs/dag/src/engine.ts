@@ -1,3 +1,4 @@
+import { readFileSync, renameSync, writeFileSync } from "node:fs"
 import { join, relative } from "node:path"
 import { Cause, Deferred, Effect, Schema, SchemaAST, Semaphore, Stream } from "effect"
 import { hashValue, rngFor } from "#core"
@@ -103,6 +104,7 @@ const runStages = (options: RunOptions<Stage<any>>): Effect.Effect<RunResult, Ru
     // Two processes must not write one run's parts at once; the lock is held until the run ends.
     const held = yield* acquireLock(join(runDir, ".lock"), { purpose: `run ${runId}`, timeoutMs: options.lockTimeoutMs ?? 0 })
     const took = tookOverMessage(held)
+    const uses = usesRecorder(options.dataDir, runDir)
     const startedAt = new Date()
 
     const done = new Map<string, Deferred.Deferred<StageOutput, StageFailed | StageSkipped>>()
@@ -119,7 +121,7 @@ const runStages = (options: RunOptions<Stage<any>>): Effect.Effect<RunResult, Ru
           }
           inputs.set(name, result.success)
         }
-        return yield* executeStage(stage, inputs, { runDir, cacheDir, dataDir: options.dataDir, seed: options.seed, code: options.code }, figures)
+        return yield* executeStage(stage, inputs, { runDir, cacheDir, dataDir: options.dataDir, seed: options.seed, code: options.code, uses }, figures)
       }).pipe(
         Effect.catchCause((cause) => {
           const error = toStageError(stage.name, cause)
@@ -179,6 +181,8 @@ interface RunPaths {
   readonly dataDir: string
   readonly seed: number
   readonly code: string | undefined
+  /** Records a folder outside the run that it reads (see usesRecorder). */
+  readonly uses: (path: string) => void
 }
 
 const emptyFigures = (name: string): StageFigures => ({
@@ -254,6 +258,7 @@ const executeStage = (stage: Stage<any>, inputs: ReadonlyMap<string, StageOutput
 
     const reusable = yield* findFinished(dir, key, paths.dataDir, cacheEntry)
     if (reusable !== undefined) {
+      if (reusable.dir !== dir) paths.uses(reusable.dir)
       progress.start(stage.name)
       progress.advance(stage.name, reusable.manifest.rows_in, reusable.manifest.rows)
       progress.finish(stage.name, "cached")
@@ -298,10 +303,13 @@ const executeStage = (stage: Stage<any>, inputs: ReadonlyMap<string, StageOutput
       const out = inputs.get(name)
       return out === undefined ? "" : kind === "rows" ? out.rows : out.key
     }
-    const memo =
+    const memoFolder =
       stage.kind === "map" && stage.rowIndependent === true
-        ? { memo: yield* openMemo(memoDir(paths.dataDir, { name: stage.name, version: stage.version, seed: paths.seed, config: stage.config ?? null, keyColumns: stage.keyColumns ?? [], ...(paths.code === undefined ? {} : { code: paths.code }) })), readNow }
+        ? memoDir(paths.dataDir, { name: stage.name, version: stage.version, seed: paths.seed, config: stage.config ?? null, keyColumns: stage.keyColumns ?? [], ...(paths.code === undefined ? {} : { code: paths.code }) })
         : undefined
+    // Recorded before the memo is opened, so a collection that runs meanwhile sees it is in use.
+    if (memoFolder !== undefined) paths.uses(memoFolder)
+    const memo = memoFolder === undefined ? undefined : { memo: yield* openMemo(memoFolder), readNow }
     const stats =
       stage.kind === "map"
         ? memo === undefined
@@ -343,6 +351,7 @@ const executeStage = (stage: Stage<any>, inputs: ReadonlyMap<string, StageOutput
     const rowsReused = stats.reduce((n, s) => n + (finished.has(s.index) ? s.rows_in : (s.rows_reused ?? 0)), 0)
     figures.set(stage.name, {
       ...figuresOf(stage.name, manifest, relative(paths.dataDir, dir)),
+      ...(memoFolder === undefined ? {} : { memo: relative(paths.dataDir, memoFolder) }),
       status: "done",
       cache: reused > 0 ? "resumed" : "miss",
       parts_reused: reused,
@@ -766,3 +775,26 @@ const runStreamStage = (stage: StreamStage<string, unknown, unknown, unknown, un
     if (t.rejects.length > 0 || Object.keys(t.counters).length > 0) stats.push(yield* Effect.flatMap(partOf([], stats.length, takeTallies()), write))
     return stats
   })
+
+/**
+ * What a run reads from outside its folder (another run's finished stage, a memo folder), kept in
+ * `<run>/uses.json` from the moment it starts reading, so that `collectRuns` keeps those folders while the
+ * run goes on, and after, should it stop unfinished. Written synchronously: the file is tiny, and two
+ * stages adding at once must not race their renames.
+ */
+const usesRecorder = (dataDir: string, runDir: string): ((path: string) => void) => {
+  const file = join(runDir, "uses.json")
+  const known = new Set<string>()
+  try {
+    for (const p of (JSON.parse(readFileSync(file, "utf8")) as { paths?: Array<string> }).paths ?? []) known.add(p)
+  } catch {
+    // No record yet (or a torn one, which a fresh start replaces).
+  }
+  return (path) => {
+    const rel = relative(dataDir, path)
+    if (known.has(rel)) return
+    known.add(rel)
+    writeFileSync(`${file}.tmp`, JSON.stringify({ paths: [...known].sort() }) + "\n")
+    renameSync(`${file}.tmp`, file)
+  }
+}

@@ -6,6 +6,8 @@ export interface StageFigures {
   readonly cache: "hit" | "miss" | "resumed" | "none"
   readonly key?: string
   readonly dir?: string
+  /** The memo folder a row-independent stage read and wrote (relative to the data folder). */
+  readonly memo?: string
   readonly rows_in: number
   readonly rows_out: number
   readonly rejects: Readonly<Record<string, number>>

@@ -5,9 +5,9 @@ import { collectRuns, Progress } from "#dag"
 import { acquireLock, ensureDir, errorMessage, LockTimeout, writeFileAtomic } from "#io"
 import { gcVersions, readLatest } from "#store"
 import { pipelines } from "#pipelines/registry.ts"
-import { buildFlags, pipelineNames, runBuild, type BuildFlagValues } from "../build-run.ts"
+import { buildFlags, checkBuildFlags, pipelineNames, runBuild, type BuildFlagValues } from "../build-run.ts"
+import { codeFingerprint } from "../code-fingerprint.ts"
 import { UsageError } from "../errors.ts"
-import { requireWritableDir } from "../paths.ts"
 import { onSchedule, parseCron } from "../refresh-schedule.ts"
 
 /** How refresh lines are written: for people (`human`), or one JSON object per line (`json`). */
@@ -33,7 +33,7 @@ interface RefreshRecord {
   readonly pipeline: string
   readonly started_at: string
   readonly finished_at: string
-  readonly status: "published" | "unchanged" | "failed"
+  readonly status: "published" | "unchanged" | "failed" | "busy"
   readonly version?: string
   readonly latest?: string
   readonly error?: string
@@ -58,18 +58,26 @@ const refreshOnce = (
       const pipeline = flags.pipeline
       const records = join(flags.out, "refresh", pipeline)
       yield* ensureDir(records)
-      const lockFile = join(flags.out, "refresh", `${pipeline}.lock`)
-      yield* acquireLock(lockFile, { purpose: `refresh of ${pipeline}`, timeoutMs: flags.wait ? 24 * 3_600_000 : 0, pollMs: 500 }).pipe(
-        Effect.catchTag("LockTimeout", (e) => Effect.fail(new RefreshBusy({ message: busyMessage(pipeline, e) })))
-      )
       const startedAt = new Date().toISOString()
-      yield* log("refresh.start", `refresh of ${pipeline} started`, { pipeline })
-      const outcome = yield* Effect.result(runBuild({ ...flags, dryRun: false }, () => display))
       const record = (r: Omit<RefreshRecord, "pipeline" | "started_at" | "finished_at">) =>
         writeFileAtomic(
           join(records, `${startedAt.replace(/[:.]/g, "-")}.json`),
           JSON.stringify({ pipeline, started_at: startedAt, finished_at: new Date().toISOString(), ...r } satisfies RefreshRecord, null, 2) + "\n"
         )
+      const lockFile = join(flags.out, "refresh", `${pipeline}.lock`)
+      yield* acquireLock(lockFile, { purpose: `refresh of ${pipeline}`, timeoutMs: flags.wait ? 24 * 3_600_000 : 0, pollMs: 500 }).pipe(
+        Effect.catchTag("LockTimeout", (e) =>
+          Effect.gen(function* () {
+            const message = busyMessage(pipeline, e)
+            // A scheduled refresh that finds another one running is recorded and logged, not skipped in silence.
+            yield* record({ status: "busy", error: message })
+            if (logFailures) yield* log("refresh.busy", message, { pipeline, holder: e.holder })
+            return yield* new RefreshBusy({ message })
+          })
+        )
+      )
+      yield* log("refresh.start", `refresh of ${pipeline} started`, { pipeline })
+      const outcome = yield* Effect.result(runBuild({ ...flags, dryRun: false }, () => display))
       if (outcome._tag === "Failure" || outcome.success.kind !== "built") {
         const error = outcome._tag === "Failure" ? outcome.failure : undefined
         const latest = yield* readLatest(flags.out, pipeline).pipe(Effect.orElseSucceed(() => undefined))
@@ -83,16 +91,9 @@ const refreshOnce = (
       }
       const { run, published } = outcome.success
       const dataset = basename(dirname(published.dir))
-      let collected: unknown
-      if (Option.isSome(flags.keep)) {
-        const versions = yield* gcVersions(flags.out, dataset, flags.keep.value)
-        const runs = yield* collectRuns(flags.out, pipeline, flags.keep.value)
-        collected = { versions: versions.removed, runs: runs.removed, cache_entries: runs.cacheEntries }
-        if (versions.removed.length + runs.removed.length > 0) {
-          yield* log("refresh.collected", `--keep ${flags.keep.value}: removed versions [${versions.removed.join(", ")}], run folders [${runs.removed.join(", ")}]`, { pipeline, ...(collected as object) })
-        }
-      }
-      yield* record({ status: published.status, version: published.version, run_id: run.runId, summary: run.summary, ...(collected === undefined ? {} : { collected }) })
+      const done = { status: published.status, version: published.version, run_id: run.runId, summary: run.summary }
+      // Recorded before --keep collects anything: a collection that fails cannot hide what was published.
+      yield* record(done)
       const parts = run.summary.stages.reduce((a, s) => a + s.parts, 0)
       const reused = run.summary.stages.reduce((a, s) => a + s.parts_reused, 0)
       // Rows computed by the stages that did not come whole from the cache: with --per-seed, one new seed's rows.
@@ -124,6 +125,30 @@ const refreshOnce = (
         }
       }
       if (flags.logFormat === "human" && published.warnings !== undefined) for (const w of published.warnings) yield* log("refresh.warning", `warning: ${w}`)
+      if (Option.isNone(flags.keep)) return
+      const keep = flags.keep.value
+      const collection = yield* Effect.result(
+        Effect.gen(function* () {
+          const versions = yield* gcVersions(flags.out, dataset, keep)
+          const runs = yield* collectRuns(flags.out, pipeline, keep)
+          return { versions: versions.removed, runs: runs.removed, cache_entries: runs.cacheEntries, memo_folders: runs.memoFolders }
+        })
+      )
+      if (collection._tag === "Failure") {
+        const message = `${dataset} ${published.version} is ${published.status === "published" ? "published" : "unchanged"}, but --keep ${keep} failed: ${errorMessage(collection.failure)}`
+        yield* record({ ...done, error: message })
+        yield* log("refresh.collect_failed", message, { pipeline, error: errorMessage(collection.failure) })
+        return yield* new RefreshFailed({ message })
+      }
+      const collected = collection.success
+      yield* record({ ...done, collected })
+      if (collected.versions.length + collected.runs.length + collected.memo_folders > 0) {
+        yield* log(
+          "refresh.collected",
+          `--keep ${keep}: removed versions [${collected.versions.join(", ")}], run folders [${collected.runs.join(", ")}], ${collected.memo_folders} memo folder${collected.memo_folders === 1 ? "" : "s"}`,
+          { pipeline, ...collected }
+        )
+      }
     })
   )
 
@@ -150,13 +175,16 @@ export const refreshCommand = Command.make(
       if (flags.once === Option.isSome(flags.cron)) return yield* new UsageError({ message: "refresh takes one of --once (build now) and --cron EXPR (build on a schedule)" })
       if (flags.dryRun) return yield* new UsageError({ message: "refresh does not dry-run: use `autodidact build --dry-run` to see what a model build would send" })
       if (Option.isSome(flags.keep) && flags.keep.value < 1) return yield* new UsageError({ message: `--keep must be at least 1 (got ${flags.keep.value}); LATEST is always kept` })
-      yield* requireWritableDir("--out", flags.out)
+      // Bad flags fail now, not at every scheduled time; and the code is fingerprinted as it was when this
+      // process loaded it, so a `git pull` while the schedule waits cannot label old code's output as new.
+      yield* checkBuildFlags({ ...flags, dryRun: false })
+      codeFingerprint()
       const log = logLine(flags.logFormat)
       // JSON logs are for machines: stage progress would interleave with them on a terminal, so it goes quiet.
       const display = flags.logFormat === "json" ? Progress.silent : process.stderr.isTTY ? Progress.tty(process.stderr) : Progress.plain((line) => process.stderr.write(line + "\n"), 30_000)
       if (Option.isNone(flags.cron)) return yield* refreshOnce(flags, log, display, flags.logFormat === "json")
       const cron = yield* parseCron(flags.cron.value)
-      // A failed refresh is logged and recorded; the schedule goes on (the next one may succeed).
+      // A failed or busy refresh is logged and recorded; the schedule goes on (the next one may succeed).
       const job = refreshOnce(flags, log, display, true).pipe(Effect.catch(() => Effect.void))
       return yield* onSchedule(cron, job, (next) => log("refresh.next", `next refresh of ${flags.pipeline} at ${next.toISOString()}`, { pipeline: flags.pipeline, next: next.toISOString() }))
     })
