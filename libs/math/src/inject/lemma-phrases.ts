@@ -50,7 +50,11 @@ export const RESTART_PHRASES: readonly string[] = [
   "I'll restart from scratch.",
   "It is simpler to solve the problem again from the beginning.",
   "I'll drop this attempt and rebuild the solution from the question.",
-  "Better to start clean and set the work out again."
+  "Better to start clean and set the work out again.",
+  "Let me go back to the question and solve it again.",
+  "I'd rather redo the whole solution than patch it.",
+  "Starting over will be cleaner.",
+  "I'll work it out again from the beginning, more carefully this time."
 ]
 
 /** Fresh & Restart when the new solution takes the independent steps in another order. */
@@ -59,7 +63,10 @@ export const REORDER_PHRASES: readonly string[] = [
   "Let me start over, working out the pieces in another order.",
   "Better to start clean and organise the work differently.",
   "Let me begin again and tackle the parts in a different sequence.",
-  "I'll redo the whole thing, this time starting from another part of the problem."
+  "I'll redo the whole thing, this time starting from another part of the problem.",
+  "Let me start again and work the parts out in a new order.",
+  "I'll begin again, taking the pieces of the problem in another order.",
+  "Starting over, I'll do the parts in a different order this time."
 ]
 
 /** Fix & Continue: the sentence that introduces the corrected work. */
@@ -71,5 +78,17 @@ export const CONTINUE_PHRASES: readonly string[] = [
   "Redoing it properly:",
   "So the step should read:",
   "Let me fix it and carry on:",
-  "With that fixed:"
+  "With that fixed:",
+  "Putting the right numbers in:",
+  "Done properly, the work goes:",
+  "Let me redo it from that step:",
+  "The step, corrected, and the rest after it:",
+  "So from there:",
+  "Here is how it should go:",
+  "Working it again from that point:",
+  "Carrying on with the right value:",
+  "Taking it again from there:",
+  "Correctly, then:",
+  "Let me write it out again:",
+  "Fixed, the rest follows:"
 ]
