@@ -70,6 +70,15 @@ describe("resultBound", () => {
   })
 })
 
+describe("resultBound with the question", () => {
+  it("bounds a day of a road trip at 12 hours, and a machine's day at 24", () => {
+    const line = "The third day takes 350 / 70 = <<350/70=5>>5 hours."
+    const max = (question: string) => R.toNumber(resultBound(" hours.", line, question)!.max)
+    expect(max("Nikolai is driving to the coast, 980 kilometers away.")).toBe(12)
+    expect(max("A pump fills a pool over three days.")).toBe(24)
+  })
+})
+
 describe("overBound", () => {
   it("names a number past its words' bound, and passes one within it", () => {
     expect(overBound("Kaveh fills his car. The tank holds 60 gallons.")).toBe("60 is past 25 gallons in a car's fuel tank")

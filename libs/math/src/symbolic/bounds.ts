@@ -143,9 +143,10 @@ const PERIOD_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
  * The bound on a step's result from the words of its line: `after` is the text right after the written
  * result ("hours on deliveries."), `line` the whole step. "Each day he spends 10.5 hours" keeps the result
  * within 24. A rate right after the result ("40 hours a week") decides; otherwise the line must name one
- * period only, other than the result's own unit.
+ * period only, other than the result's own unit. `question` tells a day of driving ("The third day takes 5
+ * hours" of a road trip) from a machine's.
  */
-export const resultBound = (after: string, line: string): Bound | undefined => {
+export const resultBound = (after: string, line: string, question = ""): Bound | undefined => {
   const rate = RATE_AFTER.exec(after)
   if (rate) {
     const key = `${singular(rate[1]!)}/${rate[2]!.toLowerCase()}`
@@ -159,7 +160,7 @@ export const resultBound = (after: string, line: string): Bound | undefined => {
   if (periods.length !== 1) return undefined
   const key = `${u}/${periods[0]!}`
   // Hours a day of driving or deliveries are a person's: at most 12 of them ("13-hour delivery days" read wrong).
-  if (key === "hour/day" && DRIVE_OR_WORK.test(line)) return bound(12, "hours of driving or work in a day")
+  if (key === "hour/day" && (DRIVE_OR_WORK.test(line) || DRIVE_OR_WORK.test(question))) return bound(12, "hours of driving or work in a day")
   const max = PER[key]
   return max !== undefined ? bound(max, `${u}s in a ${periods[0]!}`) : undefined
 }

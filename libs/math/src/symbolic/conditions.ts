@@ -110,7 +110,7 @@ export const inferConditions = (input: ConditionInput): SymbolicCondition[] => {
     const lineStart = input.reference.lastIndexOf("\n", a.exprSpan.start) + 1
     const lineEnd = input.reference.indexOf("\n", slot.span.end)
     const line = input.reference.slice(lineStart, lineEnd < 0 ? undefined : lineEnd)
-    const b = resultBound(input.reference.slice(slot.span.end, slot.span.end + 40), line)
+    const b = resultBound(input.reference.slice(slot.span.end, slot.span.end + 40), line, input.question)
     if (b === undefined || R.compare(R.mul(a.value, slot.scale), b.max) > 0) return
     out.push({ kind: "range", ref: { kind: "result", index, scale: slot.scale }, max: b.max, why: `step ${a.step} counts ${b.why}`, rule: "calendar_bound" })
   })
