@@ -213,7 +213,8 @@ export const injectLemmaError = (
   }
 
   const accept = (kind: LemmaErrorType, plan: LemmaPlan): { text: string; finalValue: R.Rational; errorStep: number } | string => {
-    const r = applyPlan(model, plan)
+    // The wrong step writes its numbers as the rest of the solution does (thousands commas, cents).
+    const r = applyPlan(model, plan, { followStyle: true })
     if (!r.ok) return r.reason.replace(/^step \d+: /, "")
     const wrongSteps = parseSolution(r.applied.text).steps
     let errorStep = plan.step

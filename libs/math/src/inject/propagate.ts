@@ -24,6 +24,7 @@ import type { NumberStyle, WriteStyle } from "./format.ts"
 import { rewriteExpr } from "./expr-edit.ts"
 import type { ExprOp } from "./expr-edit.ts"
 import type { AnnotationSite, SolutionModel } from "./model.ts"
+import { fixNumberGrammar } from "../symbolic/grammar.ts"
 
 export interface TextEdit {
   readonly span: Span
@@ -231,5 +232,7 @@ export const applyPlan = (model: SolutionModel, plan: Plan, options: ApplyOption
   }
   const out = replaceSpans(text, edits)
   if (out === undefined) return fail("overlapping edits")
-  return { ok: true, applied: { text: out, finalValue: fc.next, changedSteps: [...changed].sort((a, b) => a - b) } }
+  // A new number can break the words around it ("1 years", "$37.5"): the chosen text never shows that, so the
+  // wrong one must not either (a classifier would learn the slip instead of the error).
+  return { ok: true, applied: { text: fixNumberGrammar(out), finalValue: fc.next, changedSteps: [...changed].sort((a, b) => a - b) } }
 }

@@ -103,9 +103,9 @@ describe("RISE edit kinds, exact outputs", () => {
     const { text } = applyCandidate("jacket", deleteTerm, 1, "drop 25")
     expect(shape(text)).toEqual({
       steps: [
-        "The discount is 120 / 100 = $<<120/100=1.2>>1.2.",
-        "The sale price is 120 - 1.2 = $<<120-1.2=118.8>>118.8.",
-        "With the coupon the price is 118.8 - 15 = $<<118.8-15=103.8>>103.8.",
+        "The discount is 120 / 100 = $<<120/100=1.2>>1.20.",
+        "The sale price is 120 - 1.2 = $<<120-1.2=118.8>>118.80.",
+        "With the coupon the price is 118.8 - 15 = $<<118.8-15=103.8>>103.80.",
         "The tax is 103.8 * 10 / 100 = $<<103.8*10/100=10.38>>10.38.",
         "She pays 103.8 + 10.38 = $<<103.8+10.38=114.18>>114.18."
       ],
