@@ -207,26 +207,35 @@ const numberFormat = (style: FormatStyle, rejected: readonly Token[]): Tell[] =>
   return tells
 }
 
-/** `a - a` and `a / a` in the prose and in annotations, as "a op a" strings. */
-const selfOperands = (text: string): string[] => {
-  const out: string[] = []
+/**
+ * Every `a op b` with a = b in the prose and in annotations, `op` one of the characters of the class
+ * `ops`; overlapping matches count ("4 - 4 - 4" has two). Yields the source, the match and the value.
+ */
+function* equalOperandPairs(text: string, ops: string): Generator<{ source: string; m: RegExpExecArray; a: Rational }> {
   const num = String.raw`\$?\s*(${NUM})`
-  const re = new RegExp(String.raw`(?<![\d.,])${num}\s*([-\u2212/÷])\s*${num}(?![\d.,]*\d)`, "g")
+  const re = new RegExp(String.raw`(?<![\d.,])${num}\s*([${ops}])\s*${num}(?![\d.,]*\d)`, "g")
   for (const source of [stripAnnotations(text), ...annotationBodies(text)]) {
     for (let m = re.exec(source); m !== null; m = re.exec(source)) {
       re.lastIndex = m.index + 1
       const a = parse(m[1] ?? "")
       const b = parse(m[3] ?? "")
-      if (!a || !b || !R.equals(a, b)) continue
-      const op = m[2] === "/" || m[2] === "÷" ? "/" : "-"
-      const before = source[backTo(source, m.index)] ?? ""
-      const after = source[forwardTo(source, m.index + m[0].length)] ?? ""
-      // "6 * 4 / 4" divides a product, "9 - 4 - 4" subtracts twice, "4 - 4 * 2" subtracts a product: no self-use.
-      if ("*/×÷·".includes(before) && before !== "") continue
-      if (op === "-" && "-\u2212".includes(before) && before !== "") continue
-      if (op === "-" && "*/×÷·".includes(after) && after !== "") continue
-      out.push(`${R.toString(a)} ${op} ${R.toString(a)}`)
+      if (a && b && R.equals(a, b)) yield { source, m, a }
     }
+  }
+}
+
+/** `a - a` and `a / a` in the prose and in annotations, as "a op a" strings. */
+const selfOperands = (text: string): string[] => {
+  const out: string[] = []
+  for (const { source, m, a } of equalOperandPairs(text, String.raw`-\u2212/÷`)) {
+    const op = m[2] === "/" || m[2] === "÷" ? "/" : "-"
+    const before = source[backTo(source, m.index)] ?? ""
+    const after = source[forwardTo(source, m.index + m[0].length)] ?? ""
+    // "6 * 4 / 4" divides a product, "9 - 4 - 4" subtracts twice, "4 - 4 * 2" subtracts a product: no self-use.
+    if ("*/×÷·".includes(before) && before !== "") continue
+    if (op === "-" && "-\u2212".includes(before) && before !== "") continue
+    if (op === "-" && "*/×÷·".includes(after) && after !== "") continue
+    out.push(`${R.toString(a)} ${op} ${R.toString(a)}`)
   }
   return out
 }
@@ -249,17 +258,9 @@ const selfOperand = (had: readonly string[], now: readonly string[]): Tell[] => 
  */
 const repeatedOperands = (text: string): Array<{ op: string; text: string }> => {
   const out: Array<{ op: string; text: string }> = []
-  const num = String.raw`\$?\s*(${NUM})`
-  const re = new RegExp(String.raw`(?<![\d.,])${num}\s*([-+*/×÷\u2212·])\s*${num}(?![\d.,]*\d)`, "g")
-  for (const source of [stripAnnotations(text), ...annotationBodies(text)]) {
-    for (let m = re.exec(source); m !== null; m = re.exec(source)) {
-      re.lastIndex = m.index + 1
-      const a = parse(m[1] ?? "")
-      const b = parse(m[3] ?? "")
-      if (!a || !b || !R.equals(a, b)) continue
-      const op = m[2] === "×" || m[2] === "·" ? "*" : m[2] === "÷" ? "/" : m[2] === "\u2212" ? "-" : (m[2] ?? "")
-      out.push({ op, text: `${R.toString(a)} ${op} ${R.toString(a)}` })
-    }
+  for (const { m, a } of equalOperandPairs(text, String.raw`-+*/×÷\u2212·`)) {
+    const op = m[2] === "×" || m[2] === "·" ? "*" : m[2] === "÷" ? "/" : m[2] === "\u2212" ? "-" : (m[2] ?? "")
+    out.push({ op, text: `${R.toString(a)} ${op} ${R.toString(a)}` })
   }
   return out
 }
