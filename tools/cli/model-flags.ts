@@ -15,7 +15,7 @@ export const modelFlags = {
     Flag.atLeast(0)
   ),
   model: Flag.String("model").pipe(Flag.withDescription("model name the server serves (see its /v1/models); required with --llm"), Flag.optional),
-  server: Flag.Literals("server", ["vllm", "sglang", "ollama", "llamacpp", "openai"] as const).pipe(
+  server: Flag.Literals("server", Object.keys(SERVER_PROFILES) as ReadonlyArray<ServerKind>).pipe(
     Flag.withDescription("what kind of server --llm is, for what it can do: n samples in one request (vllm, sglang, openai), how to prefill an answer; one that ignores n is found out anyway (default vllm)"),
     Flag.withDefault("vllm" as const)
   ),
@@ -70,12 +70,13 @@ export interface ModelSetup {
 export const modelSetup = (flags: ModelFlagValues, dataDir: string): Effect.Effect<ModelSetup, UsageError> =>
   Effect.gen(function* () {
     const fromEnv = yield* Config.option(Config.String("OPENAI_BASE_URL")).pipe(Effect.orElseSucceed(() => Option.none<string>()))
+    const cache = ResponseCache.layer(cachePath(dataDir))
     // OPENAI_BASE_URL alone does not turn a build into a model build (other tools set it too): it stands
     // in for --llm only when --model asks for a model.
     const urls = flags.llm.length > 0 ? flags.llm : Option.isSome(flags.model) ? Option.toArray(fromEnv) : []
     if (urls.length === 0) {
       if (Option.isSome(flags.model)) return yield* new UsageError({ message: "--model needs --llm URL (or OPENAI_BASE_URL): the server to ask" })
-      return { options: undefined, layer: LanguageModel.none, check: Effect.void, cache: ResponseCache.layer(cachePath(dataDir)), prices: undefined }
+      return { options: undefined, layer: LanguageModel.none, check: Effect.void, cache, prices: undefined }
     }
     if (Option.isNone(flags.model)) return yield* new UsageError({ message: "--llm needs --model NAME: the model the server serves (see its /v1/models)" })
     for (const url of urls) {
@@ -113,7 +114,7 @@ export const modelSetup = (flags: ModelFlagValues, dataDir: string): Effect.Effe
             requestsPerMinute: Option.getOrUndefined(flags.requestsPerMinute),
             tokensPerMinute: Option.getOrUndefined(flags.tokensPerMinute)
           }),
-          ResponseCache.layer(cachePath(dataDir)),
+          cache,
           http
         )
       )
@@ -132,7 +133,7 @@ export const modelSetup = (flags: ModelFlagValues, dataDir: string): Effect.Effe
       },
       layer,
       check: Effect.forEach(endpoints, (e) => checkEndpoint(e, model), { discard: true }).pipe(Effect.provide(http)),
-      cache: ResponseCache.layer(cachePath(dataDir)),
+      cache,
       prices
     }
   })
