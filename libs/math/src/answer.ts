@@ -29,7 +29,13 @@ export interface NormalisedAnswer {
 export const SPACED_NUMBER_SRC = String.raw`(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d|,\d)(?:\.\d+)?`
 /** Thousands grouped by commas ("1,200") or by spaces ("17 500", "$400 000"), plain digits, a leading-dot decimal. */
 const NUMBER_SRC = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d+)?|${SPACED_NUMBER_SRC}|\d+(?:\.\d+)?|\.\d+`
-const unspaced = (s: string): string => s.replace(/[ \u00a0\u202f]/g, "")
+/** `s` without the spaces that group thousands (plain, no-break, narrow no-break): "17 500" → "17500". */
+export const unspaced = (s: string): string => s.replace(/[ \u00a0\u202f]/g, "")
+/** The number a stated result writes ("$18", "25%" → 25, "400 000"), or undefined. */
+export const statedNumber = (text: string): Rational | undefined => {
+  const r = R.parseRational(unspaced(text.replace(/\\?\$|%/g, "")).trim())
+  return r.ok ? r.value : undefined
+}
 const NUMERIC = new RegExp(String.raw`^([+-]?)\s*(${NUMBER_SRC})(?:\s*/\s*(${NUMBER_SRC}))?\s*(%|percent\b)?\s*(.*)$`, "i")
 const MIXED = /^([+-]?)(\d+)\s+(\d+)\s*\/\s*(\d+)\s*(.*)$/
 /** What may follow a number and still be a unit: words, degrees, primes, powers ("cm^2", "sq. ft."). */

@@ -10,7 +10,7 @@
 import * as R from "./rational.ts"
 import type { Rational } from "./rational.ts"
 import { trimSpan, type Span } from "./arithmetic.ts"
-import { extractFinalAnswer, SPACED_NUMBER_SRC } from "./answer.ts"
+import { extractFinalAnswer, SPACED_NUMBER_SRC, statedNumber, unspaced } from "./answer.ts"
 import type { ExtractedAnswer } from "./answer.ts"
 import type { Step } from "#core"
 
@@ -72,9 +72,9 @@ const readWritten = (text: string, at: number, stated?: string): WrittenNumber |
   WRITTEN_SPACED.lastIndex = at
   const spaced = stated !== undefined ? WRITTEN_SPACED.exec(text) : null
   if (spaced) {
-    const value = R.parseRational((spaced[2] ?? "").replace(/[ \u00a0\u202f]/g, ""))
-    const result = R.parseRational(stated!.replace(/\\?\$|%|[ \u00a0\u202f]/g, "").trim())
-    if (value.ok && result.ok && R.equals(value.value, result.value)) {
+    const value = R.parseRational(unspaced(spaced[2] ?? ""))
+    const result = statedNumber(stated!)
+    if (value.ok && result !== undefined && R.equals(value.value, result)) {
       const start = at + (spaced[1]?.length ?? 0)
       const end = at + spaced[0].length
       return { text: text.slice(start, end), value: value.value, percent: spaced[3] !== undefined, span: { start, end } }

@@ -61,7 +61,7 @@ import * as R from "./rational.ts"
 import type { Rational } from "./rational.ts"
 import { evaluateExpression, evaluateFloat, literals } from "./arithmetic.ts"
 import type { Expr, Span } from "./arithmetic.ts"
-import { answerInWords, answersEqual, extractFinalAnswers, normaliseAnswer, NUMBER_WORDS_SRC, numberWordValue, SPACED_NUMBER_SRC } from "./answer.ts"
+import { answerInWords, answersEqual, extractFinalAnswers, normaliseAnswer, NUMBER_WORDS_SRC, numberWordValue, SPACED_NUMBER_SRC, statedNumber, unspaced } from "./answer.ts"
 import type { ExtractedAnswer } from "./answer.ts"
 import { parseSolution, toCoreSteps } from "./parse.ts"
 import type { Annotation, ParsedSolution, ParsedStep } from "./parse.ts"
@@ -190,7 +190,7 @@ const numbersIn = (text: string): StatedNumber[] => {
     if (r.ok) out.push({ value: signed ? R.neg(r.value) : r.value, at: m.index ?? 0 })
   }
   for (const m of text.matchAll(SPACED_IN_TEXT)) {
-    const r = R.parseRational(m[0].replace(/[ \u00a0\u202f]/g, ""))
+    const r = R.parseRational(unspaced(m[0]))
     if (r.ok) out.push({ value: r.value, at: m.index ?? 0 })
   }
   for (const m of text.matchAll(WORDS_IN_TEXT)) {
@@ -198,12 +198,6 @@ const numbersIn = (text: string): StatedNumber[] => {
     if (n >= 0) out.push({ value: R.fromBigInt(BigInt(n)), at: m.index ?? 0 })
   }
   return out
-}
-
-/** A stated result's number ("$18", "25%" → 25, "400 000"), or undefined. */
-const numberOf = (text: string): Rational | undefined => {
-  const r = R.parseRational(text.replace(/\\?\$|%|[ \u00a0\u202f]/g, "").trim())
-  return r.ok ? r.value : undefined
 }
 
 const checkAnnotation = (step: number, a: Annotation, rounding: RoundingRule): AnnotationCheck => {
@@ -234,7 +228,7 @@ const checkAnnotation = (step: number, a: Annotation, rounding: RoundingRule): A
   if (a.written) {
     const w = a.written
     const asStated = a.result !== undefined && (() => {
-      const s = numberOf(a.result)
+      const s = statedNumber(a.result)
       return s !== undefined && R.equals(s, w.value)
     })()
     const m = statedMatches(value, w.text, rounding, float)
@@ -375,7 +369,7 @@ const checkEquations = (step: ParsedStep, rounding: RoundingRule): EquationCheck
         const lead = LEADING_NUMBER.exec(right.text)?.[0]
         ok = readings.some((v) => R.equals(v.value, r.value)) || (lead !== undefined && matches(lead))
       }
-      const claimed = plain ? numberOf(right.text) : undefined
+      const claimed = plain ? statedNumber(right.text) : undefined
       out.push({
         step: step.index,
         left: left.text,
@@ -395,7 +389,7 @@ const checkEquations = (step: ParsedStep, rounding: RoundingRule): EquationCheck
 /** A side of a prose equation, its thousands grouped by spaces or not ("$80 000 x 20/100 = $16 000"). */
 const evaluateSide = (text: string): ReturnType<typeof evaluateExpression> => {
   const e = evaluateExpression(text)
-  const joined = text.replace(new RegExp(SPACED_NUMBER_SRC, "g"), (m) => m.replace(/[ \u00a0\u202f]/g, ""))
+  const joined = text.replace(SPACED_IN_TEXT, unspaced)
   return e.ok || joined === text ? e : evaluateExpression(joined)
 }
 
@@ -479,7 +473,7 @@ const computationsOf = (text: string, step: ParsedStep, checks: readonly Annotat
         start: offset + proseBefore(step.text, a.span.start - offset),
         end: written?.span.end ?? a.span.end,
         value: c.value,
-        stated: [...(a.result !== undefined ? [numberOf(a.result)] : []), written?.value].filter((v): v is Rational => v !== undefined),
+        stated: [...(a.result !== undefined ? [statedNumber(a.result)] : []), written?.value].filter((v): v is Rational => v !== undefined),
         operands: operandsOf(a.expr),
         dollars: /\$[ \t]*$/.test(text.slice(offset, a.span.start)) || (written !== undefined && text[written.span.start - 1] === "$")
       }]
