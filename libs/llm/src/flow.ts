@@ -185,13 +185,13 @@ export const makeFlow = (options: FlowOptions) =>
             Effect.onExit((exit) =>
               Effect.sync(() => {
                 release()
+                // The reservation goes back, less what the answer used (a failed attempt used no tokens the server counts).
+                const used = Exit.isSuccess(exit) ? exit.value.tokens : 0
+                if (tokens) tokens.available = Math.min(tokens.perMinute, tokens.available + Math.min(estimatedTokens, tokens.perMinute) - used)
                 if (Exit.isSuccess(exit)) {
-                  if (tokens) tokens.available = Math.min(tokens.perMinute, tokens.available + Math.min(estimatedTokens, tokens.perMinute) - exit.value.tokens)
                   grow()
                   return
                 }
-                // A failed attempt used no tokens the server counts: its reservation goes back.
-                if (tokens) tokens.available = Math.min(tokens.perMinute, tokens.available + Math.min(estimatedTokens, tokens.perMinute))
                 const failure = exit.cause.reasons.find((r) => r._tag === "Fail")
                 if (failure !== undefined && overloaded(failure.error)) shrink(seq)
               })
