@@ -154,6 +154,9 @@ const makeLanguageModel = (options: ModelOptions) =>
       if (f === undefined) byStage.set(stage, (f = { requests: 0, promptTokens: 0, completionTokens: 0, cacheHits: 0 }))
       return f
     }
+    const countFailure = (key: string) => {
+      usage.failed[key] = (usage.failed[key] ?? 0) + 1
+    }
     const cost = (prompt: number, completion: number) =>
       options.prices === undefined ? {} : { costUsd: costUsd(options.prices, prompt, completion) }
     let firstSentAt: number | undefined
@@ -193,12 +196,12 @@ const makeLanguageModel = (options: ModelOptions) =>
           const key = e.status !== undefined ? `http_${e.status}` : e.kind
           const status = e.status !== undefined ? { status: e.status } : {}
           if (!e.retryable) {
-            usage.failed[key] = (usage.failed[key] ?? 0) + 1
+            countFailure(key)
             return yield* Effect.fail(new ModelRequestFailed({ reason: "refused", message: e.message, ...status }))
           }
           if (e.retryAfterMs !== undefined && e.retryAfterMs > maxRetryAfterMs) {
             // A server that asks for a day is down for this run: the row is rejected rather than the run hung.
-            usage.failed[key] = (usage.failed[key] ?? 0) + 1
+            countFailure(key)
             return yield* Effect.fail(
               new ModelRequestFailed({
                 reason: "retries_exhausted",
@@ -208,7 +211,7 @@ const makeLanguageModel = (options: ModelOptions) =>
             )
           }
           if (attempt >= maxAttempts) {
-            usage.failed[key] = (usage.failed[key] ?? 0) + 1
+            countFailure(key)
             return yield* Effect.fail(new ModelRequestFailed({ reason: "retries_exhausted", message: `${maxAttempts} attempts failed; the last: ${e.message}`, ...status }))
           }
           usage.retries++
