@@ -14,6 +14,9 @@ import { parentPort, workerData } from "node:worker_threads"
 /** key, raw, choice, finish_reason, max_tokens, prompt_tokens, completion_tokens, choice_tokens */
 export type WriterRow = readonly [string, string, number, string, number | null, number, number, number | null]
 
+/** How both connections to the cache file open it: WAL, every commit fsynced, waiting on each other's locks. */
+export const PRAGMAS = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;"
+
 export const INSERT_SQL =
   "INSERT OR REPLACE INTO responses (key, raw, choice, finish_reason, max_tokens, prompt_tokens, completion_tokens, choice_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 
@@ -37,7 +40,7 @@ if (parentPort !== null && (workerData as { cacheWriter?: unknown } | null)?.cac
   const port = parentPort
   const { path } = workerData as { path: string }
   const db = new DatabaseSync(path)
-  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;")
+  db.exec(PRAGMAS)
   const insert = db.prepare(INSERT_SQL)
   port.on("message", (message: { id: number; rows: ReadonlyArray<WriterRow> } | { close: true }) => {
     if ("close" in message) {

@@ -4,7 +4,7 @@ import { DatabaseSync, type StatementSync } from "node:sqlite"
 import { Worker } from "node:worker_threads"
 import { Context, Effect, Layer, Schema } from "effect"
 import { hashValue } from "#core"
-import { INSERT_SQL, commitRows, type WriterRow } from "./cache-writer.ts"
+import { INSERT_SQL, PRAGMAS, commitRows, type WriterRow } from "./cache-writer.ts"
 import type { ChatRequest, EndpointProfile, FinishReason } from "./chat.ts"
 
 /**
@@ -177,7 +177,7 @@ const openCache = (path: string) =>
         try: () => {
           if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true })
           const db = new DatabaseSync(path)
-          db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;")
+          db.exec(PRAGMAS)
           db.exec(`CREATE TABLE IF NOT EXISTS responses (
             key TEXT PRIMARY KEY, raw TEXT NOT NULL, choice INTEGER NOT NULL, finish_reason TEXT NOT NULL,
             max_tokens INTEGER, prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL,
