@@ -10,7 +10,8 @@
  *            dispatcher that never leaves a slot free while requests remain).
  *   memory   the instant server, streaming many rows (default 1M) at 256 in flight: peak memory, in a process
  *            of its own started with HEAP_FLAGS (run alone).
- *   node tools/bench/llm.ts [all|instant|latency|tail|memory] [requests]
+ *   stage    the model stage alone against the instant server, for profiling (node --cpu-prof).
+ *   node tools/bench/llm.ts [all|instant|latency|tail|memory|stage] [requests]
  */
 import { spawn, type ChildProcess } from "node:child_process"
 import { mkdtemp, rm } from "node:fs/promises"
