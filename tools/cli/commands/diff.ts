@@ -3,7 +3,7 @@ import { Command, Flag, Argument } from "effect/cli"
 import { diffVersions, type DatasetDiff } from "#store"
 import { unknownToUsage } from "../errors.ts"
 import { emit } from "../output.ts"
-import { requireReadableDataDir } from "./versions.ts"
+import { requireReadableDataDir } from "../paths.ts"
 
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n))
 

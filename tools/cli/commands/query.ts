@@ -4,7 +4,7 @@ import { streamQuery, type QueryColumn, type QuerySink, type QuerySummary } from
 import { existsSync } from "node:fs"
 import { unknownToUsage, UsageError } from "../errors.ts"
 import { stdoutWriter } from "../output.ts"
-import { requireReadableDataDir } from "./versions.ts"
+import { requireReadableDataDir } from "../paths.ts"
 
 const text = (v: unknown): string => (v === null || v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v))
 

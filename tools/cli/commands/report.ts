@@ -7,8 +7,7 @@ import { reportData } from "../../report/data.ts"
 import { renderReport } from "../../report/page.ts"
 import { unknownToUsage } from "../errors.ts"
 import { emit } from "../output.ts"
-import { requireWritableDir } from "../paths.ts"
-import { requireReadableDataDir } from "./versions.ts"
+import { requireReadableDataDir, requireWritableDir } from "../paths.ts"
 
 export const reportCommand = Command.make(
   "report",

@@ -3,7 +3,7 @@ import { Command, Flag, Argument } from "effect/cli"
 import { requireValid, validateVersion } from "#store"
 import { unknownToUsage } from "../errors.ts"
 import { emit } from "../output.ts"
-import { requireReadableDataDir } from "./versions.ts"
+import { requireReadableDataDir } from "../paths.ts"
 
 export const validateCommand = Command.make(
   "validate",

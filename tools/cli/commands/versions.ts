@@ -1,43 +1,9 @@
-import { accessSync, constants, statSync } from "node:fs"
-import { dirname } from "node:path"
-import { Effect, Schema } from "effect"
+import { Effect } from "effect"
 import { Command, Flag, Argument } from "effect/cli"
 import { listVersions } from "#store"
 import { unknownToUsage } from "../errors.ts"
 import { emit } from "../output.ts"
-
-/** `--data-dir` names something the command cannot read datasets from: exit 1, like gc's and rollback's writability check. */
-export class DataDirUnreadable extends Schema.TaggedError<DataDirUnreadable>()("DataDirUnreadable", { message: Schema.String }) {}
-
-/**
- * For the commands that only read (versions, query, diff, validate): `--data-dir` must be a folder this
- * process can list, else one line says so (not ENOTDIR on a path inside it). A folder that does not exist
- * is left to the "no published dataset" message, which says where it looked.
- */
-export const requireReadableDataDir = (dir: string): Effect.Effect<void, DataDirUnreadable> =>
-  Effect.suspend(() => {
-    const fail = (why: string) => Effect.fail(new DataDirUnreadable({ message: `--data-dir ${dir} ${why}` }))
-    let stat
-    try {
-      stat = statSync(dir)
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code
-      if (code === "ENOENT") return Effect.void
-      if (code === "ENOTDIR") {
-        let at = dirname(dir)
-        while (at !== dirname(at) && !(statSync(at, { throwIfNoEntry: false })?.isFile() ?? false)) at = dirname(at)
-        return fail(`is not a directory (${at} is a file)`)
-      }
-      return fail(`cannot be read: ${(e as Error).message}`)
-    }
-    if (!stat.isDirectory()) return fail("is not a directory")
-    try {
-      accessSync(dir, constants.R_OK | constants.X_OK)
-    } catch {
-      return fail("cannot be read (permission denied)")
-    }
-    return Effect.void
-  })
+import { requireReadableDataDir } from "../paths.ts"
 
 export const versionsCommand = Command.make(
   "versions",
