@@ -109,8 +109,11 @@ export const knownDatasets = (dataDir: string) =>
 
 /** Resolves a user's --at (default LATEST) to a published version's folder name. */
 export const resolveVersion = (dataDir: string, name: string, requested?: string) =>
+  Effect.flatMap(publishedVersions(dataDir, name), (published) => chooseVersion(name, published, requested))
+
+/** `resolveVersion` over versions already listed by `publishedVersions`. */
+export const chooseVersion = (name: string, { latest, versions }: { readonly latest: string; readonly versions: ReadonlyArray<string> }, requested?: string) =>
   Effect.gen(function* () {
-    const { latest, versions } = yield* publishedVersions(dataDir, name)
     if (requested === undefined) return latest
     const v = normaliseVersion(requested)
     if (v === undefined || !versions.includes(v)) {

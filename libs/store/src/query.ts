@@ -4,9 +4,8 @@ import { JsonDuckDBValueConverter, type DuckDBConnection } from "@duckdb/node-ap
 import { Effect } from "effect"
 import { QueryError } from "./errors.ts"
 import { DuckDb, errorMessage, prepareReadOnly, ReadOnlyRefusal, splitStatements, streamFailed, streamFailureMessage } from "#io"
-import { datasetDir, resolveVersion, versionDir } from "./layout.ts"
+import { chooseVersion, datasetDir, publishedVersions, versionDir } from "./layout.ts"
 import { allFiles, readManifest, type Manifest } from "./manifest.ts"
-import { listVersions } from "./versions.ts"
 import { verifyShards } from "./verified.ts"
 import { createViewSql, datasetViews, type ViewDef } from "./views.ts"
 
@@ -122,10 +121,12 @@ const validateHint = (dataDir: string, name: string, version: string) =>
  */
 export const streamQuery = (dataDir: string, name: string, sql: string, sink: QuerySink, options: QueryOptions = {}) =>
   Effect.gen(function* () {
-    const chosen = yield* resolveVersion(dataDir, name, options.version)
-    const { versions } = yield* listVersions(dataDir, name)
-    const manifests = versions.map((v) => v.manifest)
-    // A version folder whose manifest.json cannot be read is no version (listVersions leaves it out), so the
+    // One listing and one read of LATEST; the versions' states (listVersions' size check) are not needed here.
+    const published = yield* publishedVersions(dataDir, name)
+    const chosen = yield* chooseVersion(name, published, options.version)
+    const read = yield* Effect.forEach(published.versions, (v) => readManifest(dataDir, name, v).pipe(Effect.result))
+    const manifests = read.flatMap((r) => (r._tag === "Success" ? [r.success] : []))
+    // A version folder whose manifest.json cannot be read is no version (listVersions leaves it out too), so the
     // unsuffixed views have nothing to show when it is the chosen one: say so rather than a bare Catalog Error.
     const unreadable = manifests.some((m) => m.version === chosen)
       ? undefined
