@@ -1,9 +1,9 @@
 /** Error injection for math solutions: programmatic RISE preference pairs and LEMMA correction traces. */
 export { RISE_DELETE_SHORTER_SHARE, RISE_ERROR_TYPES, RISE_KIND_WEIGHTS, RISE_LAST_STEP_WEIGHT, injectError, diffSpan, firstDifferingStep } from "./rise.ts"
 export type { RiseErrorType, RiseInjection, RiseOptions } from "./rise.ts"
-export { TELL_CODES, detectTells, guessAccuracy, guessRejected, pairSurface, rejectedLargerShare, surfaceBalance, tellCodes } from "./tells.ts"
-export type { PairSurface, SurfaceBalance, Tell, TellCode } from "./tells.ts"
-export type { InjectOptions, NoInjection, NoInjectionCode, TextEditRecord } from "./types.ts"
+export { pairSurface, tellCodes } from "./tells.ts"
+export type { Tell } from "./tells.ts"
+export type { InjectOptions, NoInjection, TextEditRecord } from "./types.ts"
 export { risePairs, stripBoxed } from "./rise-rows.ts"
 export type { RiseFullPair, RiseStepPair } from "./rise-rows.ts"
 export { LEMMA_ERROR_TYPES, PROGRAMMATIC_LEMMA_TYPES, LEMMA_ERROR_LEADS, injectLemmaError } from "./lemma.ts"
