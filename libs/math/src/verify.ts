@@ -200,18 +200,28 @@ const numbersIn = (text: string): StatedNumber[] => {
   return out
 }
 
+/** The expressions each check evaluated, kept so that the ending need not parse them again for their operands. */
+const EVALUATED = new WeakMap<AnnotationCheck | EquationCheck, readonly Expr[]>()
+const evaluated = <C extends AnnotationCheck | EquationCheck>(check: C, ...asts: Expr[]): C => {
+  EVALUATED.set(check, asts)
+  return check
+}
+
 const checkAnnotation = (step: number, a: Annotation, rounding: RoundingRule): AnnotationCheck => {
   const expr = a.expr.trim()
   const where = `step ${step}`
-  const fail = (code: VerifyCode, message: string, value?: Rational): AnnotationCheck => ({
-    step,
-    annotation: a,
-    ...(value ? { value } : {}),
-    ok: false,
-    rounded: false,
-    code,
-    message: `${code}: ${where}: ${message}`
-  })
+  const fail = (code: VerifyCode, message: string, evaluatedAs?: { readonly value: Rational; readonly ast: Expr }): AnnotationCheck => {
+    const check: AnnotationCheck = {
+      step,
+      annotation: a,
+      ...(evaluatedAs ? { value: evaluatedAs.value } : {}),
+      ok: false,
+      rounded: false,
+      code,
+      message: `${code}: ${where}: ${message}`
+    }
+    return evaluatedAs ? evaluated(check, evaluatedAs.ast) : check
+  }
   if (expr === "") return fail("unparseable_expression", `annotation <<${a.body}>> has no expression`)
   const ev = evaluateExpression(expr)
   if (!ev.ok) return fail("unparseable_expression", `"${expr}": ${ev.error}`)
@@ -221,8 +231,8 @@ const checkAnnotation = (step: number, a: Annotation, rounding: RoundingRule): A
   let rounded = false
   for (const part of [...a.intermediate, ...(a.result !== undefined ? [a.result] : [])]) {
     const m = statedMatches(value, part, rounding, float)
-    if (!m.ok) return fail("unparseable_expression", m.error, value)
-    if (!m.match) return fail("annotation_mismatch", `${expr} = ${shown}, annotation says ${part.trim()}`, value)
+    if (!m.ok) return fail("unparseable_expression", m.error, ev)
+    if (!m.match) return fail("annotation_mismatch", `${expr} = ${shown}, annotation says ${part.trim()}`, ev)
     rounded ||= m.rounded
   }
   if (a.written) {
@@ -233,11 +243,11 @@ const checkAnnotation = (step: number, a: Annotation, rounding: RoundingRule): A
     })()
     const m = statedMatches(value, w.text, rounding, float)
     if (!asStated && !(m.ok && m.match)) {
-      return fail("written_mismatch", `${expr} = ${shown}, but the text after the annotation says ${w.text}`, value)
+      return fail("written_mismatch", `${expr} = ${shown}, but the text after the annotation says ${w.text}`, ev)
     }
     rounded ||= m.ok && m.rounded
   }
-  return { step, annotation: a, value, ok: true, rounded }
+  return evaluated({ step, annotation: a, value, ok: true, rounded }, ev.ast)
 }
 
 // ---------------------------------------------------------------- claims in prose
@@ -370,7 +380,7 @@ const checkEquations = (step: ParsedStep, rounding: RoundingRule): EquationCheck
         ok = readings.some((v) => R.equals(v.value, r.value)) || (lead !== undefined && matches(lead))
       }
       const claimed = plain ? statedNumber(right.text) : undefined
-      out.push({
+      out.push(evaluated({
         step: step.index,
         left: left.text,
         right: right.text,
@@ -380,7 +390,7 @@ const checkEquations = (step: ParsedStep, rounding: RoundingRule): EquationCheck
         ...(claimed !== undefined ? { claimed } : {}),
         ok,
         ...(ok ? {} : { message: `equation_mismatch: step ${step.index}: ${left.text} = ${R.toString(l.value)}, the text says ${right.text}` })
-      })
+      }, ...(claimed !== undefined ? [l.ast] : [l.ast, r.ast])))
     }
   }
   return out
@@ -456,10 +466,9 @@ const proseBefore = (text: string, at: number): number => {
   return i
 }
 
-const operandsOf = (expr: string): Rational[] => {
-  const e = evaluateSide(expr)
-  return e.ok ? literals(e.ast).map((l) => l.value) : []
-}
+/** The numbers a check computed with: the literals of the expressions it evaluated (an equation's right side too, when that is not a plain number). */
+const operandsOf = (check: AnnotationCheck | EquationCheck): Rational[] =>
+  (EVALUATED.get(check) ?? []).flatMap((ast) => literals(ast).map((l) => l.value))
 
 /** The computations of one step, in text order. */
 const computationsOf = (text: string, step: ParsedStep, checks: readonly AnnotationCheck[], equations: readonly EquationCheck[]): Computation[] => {
@@ -474,7 +483,7 @@ const computationsOf = (text: string, step: ParsedStep, checks: readonly Annotat
         end: written?.span.end ?? a.span.end,
         value: c.value,
         stated: [...(a.result !== undefined ? [statedNumber(a.result)] : []), written?.value].filter((v): v is Rational => v !== undefined),
-        operands: operandsOf(a.expr),
+        operands: operandsOf(c),
         dollars: /\$[ \t]*$/.test(text.slice(offset, a.span.start)) || (written !== undefined && text[written.span.start - 1] === "$")
       }]
     }),
@@ -483,7 +492,7 @@ const computationsOf = (text: string, step: ParsedStep, checks: readonly Annotat
       end: e.end,
       value: e.value,
       stated: e.claimed ? [e.claimed] : [],
-      operands: [...operandsOf(e.left), ...(e.claimed ? [] : operandsOf(e.right))],
+      operands: operandsOf(e),
       dollars: /^\\?\$/.test(e.right)
     }))
   ].sort((a, b) => a.start - b.start || a.end - b.end)
