@@ -1,7 +1,7 @@
 import { join } from "node:path"
 import { Effect } from "effect"
 import { DuckDb, sqlStringList } from "#io"
-import { diffVersions, publishedVersions, readManifest, resolveVersion, versionDir, versionNumber, type DatasetDiff, type Manifest } from "#store"
+import { chooseVersion, diffVersions, publishedVersions, readManifest, versionDir, versionNumber, type DatasetDiff, type Manifest } from "#store"
 
 /** One earlier (or the reported) version's rows per config and split, for the history chart. */
 export interface VersionRows {
@@ -36,8 +36,9 @@ const rowsOf = (m: Manifest): VersionRows => ({
 
 export const reportData = (dataDir: string, name: string, at?: string) =>
   Effect.gen(function* () {
-    const version = yield* resolveVersion(dataDir, name, at)
-    const { latest, versions } = yield* publishedVersions(dataDir, name)
+    const published = yield* publishedVersions(dataDir, name)
+    const { latest, versions } = published
+    const version = yield* chooseVersion(name, published, at)
     const manifest = yield* readManifest(dataDir, name, version)
     const notes: Array<string> = []
     const history: Array<VersionRows> = []
