@@ -1,8 +1,25 @@
 import { mkdir } from "node:fs/promises"
 import { Effect, Stream } from "effect"
-import { DedupWorkerError, jsonOf, readRowBatches, RowFileError, type InputRow } from "#dedup"
+import { Argument, Flag } from "effect/cli"
+import { DedupWorkerError, jsonOf, PARALLEL_THRESHOLD, readRowBatches, RowFileError, type InputRow } from "#dedup"
 import { type CannotWrite, requireWritableDir } from "./paths.ts"
 import { outputFile, progressLine } from "./row-input.ts"
+
+/** The argument and flags every row-filtering command (`dedup`, `decontaminate`) shares. */
+export const filterRowsFlags = {
+  file: Argument.String("file").pipe(Argument.withDescription("a .jsonl or .parquet file of rows")),
+  out: Flag.String("out").pipe(Flag.withDescription("folder for kept.jsonl and removed.jsonl (made if missing)")),
+  json: Flag.Boolean("json").pipe(Flag.withDescription("print {total, kept, removed, ...} as JSON on stdout"), Flag.withDefault(false))
+}
+
+/** `--threads`, for a command whose `what` runs on a BatchRunner's workers. */
+export const threadsFlag = (what: string) =>
+  Flag.Int("threads").pipe(
+    Flag.withDescription(
+      `${what} (default: the available cores; 1: all on the main thread; inputs under ${PARALLEL_THRESHOLD.toLocaleString("en-US")} rows never start workers). The result is the same for any number`
+    ),
+    Flag.optional
+  )
 
 export interface FilterCounts {
   readonly total: number

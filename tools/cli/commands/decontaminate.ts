@@ -1,15 +1,15 @@
 import { Effect, Option } from "effect"
-import { Argument, Command, Flag } from "effect/cli"
+import { Command, Flag } from "effect/cli"
 import { batchRunner, DECONTAMINATION_NGRAM, defaultThreads, fieldText, indexBenchmarks, type MatchBatch } from "#dedup"
 import { UsageError } from "../errors.ts"
-import { filterRows } from "../filter-rows.ts"
+import { filterRows, filterRowsFlags, threadsFlag } from "../filter-rows.ts"
 import { emit } from "../output.ts"
 import { progressLine } from "../row-input.ts"
 
 export const decontaminateCommand = Command.make(
   "decontaminate",
   {
-    file: Argument.String("file").pipe(Argument.withDescription("a .jsonl or .parquet file of rows")),
+    file: filterRowsFlags.file,
     field: Flag.String("field").pipe(Flag.withDescription("the text field checked (e.g. question)")),
     against: Flag.String("against").pipe(Flag.withDescription("benchmark files, comma-separated (.jsonl or .parquet), e.g. gsm8k-test.jsonl,math-test.parquet")),
     againstField: Flag.String("against-field").pipe(Flag.withDescription("the benchmark files' text field (default: --field)"), Flag.optional),
@@ -17,12 +17,9 @@ export const decontaminateCommand = Command.make(
       Flag.withDescription(`a row goes when it shares a run of this many normalised words with a benchmark row (default ${DECONTAMINATION_NGRAM}); shorter rows are not compared`),
       Flag.withDefault(DECONTAMINATION_NGRAM)
     ),
-    threads: Flag.Int("threads").pipe(
-      Flag.withDescription("worker threads for n-gram hashing and look-ups (default: the available cores; 1: all on the main thread; inputs under 20,000 rows never start workers). The result is the same for any number"),
-      Flag.optional
-    ),
-    out: Flag.String("out").pipe(Flag.withDescription("folder for kept.jsonl and removed.jsonl (made if missing)")),
-    json: Flag.Boolean("json").pipe(Flag.withDescription("print {total, kept, removed, ...} as JSON on stdout"), Flag.withDefault(false))
+    threads: threadsFlag("worker threads for n-gram hashing and look-ups"),
+    out: filterRowsFlags.out,
+    json: filterRowsFlags.json
   },
   (flags) =>
     Effect.gen(function* () {

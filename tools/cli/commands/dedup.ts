@@ -1,14 +1,14 @@
 import { Effect, Option } from "effect"
-import { Argument, Command, Flag } from "effect/cli"
+import { Command, Flag } from "effect/cli"
 import { batchRunner, defaultThreads, ExactDeduper, fieldText, MINHASH_DEFAULTS, MinHashDeduper, NOVELTY_DEFAULTS, NoveltyFilter, signatureBatch, type Decision, type SignatureBatch } from "#dedup"
 import { UsageError } from "../errors.ts"
-import { filterRows, rowRef } from "../filter-rows.ts"
+import { filterRows, filterRowsFlags, rowRef, threadsFlag } from "../filter-rows.ts"
 import { emit } from "../output.ts"
 
 export const dedupCommand = Command.make(
   "dedup",
   {
-    file: Argument.String("file").pipe(Argument.withDescription("a .jsonl or .parquet file of rows")),
+    file: filterRowsFlags.file,
     field: Flag.String("field").pipe(Flag.withDescription("the text field compared (e.g. question, instruction)")),
     method: Flag.Literals("method", ["exact", "minhash", "rouge"] as const).pipe(
       Flag.withDescription("exact: same text once case, white space and punctuation are folded; minhash: MinHash LSH, Jaccard of shingles >= --threshold; rouge: Self-Instruct's ROUGE-L novelty filter")
@@ -22,12 +22,9 @@ export const dedupCommand = Command.make(
       Flag.optional
     ),
     shingle: Flag.Literals("shingle", ["word", "char"] as const).pipe(Flag.withDescription("minhash shingles: word n-grams (default) or character n-grams"), Flag.optional),
-    threads: Flag.Int("threads").pipe(
-      Flag.withDescription("minhash: worker threads for shingling and signatures (default: the available cores; 1: all on the main thread; inputs under 20,000 rows never start workers). The result is the same for any number"),
-      Flag.optional
-    ),
-    out: Flag.String("out").pipe(Flag.withDescription("folder for kept.jsonl and removed.jsonl (made if missing)")),
-    json: Flag.Boolean("json").pipe(Flag.withDescription("print {total, kept, removed, ...} as JSON on stdout"), Flag.withDefault(false))
+    threads: threadsFlag("minhash: worker threads for shingling and signatures"),
+    out: filterRowsFlags.out,
+    json: filterRowsFlags.json
   },
   (flags) =>
     Effect.gen(function* () {
