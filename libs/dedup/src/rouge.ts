@@ -49,30 +49,26 @@ export const rougeLFromLcs = (lcs: number, targetLength: number, predictionLengt
 let scratch = new Int32Array(64)
 
 /**
- * Length of the longest common subsequence of two sequences, by the textbook dynamic programme over one row
- * (O(m·n) time, O(min(m, n)) memory): the shorter sequence indexes the row.
+ * Length of the longest common subsequence of two sequences (elements equal when the same Map key): each
+ * element becomes an id, then `lcsLengthIds`.
  */
 export const lcsLength = <T>(a: ArrayLike<T>, b: ArrayLike<T>): number => {
-  const [long, short] = a.length >= b.length ? [a, b] : [b, a]
-  const n = short.length
-  if (n === 0) return 0
-  if (scratch.length < n + 1) scratch = new Int32Array(Math.max(n + 1, scratch.length * 2))
-  const row = scratch
-  row.fill(0, 0, n + 1)
-  for (let i = 0; i < long.length; i++) {
-    const x = long[i]
-    let diagonal = 0 // row[j - 1] of the previous row
-    for (let j = 1; j <= n; j++) {
-      const above = row[j]!
-      if (short[j - 1] === x) row[j] = diagonal + 1
-      else if (row[j - 1]! > above) row[j] = row[j - 1]!
-      diagonal = above
-    }
-  }
-  return row[n]!
+  const ids = new Map<T, number>()
+  const intern = (s: ArrayLike<T>) =>
+    Int32Array.from({ length: s.length }, (_, i) => {
+      const x = s[i] as T
+      let id = ids.get(x)
+      if (id === undefined) ids.set(x, (id = ids.size))
+      return id
+    })
+  return lcsLengthIds(intern(a), intern(b))
 }
 
-/** `lcsLength` for token ids (monomorphic, for the novelty filter's inner loop). */
+/**
+ * Length of the longest common subsequence of two id sequences, by the textbook dynamic programme over one row
+ * (O(m·n) time, O(min(m, n)) memory): the shorter sequence indexes the row. Monomorphic, for the novelty
+ * filter's inner loop.
+ */
 export const lcsLengthIds = (a: Int32Array, b: Int32Array): number => {
   let long = a
   let short = b
