@@ -5,6 +5,7 @@ import { join } from "node:path"
 import { DuckDBInstance, ResultReturnType, StatementType, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBResult } from "@duckdb/node-api"
 import { Context, Effect, Layer, Schema, Stream } from "effect"
 import { errorMessage } from "./errors.ts"
+import { pidAlive } from "./lock.ts"
 import { sqlStringList } from "./sql.ts"
 
 export class DuckDbError extends Schema.TaggedError<DuckDbError>()("DuckDbError", {
@@ -28,7 +29,7 @@ export interface DuckDbOptions {
 }
 
 /** The share of the machine's memory DuckDB may use by default (its own default is 80%). */
-export const DEFAULT_MEMORY_SHARE = 1 / 10
+const DEFAULT_MEMORY_SHARE = 1 / 10
 const MIN_MEMORY_LIMIT = 1024 ** 3
 
 /**
@@ -52,19 +53,9 @@ export const spillFolder = (parent: string): string => {
   mkdirSync(parent, { recursive: true })
   for (const entry of readdirSync(parent)) {
     const pid = SPILL_FOLDER.exec(entry)?.[1]
-    if (pid !== undefined && !alive(Number(pid))) rmSync(join(parent, entry), { recursive: true, force: true })
+    if (pid !== undefined && !pidAlive(Number(pid))) rmSync(join(parent, entry), { recursive: true, force: true })
   }
   return join(parent, `duckdb-${process.pid}-${randomBytes(4).toString("hex")}`)
-}
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    // EPERM: the process runs, as another user.
-    return (e as NodeJS.ErrnoException).code === "EPERM"
-  }
 }
 
 type Row = Record<string, unknown>
