@@ -214,27 +214,27 @@ const fromAnswerIs = (text: string, m: RegExpExecArray): ExtractedAnswer | undef
 
 const present = <A>(a: A | undefined): a is A => a !== undefined
 
+/** A solution's final answer (see `extractFinalAnswer`) and all its final-answer phrases (see `extractFinalAnswers`), from one scan. */
+export const scanFinalAnswers = (text: string): { readonly final?: ExtractedAnswer; readonly all: ExtractedAnswer[] } => {
+  const hash = [...text.matchAll(HASH_ANSWER)].map((m) => fromHash(text, m))
+  const boxed = allBoxed(text).map((b) => fromBoxed(text, b))
+  const is = [...text.matchAll(ANSWER_IS)].map((m) => fromAnswerIs(text, m))
+  const final = hash.at(-1) ?? boxed.at(-1) ?? is.at(-1)
+  const all = [...hash, ...boxed, ...is].filter(present).sort((a, b) => a.span.start - b.span.start)
+  return { ...(final ? { final } : {}), all }
+}
+
 /**
  * The final answer of a solution: the last `#### X` line (GSM8K), else the last `\boxed{X}` (RISE), else
  * the last "The answer is: X" (LEMMA). Tolerant of "#### $1,200" where GSM8K's regex would stop at "$".
  */
-export const extractFinalAnswer = (text: string): ExtractedAnswer | undefined => {
-  const hash = [...text.matchAll(HASH_ANSWER)].at(-1)
-  const boxed = allBoxed(text).at(-1)
-  const is = [...text.matchAll(ANSWER_IS)].at(-1)
-  return (hash && fromHash(text, hash)) ?? (boxed && fromBoxed(text, boxed)) ?? (is && fromAnswerIs(text, is))
-}
+export const extractFinalAnswer = (text: string): ExtractedAnswer | undefined => scanFinalAnswers(text).final
 
 /**
  * Every final-answer phrase of a solution (each non-empty `#### X` line, `\boxed{X}` and "The answer is X"),
  * in text order: a solution that states two different final answers is caught by comparing them.
  */
-export const extractFinalAnswers = (text: string): ExtractedAnswer[] =>
-  [
-    ...[...text.matchAll(HASH_ANSWER)].map((m) => fromHash(text, m)),
-    ...allBoxed(text).map((b) => fromBoxed(text, b)),
-    ...[...text.matchAll(ANSWER_IS)].map((m) => fromAnswerIs(text, m))
-  ].filter(present).sort((a, b) => a.span.start - b.span.start)
+export const extractFinalAnswers = (text: string): ExtractedAnswer[] => scanFinalAnswers(text).all
 
 /**
  * GSM8K's reference extraction exactly: `#### (-?[0-9.,]+)` with commas removed, or undefined. Kept for

@@ -10,7 +10,7 @@
 import * as R from "./rational.ts"
 import type { Rational } from "./rational.ts"
 import { trimSpan, type Span } from "./arithmetic.ts"
-import { extractFinalAnswer, SPACED_NUMBER_SRC, statedNumber, unspaced } from "./answer.ts"
+import { scanFinalAnswers, SPACED_NUMBER_SRC, statedNumber, unspaced } from "./answer.ts"
 import type { ExtractedAnswer } from "./answer.ts"
 import type { Step } from "#core"
 
@@ -56,6 +56,8 @@ export interface ParsedSolution {
   readonly preamble?: string
   readonly layout: "lines" | "step-markers"
   readonly finalAnswer?: ExtractedAnswer
+  /** Every final-answer phrase in the text, in order (`extractFinalAnswers`): the verifier checks they agree. */
+  readonly finalAnswers: readonly ExtractedAnswer[]
 }
 
 const ANNOTATION = /<<([^<>]*)>>/g
@@ -171,13 +173,14 @@ export const parseSolution = (input: string): ParsedSolution => {
     span,
     annotations: findAnnotations(text, span.start, span.end)
   }))
-  const finalAnswer = extractFinalAnswer(text)
+  const answers = scanFinalAnswers(text)
   return {
     text,
     steps,
     layout: markers.length > 0 ? "step-markers" : "lines",
     ...(preamble !== undefined ? { preamble } : {}),
-    ...(finalAnswer ? { finalAnswer } : {})
+    ...(answers.final ? { finalAnswer: answers.final } : {}),
+    finalAnswers: answers.all
   }
 }
 

@@ -61,7 +61,7 @@ import * as R from "./rational.ts"
 import type { Rational } from "./rational.ts"
 import { evaluateExpression, evaluateFloat, literals } from "./arithmetic.ts"
 import type { Expr, Span } from "./arithmetic.ts"
-import { answerInWords, answersEqual, extractFinalAnswers, normaliseAnswer, NUMBER_WORDS_SRC, numberWordValue, SPACED_NUMBER_SRC, statedNumber, unspaced } from "./answer.ts"
+import { answerInWords, answersEqual, normaliseAnswer, NUMBER_WORDS_SRC, numberWordValue, SPACED_NUMBER_SRC, statedNumber, unspaced } from "./answer.ts"
 import type { ExtractedAnswer } from "./answer.ts"
 import { parseSolution, toCoreSteps } from "./parse.ts"
 import type { Annotation, ParsedSolution, ParsedStep } from "./parse.ts"
@@ -594,7 +594,7 @@ export const verifySolution = (text: string, options: VerifyOptions = {}): Verif
     return verdict("unsupported_final_answer", `unsupported_final_answer: final answer ${final.raw} is not a number, so the steps cannot support it`)
   }
   // Every final-answer phrase must name the same number ("The answer is: 31" then "#### 29" is two answers).
-  const other = extractFinalAnswers(parsed.text).find((a) => {
+  const other = parsed.finalAnswers.find((a) => {
     const v = phraseValue(a)
     return v !== undefined && !R.equals(v, answerValue)
   })
