@@ -516,21 +516,34 @@ const runMapStage = (
       )
     }
     const db = yield* DuckDb
-    return yield* readParts(primary.files).pipe(
-      Stream.provideService(DuckDb, db),
-      Stream.grouped(batchSize),
-      Stream.zipWithIndex,
-      Stream.mapEffect(
-        ([batch, index]): Effect.Effect<EncodedPart | PartStats, StageFailed> => {
-          const before = finished.get(index)
-          return before === undefined ? processBatch(batch, index) : Effect.succeed(before)
-        },
-        { concurrency: stage.concurrency ?? 1 }
-      ),
-      Stream.mapEffect(write, { concurrency: WRITE_CONCURRENCY }),
-      Stream.runCollect
-    )
+    return yield* writeBatches(readParts(primary.files).pipe(Stream.provideService(DuckDb, db)), batchSize, finished, stage.concurrency ?? 1, processBatch, write)
   })
+
+/**
+ * Cuts a map stage's input into batches (batch k becomes part k), computes the batches whose parts did
+ * not finish before a resume (`concurrency` at a time, in order), and writes the parts as they come.
+ */
+const writeBatches = <A, E, R, E2, R2>(
+  items: Stream.Stream<A, E, R>,
+  batchSize: number,
+  finished: ReadonlyMap<number, PartStats>,
+  concurrency: number,
+  partOf: (batch: ReadonlyArray<A>, index: number) => Effect.Effect<EncodedPart, StageFailed>,
+  write: (part: EncodedPart | PartStats) => Effect.Effect<PartStats, E2, R2>
+) =>
+  items.pipe(
+    Stream.grouped(batchSize),
+    Stream.zipWithIndex,
+    Stream.mapEffect(
+      ([batch, index]): Effect.Effect<EncodedPart | PartStats, StageFailed> => {
+        const before = finished.get(index)
+        return before === undefined ? partOf(batch, index) : Effect.succeed(before)
+      },
+      { concurrency }
+    ),
+    Stream.mapEffect(write, { concurrency: WRITE_CONCURRENCY }),
+    Stream.runCollect
+  )
 
 /** Input rows looked up in a memo together: one DuckDB query per chunk, not per batch. */
 const MEMO_LOOKUP_ROWS = 4096
@@ -544,7 +557,7 @@ interface MemoItem {
 
 /**
  * Runs a row-independent map stage through its memo: rows are read and looked up a chunk at a time,
- * cut into the same batches (batch k becomes part k) as runMapStage, and within a batch each row's outcome
+ * cut into the same batches (writeBatches) as runMapStage, and within a batch each row's outcome
  * comes from the memo when an entry's reads still hold, or from `process([row])`. A batch's part is
  * assembled from its rows' outcomes in row order, so rows, rejects and counters are those of a full
  * recompute; new outcomes are recorded after the part is written.
@@ -633,24 +646,14 @@ const runMemoMapStage = (
           }
         })
       )
-    return yield* readParts(primary.files).pipe(
+    const looked = readParts(primary.files).pipe(
       Stream.provideService(DuckDb, db),
       Stream.zipWithIndex,
       Stream.grouped(MEMO_LOOKUP_ROWS),
       Stream.mapEffect((chunk) => lookup(chunk).pipe(Effect.provideService(DuckDb, db))),
-      Stream.flattenIterable,
-      Stream.grouped(batchSize),
-      Stream.zipWithIndex,
-      Stream.mapEffect(
-        ([items, index]): Effect.Effect<EncodedPart | PartStats, StageFailed> => {
-          const before = finished.get(index)
-          return before === undefined ? partOf(items, index) : Effect.succeed(before)
-        },
-        { concurrency: stage.concurrency ?? 1 }
-      ),
-      Stream.mapEffect(write, { concurrency: WRITE_CONCURRENCY }),
-      Stream.runCollect
+      Stream.flattenIterable
     )
+    return yield* writeBatches(looked, batchSize, finished, stage.concurrency ?? 1, partOf, write)
   })
 
 /** One row's outcome in a row stage: its output rows and what it rejected and counted. */
