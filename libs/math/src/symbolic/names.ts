@@ -5,11 +5,11 @@
  * pronouns the problem already uses, so they are only swapped for other neutral names.
  */
 
-export const FEMALE_NAMES: ReadonlyArray<string> = [
+const FEMALE_NAMES: ReadonlyArray<string> = [
   // English-speaking
   "Amelia", "Ava", "Charlotte", "Chloe", "Claire", "Ella", "Emily", "Emma", "Grace", "Hannah",
   "Harper", "Isabella", "Jade", "Leah", "Lily", "Lucy", "Mia", "Naomi", "Olivia",
-  "Sarah", "Sophie", "Zoe", "Abigail", "Alice", "Anna", "Beth", "Emily",
+  "Sarah", "Sophie", "Zoe", "Abigail", "Alice", "Anna", "Beth",
   "Julia", "Kate", "Laura", "Megan", "Molly", "Nora", "Paige", "Rachel", "Stella",
   "Tessa", "Priscilla", "Peggy", "Wendy",
   // Spanish and Portuguese
@@ -36,7 +36,7 @@ export const FEMALE_NAMES: ReadonlyArray<string> = [
   "Esi", "Kemi", "Heidi", "Ruth", "Dalia", "Lorena"
 ]
 
-export const MALE_NAMES: ReadonlyArray<string> = [
+const MALE_NAMES: ReadonlyArray<string> = [
   // English-speaking
   "Ben", "Benjamin", "Daniel", "Ethan", "Felix", "Henry", "James", "Leo", "Liam",
   "Lucas", "Marcus", "Noah", "Oliver", "Oscar", "Owen", "Peter", "Theo", "Victor", "Adam",
@@ -68,19 +68,17 @@ export const MALE_NAMES: ReadonlyArray<string> = [
 ]
 
 /** Names commonly given to anyone: they fit whatever pronouns the text uses. */
-export const NEUTRAL_NAMES: ReadonlyArray<string> = [
+const NEUTRAL_NAMES: ReadonlyArray<string> = [
   "Jordan", "Alex", "Sam", "Taylor", "Casey", "Riley", "Morgan", "Jamie", "Avery", "Quinn",
   "Robin", "Charlie", "Skyler", "Rowan", "Sasha", "Kendall", "Reese", "Emerson", "Finley", "Dakota"
 ]
 
 export type NameGender = "female" | "male" | "neutral"
 
-const dedupe = (names: ReadonlyArray<string>): ReadonlyArray<string> => [...new Set(names)]
-
 export const NAMES: Readonly<Record<NameGender, ReadonlyArray<string>>> = {
-  female: dedupe(FEMALE_NAMES),
-  male: dedupe(MALE_NAMES),
-  neutral: dedupe(NEUTRAL_NAMES)
+  female: FEMALE_NAMES,
+  male: MALE_NAMES,
+  neutral: NEUTRAL_NAMES
 }
 
 const GENDER_OF = new Map<string, NameGender>()

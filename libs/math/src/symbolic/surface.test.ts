@@ -72,6 +72,7 @@ describe("names", () => {
 
   it("every seed name is in a list, and the lists are long", () => {
     for (const g of ["female", "male"] as const) expect(NAMES[g].length).toBeGreaterThanOrEqual(150)
+    for (const g of ["female", "male", "neutral"] as const) expect(new Set(NAMES[g]).size).toBe(NAMES[g].length)
     for (const n of ["Maya", "Tomás", "Priya", "Kofi", "Jordan", "Ming", "Aisha", "Kenji", "Sara", "Priscilla"]) expect(genderOf(n)).toBeDefined()
   })
 })
