@@ -169,6 +169,3 @@ export const firstBroken = (conditions: ReadonlyArray<SymbolicCondition>, ev: Ev
   }
   return undefined
 }
-
-/** The first condition the evaluation breaks, as a message; undefined when all hold. */
-export const brokenCondition = (conditions: ReadonlyArray<SymbolicCondition>, ev: Evaluation): string | undefined => firstBroken(conditions, ev)?.message
