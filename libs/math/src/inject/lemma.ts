@@ -26,7 +26,7 @@ import { changeOperator, earlierResults, inList, show, shown, wrongSubstitution 
 import { calculationSlip, countingSlip, irrelevantInformation, missingStep, unitConversion } from "./lemma-candidates.ts"
 import type { LemmaFacts, LemmaPlan } from "./lemma-candidates.ts"
 import { absurdity } from "./lemma-absurd.ts"
-import { firstDifferingStep } from "./rise.ts"
+import { firstDifferingStep, weightedOrder } from "./rise.ts"
 import type { InjectOptions, NoInjection } from "./types.ts"
 
 /** LEMMA's error taxonomy (11 types). */
@@ -178,12 +178,8 @@ export interface LemmaInjectOptions extends InjectOptions<LemmaErrorType> {
 }
 
 /** The types in a random order where a type comes first with probability proportional to its weight. */
-const weightedOrder = (types: readonly LemmaErrorType[], rng: Rng, weights?: LemmaInjectOptions["weights"]): LemmaErrorType[] => {
-  if (!weights) return rng.shuffle(types)
-  // Efraimidis-Spirakis: sort by u^(1/w), one draw per type in the given order, so the order is reproducible.
-  const keyed = types.map((t) => ({ t, key: Math.pow(rng.next(), 1 / Math.max(weights[t] ?? 1, 1e-9)) }))
-  return keyed.sort((a, b) => b.key - a.key).map((k) => k.t)
-}
+const typeOrder = (types: readonly LemmaErrorType[], rng: Rng, weights?: LemmaInjectOptions["weights"]): LemmaErrorType[] =>
+  weights ? weightedOrder(rng, types, (t) => weights[t] ?? 1) : rng.shuffle(types)
 
 /**
  * Injects one LEMMA error type (chosen with `rng` among those that apply, or `options.types`) into a verified
@@ -235,7 +231,7 @@ export const injectLemmaError = (
     return { text: r.applied.text, finalValue: r.applied.finalValue, errorStep }
   }
 
-  for (const kind of weightedOrder(supported, rng, options.weights)) {
+  for (const kind of typeOrder(supported, rng, options.weights)) {
     for (const step of rng.shuffle(steps)) {
       const plans = GENERATORS[kind]!(model, step)
       if (plans.length === 0) continue
