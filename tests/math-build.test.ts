@@ -1,11 +1,8 @@
-import { mkdtemp, readFile, readdir } from "node:fs/promises"
-import { tmpdir } from "node:os"
+import { readFile, readdir } from "node:fs/promises"
 import { join } from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
-import { Effect } from "effect"
-import { DuckDb } from "#io"
 import { answersEqual, extractFinalAnswer, firstDifferingStep, stripAnnotations, verifySolution } from "#math"
-import { autodidact } from "./helpers.ts"
+import { buildMath, query } from "./math-dataset.ts"
 
 /**
  * Builds the default math dataset (smaller size, same code path as `npx nx run pipeline:build`) and
@@ -16,20 +13,10 @@ const SIZE = 920
 let dir = ""
 let version = ""
 
-const query = <A = Record<string, unknown>>(sql: string) =>
-  Effect.runPromise(
-    Effect.gen(function* () {
-      const db = yield* DuckDb
-      return (yield* db.all(sql)) as ReadonlyArray<A>
-    }).pipe(Effect.provide(DuckDb.layer()))
-  )
 const rows = <A>(config: string) => query<A>(`SELECT * FROM read_parquet('${version}/${config}/*.parquet') ORDER BY id`)
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "autodidact-math-"))
-  const r = await autodidact(["build", "math", "--out", dir, "--size", String(SIZE), "--json"])
-  expect(r.code, r.stderr).toBe(0)
-  version = JSON.parse(r.stdout).dataset.dir
+  ;({ dir, version } = await buildMath("autodidact-math-", SIZE))
 }, 300_000)
 
 describe("the math dataset", () => {
@@ -141,10 +128,7 @@ describe("the math dataset", () => {
   })
 
   it("is byte-identical when built again from scratch", async () => {
-    const other = await mkdtemp(join(tmpdir(), "autodidact-math-"))
-    const r = await autodidact(["build", "math", "--out", other, "--size", String(SIZE), "--json"])
-    expect(r.code, r.stderr).toBe(0)
-    const again = JSON.parse(r.stdout).dataset.dir as string
+    const { version: again } = await buildMath("autodidact-math-", SIZE)
     for (const config of ["sft", "preference", "step_preference", "correction", "rl"]) {
       const files = (await readdir(join(version, config))).sort()
       expect((await readdir(join(again, config))).sort()).toEqual(files)

@@ -1,11 +1,8 @@
-import { mkdtemp, readFile, stat } from "node:fs/promises"
-import { tmpdir } from "node:os"
+import { readFile, stat } from "node:fs/promises"
 import { join } from "node:path"
-import { Effect } from "effect"
 import { beforeAll, describe, expect, it } from "vitest"
 import { parse } from "yaml"
-import { DuckDb } from "#io"
-import { autodidact } from "./helpers.ts"
+import { buildMath, query } from "./math-dataset.ts"
 
 /**
  * The published math dataset against TRL's documented dataset formats
@@ -19,20 +16,10 @@ import { autodidact } from "./helpers.ts"
 const SIZE = 400
 let version = ""
 
-const query = <A = Record<string, unknown>>(sql: string) =>
-  Effect.runPromise(
-    Effect.gen(function* () {
-      const db = yield* DuckDb
-      return (yield* db.all(sql)) as ReadonlyArray<A>
-    }).pipe(Effect.provide(DuckDb.layer()))
-  )
 const shards = (config: string, split = "*") => `read_parquet('${version}/${config}/${split}-*.parquet')`
 
 beforeAll(async () => {
-  const dir = await mkdtemp(join(tmpdir(), "autodidact-trl-"))
-  const r = await autodidact(["build", "math", "--out", dir, "--size", String(SIZE), "--json"])
-  expect(r.code, r.stderr).toBe(0)
-  version = JSON.parse(r.stdout).dataset.dir
+  ;({ version } = await buildMath("autodidact-trl-", SIZE))
 }, 300_000)
 
 const TURNS = 'STRUCT("role" VARCHAR, "content" VARCHAR)[]'
