@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process"
+import { execFileSync, spawn } from "node:child_process"
 import { createHash } from "node:crypto"
 import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
@@ -345,6 +345,21 @@ describe("large results stream (issue #9 item 10)", () => {
     expect(rows.length).toBe(200_000)
     expect(rows[199_999]).toEqual({ i: 199999, label: "row 199999" })
   })
+
+  it("stops quietly, exit 0, when the reader goes away after the first bytes (`| head`), in every format", async () => {
+    // Wide rows: the table's 1,000 rows (about 400 KB) are far more than a pipe holds (64 KiB), so its one write is still pending.
+    const wide = `SELECT range AS i, ${Array.from({ length: 40 }, (_, k) => `'row ' || range AS c${k}`).join(", ")} FROM range(200000)`
+    for (const format of ["table", "csv", "json"]) {
+      const child = spawn(join(process.cwd(), "node_modules", ".bin", "node"), [join(process.cwd(), "tools", "cli", "bin.ts"), "query", "math", wide, "--data-dir", dataDir, "--format", format], {
+        stdio: ["ignore", "pipe", "pipe"]
+      })
+      let stderr = ""
+      child.stderr.on("data", (d) => (stderr += d))
+      child.stdout.once("data", () => child.stdout.destroy())
+      const code = await new Promise<number>((resolve) => child.on("exit", (c) => resolve(c ?? -1)))
+      expect({ format, code, stderr }).toEqual({ format, code: 0, stderr: "" })
+    }
+  }, 60_000)
 
   it("an empty result is [] in json and a header in csv", async () => {
     const json = await cli("query", "math", "SELECT id FROM sft WHERE false", "--data-dir", dataDir, "--json")

@@ -89,6 +89,10 @@ export const queryCommand = Command.make(
       const missing = read.filter((p) => !existsSync(p))
       if (missing.length > 0) return yield* new UsageError({ message: `--read ${missing[0]}: no such file or folder (--read names a file or folder the SQL may read)` })
       const out = stdoutWriter()
+      // The reader went away (`| head`) while the last write was pending: that is the end, not an error.
+      const quietWhenClosed = (p: Promise<void>) => p.catch((e: unknown) => {
+        if (!out.closed()) throw e
+      })
       const version = Option.getOrUndefined(at)
       const chosen = json ? "json" : format
       const run = (sink: QuerySink, rowLimit?: number) =>
@@ -104,13 +108,13 @@ export const queryCommand = Command.make(
             },
             TABLE_ROWS
           )
-          yield* Effect.promise(() => out.write(formatTable(columns, rows, summary) + "\n"))
+          yield* Effect.promise(() => quietWhenClosed(out.write(formatTable(columns, rows, summary) + "\n")))
           return summary
         }
         if (chosen === "csv") return yield* run(csvSink(out.write))
         const j = jsonSink(out.write)
         const summary = yield* run(j.sink)
-        yield* Effect.promise(j.end)
+        yield* Effect.promise(() => quietWhenClosed(j.end()))
         return summary
       }).pipe(
         // The reader went away (`| head`): stop quietly, as other command-line tools do.
